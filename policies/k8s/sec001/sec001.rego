@@ -1,0 +1,27 @@
+# METADATA
+# title: Containers run as non-root
+# description: |
+#   Every container must run with runAsNonRoot: true, set on the pod's
+#   securityContext (it then applies to every container that does not override
+#   it) or on each container's own securityContext. The kubelet then refuses to
+#   start a container whose image would run as UID 0.
+# custom:
+#   id: SEC001
+#   severity: error
+#   section: Container Security, Pod Security Standards
+#   remediation: |
+#     Set spec.securityContext.runAsNonRoot: true on the pod (or
+#     securityContext.runAsNonRoot: true on every container) and give the image a
+#     numeric non-root USER.
+#   environments: [development, staging, production]
+package k8s.sec001
+
+import data.lib.k8s
+
+deny contains {"msg": msg, "path": k8s.security_path(entry, "runAsNonRoot"), "container": entry.name} if {
+	some entry in k8s.containers
+	not _runs_as_non_root(entry)
+	msg := sprintf("container %q may run as root: set runAsNonRoot: true on the pod or container securityContext", [entry.name])
+}
+
+_runs_as_non_root(entry) if k8s.security(entry, "runAsNonRoot") == true

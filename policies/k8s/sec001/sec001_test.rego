@@ -1,0 +1,49 @@
+package k8s.sec001_test
+
+import data.k8s.sec001
+
+_deployment(pod_security, container_security) := {
+	"apiVersion": "apps/v1",
+	"kind": "Deployment",
+	"metadata": {"name": "api", "namespace": "shop"},
+	"spec": {"template": {"spec": {
+		"securityContext": pod_security,
+		"containers": [{"name": "api", "image": "api:v1.0.0", "securityContext": container_security}],
+	}}},
+}
+
+test_allow_pod_level_applies_to_every_container if {
+	count(sec001.deny) == 0 with input as {"object": _deployment({"runAsNonRoot": true}, {})}
+}
+
+test_allow_container_level if {
+	count(sec001.deny) == 0 with input as {"object": _deployment({}, {"runAsNonRoot": true})}
+}
+
+test_deny_unset if {
+	sec001.deny == {{
+		"msg": "container \"api\" may run as root: set runAsNonRoot: true on the pod or container securityContext",
+		"path": ["spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"],
+		"container": "api",
+	}} with input as {"object": _deployment({}, {})}
+}
+
+test_deny_container_overrides_pod if {
+	count(sec001.deny) == 1 with input as {"object": _deployment({"runAsNonRoot": true}, {"runAsNonRoot": false})}
+}
+
+test_deny_init_container_in_cronjob if {
+	obj := {
+		"kind": "CronJob",
+		"metadata": {"name": "nightly"},
+		"spec": {"jobTemplate": {"spec": {"template": {"spec": {
+			"initContainers": [{"name": "setup"}],
+			"containers": [{"name": "job", "securityContext": {"runAsNonRoot": true}}],
+		}}}}},
+	}
+	sec001.deny == {{
+		"msg": "container \"setup\" may run as root: set runAsNonRoot: true on the pod or container securityContext",
+		"path": ["spec", "jobTemplate", "spec", "template", "spec", "initContainers", 0, "securityContext", "runAsNonRoot"],
+		"container": "setup",
+	}} with input as {"object": obj}
+}

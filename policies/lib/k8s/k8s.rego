@@ -1,0 +1,121 @@
+# METADATA
+# title: Kubernetes helpers
+# description: |
+#   Shared views of a Kubernetes object for the rules in policies/k8s: where a
+#   kind keeps its pod spec, every container with its field path, and the
+#   security settings a container really runs with once pod-level defaults apply.
+package lib.k8s
+
+# Kinds whose pod spec sits under spec.template.
+_template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"}
+
+# Kinds that run to completion: probes are not expected of their pods.
+batch_kinds := {"Job", "CronJob"}
+
+# Kinds that carry spec.replicas and may be scaled by an HPA.
+scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet"}
+
+# pod_spec_path is the field path of the object's pod spec.
+pod_spec_path := ["spec"] if input.object.kind == "Pod"
+
+pod_spec_path := ["spec", "template", "spec"] if input.object.kind in _template_kinds
+
+pod_spec_path := ["spec", "jobTemplate", "spec", "template", "spec"] if input.object.kind == "CronJob"
+
+# pod_metadata_path is the field path of the metadata the pods get.
+pod_metadata_path := ["metadata"] if input.object.kind == "Pod"
+
+pod_metadata_path := array.concat(array.slice(pod_spec_path, 0, count(pod_spec_path) - 1), ["metadata"]) if {
+	input.object.kind != "Pod"
+	pod_spec_path
+}
+
+# is_workload holds for objects that run pods.
+is_workload if pod_spec_path
+
+# pod_spec is the pod spec, empty when the object has none.
+pod_spec := object.get(input.object, pod_spec_path, {})
+
+# pod_labels are the labels of the pods the object runs.
+pod_labels := object.get(input.object, array.concat(pod_metadata_path, ["labels"]), {})
+
+# namespace is the object's namespace, "" when the manifest leaves it to the client.
+namespace := object.get(input.object, ["metadata", "namespace"], "")
+
+# name is the object's name.
+name := object.get(input.object, ["metadata", "name"], "")
+
+_container_types := ["containers", "initContainers", "ephemeralContainers"]
+
+# containers holds every container of the pod spec: the container itself, its
+# field path, its type (containers, initContainers, ephemeralContainers) and name.
+containers contains {"container": c, "path": path, "type": type, "name": object.get(c, "name", "")} if {
+	some type in _container_types
+	some i, c in object.get(pod_spec, type, [])
+	path := array.concat(pod_spec_path, [type, i])
+}
+
+# long_running holds the containers expected to serve for the pod's life:
+# app containers and restartable (sidecar) init containers of non-batch kinds.
+long_running contains entry if {
+	not input.object.kind in batch_kinds
+	some entry in containers
+	_is_long_running(entry)
+}
+
+_is_long_running(entry) if entry.type == "containers"
+
+_is_long_running(entry) if {
+	entry.type == "initContainers"
+	entry.container.restartPolicy == "Always"
+}
+
+# security returns the value a container runs with for a securityContext field
+# that exists at both levels: the container's own setting wins over the pod's.
+security(entry, field) := entry.container.securityContext[field]
+
+security(entry, field) := pod_spec.securityContext[field] if {
+	not _has_field(entry.container, ["securityContext", field])
+}
+
+# security_path is where a container's securityContext field is (or belongs).
+security_path(entry, field) := array.concat(entry.path, ["securityContext", field])
+
+_has_field(obj, path) if {
+	[parent, key] := [array.slice(path, 0, count(path) - 1), path[count(path) - 1]]
+	key in object.keys(object.get(obj, parent, {}))
+}
+
+# has_field holds when the object has a value (even null or false) at path.
+has_field(obj, path) if _has_field(obj, path)
+
+# label_selector_matches holds when a LabelSelector selects the labels.
+# An empty selector selects everything, as Kubernetes defines it.
+label_selector_matches(selector, labels) if {
+	every k, v in object.get(selector, "matchLabels", {}) {
+		labels[k] == v
+	}
+	every expr in object.get(selector, "matchExpressions", []) {
+		_expression_matches(expr, labels)
+	}
+}
+
+_expression_matches(expr, labels) if {
+	expr.operator == "In"
+	labels[expr.key] in expr.values
+}
+
+_expression_matches(expr, labels) if {
+	expr.operator == "NotIn"
+	not labels[expr.key] in expr.values
+}
+
+_expression_matches(expr, labels) if {
+	expr.operator == "Exists"
+	expr.key in object.keys(labels)
+}
+
+_expression_matches(expr, labels) if {
+	expr.operator == "DoesNotExist"
+	not expr.key in object.keys(labels)
+}
