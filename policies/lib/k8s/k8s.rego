@@ -70,24 +70,8 @@ _is_long_running(entry) if {
 	entry.container.restartPolicy == "Always"
 }
 
-# security returns the value a container runs with for a securityContext field
-# that exists at both levels: the container's own setting wins over the pod's.
-security(entry, field) := entry.container.securityContext[field]
-
-security(entry, field) := pod_spec.securityContext[field] if {
-	not _has_field(entry.container, ["securityContext", field])
-}
-
 # security_path is where a container's securityContext field is (or belongs).
 security_path(entry, field) := array.concat(entry.path, ["securityContext", field])
-
-_has_field(obj, path) if {
-	[parent, key] := [array.slice(path, 0, count(path) - 1), path[count(path) - 1]]
-	key in object.keys(object.get(obj, parent, {}))
-}
-
-# has_field holds when the object has a value (even null or false) at path.
-has_field(obj, path) if _has_field(obj, path)
 
 # label_selector_matches holds when a LabelSelector selects the labels.
 # An empty selector selects everything, as Kubernetes defines it.
@@ -118,4 +102,30 @@ _expression_matches(expr, labels) if {
 _expression_matches(expr, labels) if {
 	expr.operator == "DoesNotExist"
 	not expr.key in object.keys(labels)
+}
+
+_exempt_prefix := "slotcheck.slotwise.com/exempt-"
+
+# exemption_annotations holds every exemption annotation on the object and its
+# pod template: the rule id it names, the reason and the annotation's path.
+exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": array.concat(meta_path, ["annotations", key])} if {
+	some meta_path in _metadata_paths
+	some key, value in object.get(input.object, array.concat(meta_path, ["annotations"]), {})
+	startswith(key, _exempt_prefix)
+}
+
+# Annotation values are strings in the API; anything else gives no reason.
+_reason(value) := trim_space(value) if is_string(value)
+
+_reason(value) := "" if not is_string(value)
+
+_metadata_paths contains ["metadata"]
+
+_metadata_paths contains pod_metadata_path
+
+# exemptions holds the exemptions that suppress a rule: those that give a reason.
+# One without a reason suppresses nothing (rule EXM001 reports it).
+exemptions contains {"id": e.id, "reason": e.reason} if {
+	some e in exemption_annotations
+	e.reason != ""
 }

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/slotwise/slotcheck/internal/report"
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/policies"
+)
+
+type explainOptions struct{}
+
+func newExplainCommand(s streams) *cobra.Command {
+	opts := &explainOptions{}
+	cmd := &cobra.Command{
+		Use:   "explain ID",
+		Short: "Explain one rule: why it exists and how to fix a finding",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{fmt.Errorf("explain takes one rule id, e.g. slotcheck explain SEC001")}
+			}
+			return nil
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+			engine, err := rules.New(cmd.Context(), policies.FS())
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveError
+			}
+			var ids []string
+			for _, r := range engine.Rules() {
+				ids = append(ids, r.ID+"\t"+r.Title)
+			}
+			return ids, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExplain(cmd.Context(), opts, args[0], s)
+		},
+	}
+	return cmd
+}
+
+func runExplain(ctx context.Context, _ *explainOptions, id string, s streams) error {
+	engine, err := rules.New(ctx, policies.FS())
+	if err != nil {
+		return err
+	}
+	r, ok := engine.Rule(id)
+	if !ok {
+		return usageError{fmt.Errorf("no rule %q: 'slotcheck rules' lists them", id)}
+	}
+	return report.Explain(s.out, r)
+}

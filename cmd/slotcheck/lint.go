@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/slotwise/slotcheck/internal/report"
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/policies"
+)
+
+type lintOptions struct {
+	environment    string
+	profiles       string
+	exclude        []string
+	format         string
+	failOn         string
+	showSuppressed bool
+	noColor        bool
+}
+
+func newLintCommand(s streams) *cobra.Command {
+	opts := &lintOptions{}
+	cmd := &cobra.Command{
+		Use:   "lint [PATH...]",
+		Short: "Lint manifests (the default command)",
+		Long: `Lint Kubernetes manifests: files, folders (recursively: .yaml, .yml, .json) or
+'-' for standard input. Exit status: 0 nothing blocking, 1 blocking findings
+(see --fail-on), 2 usage or input error, 3 internal error.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{fmt.Errorf("no path to lint: give files or folders, or - for standard input")}
+			}
+			return runLint(cmd.Context(), opts, args, s)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.environment, "env", "e", "", "environment of every object: development, staging or production (default: from namespace, then path, then production)")
+	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in and the repository's")
+	f.StringArrayVar(&opts.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
+	f.StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
+	f.StringVar(&opts.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning, note or never")
+	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted findings in text output")
+	f.BoolVar(&opts.noColor, "no-color", false, "never colour the text output (NO_COLOR is honoured too)")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "note", "never"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("env", cobra.FixedCompletions(rules.Environments(), cobra.ShellCompDirectiveNoFileComp))
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	return cmd
+}
+
+func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) error {
+	if !slices.Contains([]string{"text", "json"}, opts.format) {
+		return usageError{fmt.Errorf("--format %q: want text or json", opts.format)}
+	}
+	threshold := 0
+	if opts.failOn != "never" {
+		sev, err := rules.ParseSeverity(opts.failOn)
+		if err != nil {
+			return usageError{fmt.Errorf("--fail-on: %w (or never)", err)}
+		}
+		threshold = sev.Rank()
+	}
+	env := ""
+	if opts.environment != "" {
+		e, err := rules.ParseEnvironment(opts.environment)
+		if err != nil {
+			return usageError{fmt.Errorf("--env: %w", err)}
+		}
+		env = e
+	}
+	engine, err := rules.New(ctx, policies.FS())
+	if err != nil {
+		return err
+	}
+	rep, err := scan.Run(ctx, engine, scan.Options{
+		Paths:       paths,
+		Environment: env,
+		ProfilesDir: opts.profiles,
+		Exclude:     opts.exclude,
+		Stdin:       s.in,
+	})
+	if err != nil {
+		return err
+	}
+	switch opts.format {
+	case "json":
+		err = report.JSON(s.out, rep)
+	default:
+		err = report.Text(s.out, rep, report.TextOptions{Color: useColor(s, opts.noColor), ShowSuppressed: opts.showSuppressed})
+	}
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if len(rep.Errors) > 0 {
+		return statusError(exitInput)
+	}
+	for _, f := range rep.Findings {
+		if !f.Suppressed && threshold > 0 && f.Severity.Rank() >= threshold {
+			return statusError(exitFindings)
+		}
+	}
+	return nil
+}
+
+// useColor colours only a terminal, and never when NO_COLOR is set
+// (https://no-color.org).
+func useColor(s streams, noColor bool) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := s.out.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,67 @@
+// Command slotcheck lints Kubernetes manifests against the deployment
+// standard and reports every finding at its exact line and column.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes: the one mapping from outcomes to the process's status.
+const (
+	exitClean    = 0
+	exitFindings = 1
+	exitInput    = 2
+	exitInternal = 3
+)
+
+// streams are the process's standard streams, replaced by buffers in tests.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// statusError ends a command with a status after the command has already
+// said everything it had to say.
+type statusError int
+
+func (s statusError) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// usageError is a mistake in the command line.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// execute runs one command line and maps its outcome to an exit code.
+func execute(ctx context.Context, args []string, s streams) int {
+	root := newRootCommand(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var status statusError
+	var usage usageError
+	switch {
+	case err == nil:
+		return exitClean
+	case errors.As(err, &status):
+		return int(status)
+	case errors.As(err, &usage):
+		fmt.Fprintf(s.err, "slotcheck: %v\nRun 'slotcheck --help' for usage.\n", usage.err)
+		return exitInput
+	default:
+		fmt.Fprintf(s.err, "slotcheck: internal error: %v\n", err)
+		return exitInternal
+	}
+}

@@ -1,0 +1,328 @@
+// Package scan lints a set of paths: it loads the objects, resolves each
+// one's environment and profile, evaluates the engine on every object in
+// parallel and maps each violation back to its line and column.
+package scan
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/source"
+)
+
+// Options says what to scan and how.
+type Options struct {
+	Paths []string
+	// Environment, when set, applies to every object.
+	Environment string
+	// ProfilesDir holds <env>.yaml profiles that override every other.
+	ProfilesDir string
+	Exclude     []string
+	Stdin       io.Reader
+	// WorkDir makes reported paths relative; empty means the process's.
+	WorkDir string
+	// Parallelism bounds concurrent evaluations; 0 means GOMAXPROCS.
+	Parallelism int
+}
+
+// Finding is one violation at its place in a file.
+type Finding struct {
+	Rule        *rules.Rule
+	Severity    rules.Severity
+	Message     string
+	File        string
+	Line        int
+	Column      int
+	Kind        string
+	Namespace   string
+	Name        string
+	Container   string
+	Environment string
+	// FieldPath is the offending field, e.g. spec.template.spec.containers[0].image.
+	FieldPath string
+	// Path is FieldPath as segments: strings and ints.
+	Path       []any
+	Suppressed bool
+	Reason     string
+}
+
+// Summary counts what a scan saw.
+type Summary struct {
+	Files      int
+	Objects    int
+	Skipped    int
+	Charts     []string
+	Errors     int
+	Suppressed int
+	BySeverity map[rules.Severity]int
+}
+
+// Report is the outcome of a scan.
+type Report struct {
+	Findings []Finding
+	Errors   []source.Error
+	Summary  Summary
+}
+
+// Run scans opts.Paths with the engine.
+func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, error) {
+	if opts.WorkDir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("working directory: %w", err)
+		}
+		opts.WorkDir = wd
+	}
+	rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
+	type loaded struct {
+		obj      *source.Object
+		profiles *profileSet
+	}
+	var targets []loaded
+	inventory := rules.NewInventory()
+	for _, p := range opts.Paths {
+		ps, err := profilesFor(p, opts)
+		if err != nil {
+			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
+			continue
+		}
+		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir})
+		rep.Errors = append(rep.Errors, res.Errors...)
+		rep.Summary.Files += res.Files
+		rep.Summary.Skipped += res.Skipped
+		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
+		for _, o := range res.Objects {
+			targets = append(targets, loaded{o, ps})
+			inventory.Add(o.Kind, o.Namespace, o.Value)
+		}
+	}
+	rep.Summary.Objects = len(targets)
+
+	workers := cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0))
+	results := make([][]Finding, len(targets))
+	evalErrs := make([]*source.Error, len(targets))
+	var internal error
+	var once sync.Once
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t := targets[i]
+				env := rules.ResolveEnvironment(opts.Environment, t.obj.Namespace, t.obj.File)
+				profile, err := t.profiles.value(env)
+				if err != nil {
+					once.Do(func() { internal = err })
+					continue
+				}
+				vs, err := engine.Evaluate(ctx, rules.Input{
+					Domain:      "k8s",
+					Object:      t.obj.Value,
+					Environment: env,
+					Profile:     profile,
+					Inventory:   inventory.Value(t.obj.Namespace),
+				})
+				var ee *rules.EvalError
+				switch {
+				case errors.As(err, &ee):
+					pos := source.Locate(t.obj.Node, nil)
+					evalErrs[i] = &source.Error{File: t.obj.File, Line: pos.Line, Column: pos.Column,
+						Message: fmt.Sprintf("%s: %v", identity(t.obj), ee)}
+				case err != nil:
+					once.Do(func() { internal = fmt.Errorf("%s %s: %w", t.obj.File, identity(t.obj), err) })
+					continue
+				}
+				results[i] = findings(t.obj, env, vs)
+			}
+		}()
+	}
+	for i := range targets {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if internal != nil {
+		return nil, internal
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i := range targets {
+		rep.Findings = append(rep.Findings, results[i]...)
+		if evalErrs[i] != nil {
+			rep.Errors = append(rep.Errors, *evalErrs[i])
+		}
+	}
+	Sort(rep)
+	for _, f := range rep.Findings {
+		if f.Suppressed {
+			rep.Summary.Suppressed++
+		} else {
+			rep.Summary.BySeverity[f.Severity]++
+		}
+	}
+	rep.Summary.Errors = len(rep.Errors)
+	return rep, nil
+}
+
+func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
+	out := make([]Finding, 0, len(vs))
+	for _, v := range vs {
+		pos := source.Locate(o.Node, v.Path)
+		out = append(out, Finding{
+			Rule:        v.Rule,
+			Severity:    v.Severity,
+			Message:     v.Message,
+			File:        o.File,
+			Line:        pos.Line,
+			Column:      pos.Column,
+			Kind:        o.Kind,
+			Namespace:   o.Namespace,
+			Name:        o.Name,
+			Container:   v.Container,
+			Environment: env,
+			FieldPath:   FieldPath(v.Path),
+			Path:        v.Path,
+			Suppressed:  v.Suppressed,
+			Reason:      v.Reason,
+		})
+	}
+	return out
+}
+
+func identity(o *source.Object) string {
+	if o.Namespace != "" {
+		return o.Kind + "/" + o.Namespace + "/" + o.Name
+	}
+	return o.Kind + "/" + o.Name
+}
+
+// FieldPath writes a path the way kubectl explain and JSONPath users read it:
+// spec.template.spec.containers[0].securityContext.
+func FieldPath(path []any) string {
+	var b strings.Builder
+	for _, seg := range path {
+		switch s := seg.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", s)
+		case string:
+			if strings.ContainsAny(s, ".[]") || s == "" {
+				fmt.Fprintf(&b, "[%q]", s)
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
+// Sort puts findings in file, line, column, id order and errors in file,
+// line order, so that output never depends on scheduling.
+func Sort(rep *Report) {
+	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.Rule.ID, b.Rule.ID),
+			cmp.Compare(a.Container, b.Container),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+	slices.SortStableFunc(rep.Errors, func(a, b source.Error) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
+	})
+}
+
+// profileSet is the profiles that apply to one scanned path, with their Rego
+// values computed once.
+type profileSet struct {
+	mu     sync.Mutex
+	p      *rules.Profiles
+	values map[string]ast.Value
+}
+
+func (ps *profileSet) value(env string) (ast.Value, error) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if v, ok := ps.values[env]; ok {
+		return v, nil
+	}
+	v, err := ps.p.Value(env)
+	if err != nil {
+		return nil, err
+	}
+	ps.values[env] = v
+	return v, nil
+}
+
+// profilesFor layers the built-in profiles, the scanned repository's own
+// environments/ folder (found from the path upwards, stopping at the
+// repository root) and opts.ProfilesDir.
+func profilesFor(p string, opts Options) (*profileSet, error) {
+	prof, err := rules.BuiltinProfiles()
+	if err != nil {
+		return nil, err
+	}
+	if p != "-" {
+		if dir := findEnvironments(p); dir != "" {
+			if _, err := prof.Override(dir); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if opts.ProfilesDir != "" {
+		found, err := prof.Override(opts.ProfilesDir)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, fmt.Errorf("--profiles %s: no development.yaml, staging.yaml or production.yaml there", opts.ProfilesDir)
+		}
+	}
+	return &profileSet{p: prof, values: map[string]ast.Value{}}, nil
+}
+
+func findEnvironments(p string) string {
+	dir, err := filepath.Abs(p)
+	if err != nil {
+		return ""
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	for {
+		cand := filepath.Join(dir, "environments")
+		if info, err := os.Stat(cand); err == nil && info.IsDir() {
+			return cand
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return ""
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,357 @@
+// Package source finds and reads the files slotcheck lints and turns them into
+// objects that keep their place in the file: every field of every object can
+// be traced back to a line and column.
+package source
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"gopkg.in/yaml.v3"
+)
+
+// StdinName is how objects read from standard input are named in reports.
+const StdinName = "<stdin>"
+
+// Object is one Kubernetes object read from a file.
+type Object struct {
+	// File is the path as reported: relative to the working directory when
+	// inside it, with forward slashes.
+	File string
+	// Node is the object's YAML mapping, for Locate.
+	Node *yaml.Node
+	// Value is the object as the rules see it.
+	Value      ast.Value
+	APIVersion string
+	Kind       string
+	Name       string
+	Namespace  string
+}
+
+// Error is an input problem: the file, the line (0 when the whole file is
+// concerned) and what is wrong.
+type Error struct {
+	File    string
+	Line    int
+	Column  int
+	Message string
+}
+
+func (e Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Message)
+}
+
+// Result is everything a load found.
+type Result struct {
+	Objects []*Object
+	Errors  []Error
+	// Files counts the files read.
+	Files int
+	// Skipped counts YAML documents that are not Kubernetes objects.
+	Skipped int
+	// Charts lists Helm chart folders, whose templates are not plain YAML.
+	Charts []string
+}
+
+// Options tunes a load.
+type Options struct {
+	// Exclude holds glob patterns: one without a slash matches any file or
+	// folder name, one with a slash the whole relative path; ** spans folders.
+	Exclude []string
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// WorkDir makes paths relative for reports; empty means the process's.
+	WorkDir string
+}
+
+// Load reads every path: files whatever their name, folders recursively
+// (.yaml, .yml and .json files; hidden folders and Helm charts skipped).
+// Problems with one file never stop the others: they are collected in
+// Result.Errors.
+func Load(paths []string, opts Options) *Result {
+	l := &loader{opts: opts, res: &Result{}}
+	if l.opts.WorkDir == "" {
+		l.opts.WorkDir, _ = os.Getwd()
+	}
+	for _, p := range opts.Exclude {
+		re, err := globRegexp(p)
+		if err != nil {
+			l.res.Errors = append(l.res.Errors, Error{File: p, Message: fmt.Sprintf("--exclude: %v", err)})
+			continue
+		}
+		l.excludes = append(l.excludes, re)
+	}
+	for _, p := range paths {
+		l.path(p)
+	}
+	sort.Strings(l.res.Charts)
+	return l.res
+}
+
+type loader struct {
+	opts     Options
+	res      *Result
+	excludes []*regexp.Regexp
+}
+
+func (l *loader) path(p string) {
+	if p == "-" {
+		if l.opts.Stdin == nil {
+			l.errorf(StdinName, 0, 0, "no standard input")
+			return
+		}
+		src, err := io.ReadAll(l.opts.Stdin)
+		if err != nil {
+			l.errorf(StdinName, 0, 0, "read: %v", err)
+			return
+		}
+		l.parse(StdinName, src)
+		return
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		l.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
+		return
+	}
+	if !info.IsDir() {
+		l.file(p)
+		return
+	}
+	err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
+		if err != nil {
+			l.errorf(l.display(fp), 0, 0, "%v", unwrapPathError(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if l.excluded(fp, p) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if fp != p && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(fp, "Chart.yaml")); err == nil {
+				l.res.Charts = append(l.res.Charts, l.display(fp))
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(fp)) {
+		case ".yaml", ".yml", ".json":
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			l.file(fp)
+		}
+		return nil
+	})
+	if err != nil {
+		l.errorf(l.display(p), 0, 0, "%v", err)
+	}
+}
+
+func (l *loader) file(p string) {
+	src, err := os.ReadFile(p)
+	if err != nil {
+		l.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
+		return
+	}
+	l.parse(l.display(p), src)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parse reads every document of a file. A syntax error ends the file (the
+// YAML stream cannot be resumed), but the documents before it still count.
+func (l *loader) parse(name string, src []byte) {
+	l.res.Files++
+	if bytes.IndexByte(src, 0) >= 0 {
+		l.errorf(name, 0, 0, "binary file, not YAML or JSON")
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			line, msg := 0, err.Error()
+			if m := yamlLine.FindStringSubmatch(msg); m != nil {
+				line, _ = strconv.Atoi(m[1])
+				msg = m[2]
+			}
+			l.errorf(name, line, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+			return
+		}
+		if len(doc.Content) == 0 {
+			continue // an empty document between separators
+		}
+		l.document(name, doc.Content[0])
+	}
+}
+
+func (l *loader) document(name string, root *yaml.Node) {
+	root = resolve(root)
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		return // a document holding only comments
+	}
+	if root.Kind != yaml.MappingNode {
+		l.res.Skipped++
+		return
+	}
+	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
+	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) {
+		l.res.Skipped++
+		return
+	}
+	if _, items := lookup(root, "items", 0); items != nil && strings.HasSuffix(kind, "List") {
+		items = resolve(items)
+		if items.Kind == yaml.ScalarNode && items.ShortTag() == "!!null" {
+			return
+		}
+		if items.Kind != yaml.SequenceNode {
+			l.errorf(name, items.Line, items.Column, "%s: items must be a list", kind)
+			return
+		}
+		for _, it := range items.Content {
+			l.document(name, it)
+		}
+		return
+	}
+	val, err := toValue(root, 0)
+	if err != nil {
+		var ve *valueError
+		if errors.As(err, &ve) {
+			l.errorf(name, ve.line, ve.column, "%s", ve.msg)
+		} else {
+			l.errorf(name, root.Line, root.Column, "%v", err)
+		}
+		return
+	}
+	obj := &Object{File: name, Node: root, Value: val, APIVersion: apiVersion, Kind: kind}
+	if _, meta := lookup(root, "metadata", 0); meta != nil {
+		meta = resolve(meta)
+		obj.Name = scalarField(meta, "name")
+		obj.Namespace = scalarField(meta, "namespace")
+	}
+	l.res.Objects = append(l.res.Objects, obj)
+}
+
+// isToolConfig recognises files of client-side tools that look like objects
+// (apiVersion and kind) but are never sent to a cluster.
+func isToolConfig(apiVersion string) bool {
+	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion, "skaffold/")
+}
+
+func scalarField(m *yaml.Node, key string) string {
+	_, v := lookup(m, key, 0)
+	if v == nil {
+		return ""
+	}
+	v = resolve(v)
+	if v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
+}
+
+func (l *loader) errorf(file string, line, col int, format string, args ...any) {
+	l.res.Errors = append(l.res.Errors, Error{File: file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+// display is the path as reports show it.
+func (l *loader) display(p string) string {
+	if abs, err := filepath.Abs(p); err == nil && l.opts.WorkDir != "" {
+		if rel, err := filepath.Rel(l.opts.WorkDir, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			p = rel
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+func (l *loader) excluded(fp, root string) bool {
+	if len(l.excludes) == 0 {
+		return false
+	}
+	rel := filepath.ToSlash(fp)
+	if r, err := filepath.Rel(root, fp); err == nil {
+		rel = filepath.ToSlash(r)
+	}
+	candidates := []string{rel, l.display(fp), filepath.Base(fp)}
+	for _, re := range l.excludes {
+		for _, c := range candidates {
+			if re.MatchString(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// globRegexp compiles a glob: * and ? stay within a path segment, ** spans
+// segments. A pattern without a slash matches a single name.
+func globRegexp(pattern string) (*regexp.Regexp, error) {
+	if pattern == "" {
+		return nil, errors.New("empty pattern")
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	p := strings.TrimPrefix(filepath.ToSlash(pattern), "./")
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '*':
+			if i+1 < len(p) && p[i+1] == '*' {
+				i++
+				if i+1 < len(p) && p[i+1] == '/' {
+					i++
+					b.WriteString("(?:.*/)?")
+				} else {
+					b.WriteString(".*")
+				}
+			} else {
+				b.WriteString("[^/]*")
+			}
+		case '?':
+			b.WriteString("[^/]")
+		case '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return nil, fmt.Errorf("pattern %q: unclosed [", pattern)
+			}
+			b.WriteString(p[i : i+j+1])
+			i += j
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.Compile(b.String())
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,72 @@
+package source
+
+import "gopkg.in/yaml.v3"
+
+// Position is a place in a source file, 1-based.
+type Position struct {
+	Line   int
+	Column int
+	// Exact is false when the field itself is missing and Line and Column
+	// point at the nearest enclosing field that exists.
+	Exact bool
+}
+
+// Locate finds the field at path (strings for keys, ints for list indexes)
+// inside an object's node. A scalar field is located at its value; a mapping
+// or list field at its key; a list entry at its first line. A missing field
+// is located at the deepest part of the path that exists.
+func Locate(node *yaml.Node, path []any) Position {
+	cur := resolve(node)
+	best := Position{Line: cur.Line, Column: cur.Column}
+	for _, seg := range path {
+		switch s := seg.(type) {
+		case string:
+			key, val := lookup(cur, s, 0)
+			if key == nil {
+				return best
+			}
+			best = Position{Line: key.Line, Column: key.Column}
+			cur = resolve(val)
+		case int:
+			if cur.Kind != yaml.SequenceNode || s < 0 || s >= len(cur.Content) {
+				return best
+			}
+			cur = resolve(cur.Content[s])
+			best = Position{Line: cur.Line, Column: cur.Column}
+		default:
+			return best
+		}
+	}
+	if cur.Kind == yaml.ScalarNode {
+		return Position{Line: cur.Line, Column: cur.Column, Exact: true}
+	}
+	best.Exact = true
+	return best
+}
+
+// lookup finds key in a mapping, looking through merge keys (<<) the way
+// the value conversion does: the mapping's own keys win.
+func lookup(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
+	if m.Kind != yaml.MappingNode || depth > maxDepth {
+		return nil, nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Tag == "!!merge" {
+			merges = append(merges, m.Content[i+1])
+			continue
+		}
+		if k.Value == key {
+			return k, m.Content[i+1]
+		}
+	}
+	for _, mn := range merges {
+		for _, src := range mergeSources(mn) {
+			if k, v := lookup(src, key, depth+1); k != nil {
+				return k, v
+			}
+		}
+	}
+	return nil, nil
+}

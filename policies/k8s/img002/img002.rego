@@ -1,0 +1,44 @@
+# METADATA
+# title: Image references are immutable
+# description: |
+#   In staging and production an image must be referenced so that it can never
+#   change under the manifest: a semantic version tag vMAJOR.MINOR.PATCH, a
+#   commit tag sha-<hex> (at least 7 hex digits), or a @sha256: digest. Moving
+#   tags such as latest, staging, production, main or a branch name are
+#   re-pointed by every build, so what runs can no longer be told from the
+#   manifest and a rollback redeploys whatever the tag points to now. An image
+#   without a tag (which means latest) is reported too.
+# custom:
+#   id: IMG002
+#   severity: error
+#   section: Image Tagging Strategy
+#   remediation: |
+#     Deploy the release tag (slotwise/auth-service:v1.2.3), the commit tag
+#     (slotwise/auth-service:sha-abc123def) or a digest
+#     (slotwise/auth-service@sha256:<digest>), not an environment or branch tag.
+#   environments: [staging, production]
+package k8s.img002
+
+import data.lib.k8s
+
+deny contains {"msg": msg, "path": path, "container": entry.name} if {
+	some entry in k8s.containers
+	image := entry.container.image
+	is_string(image)
+	not k8s.image_pinned_by_digest(image)
+	tag := k8s.image_tag(image)
+	not _immutable_tag(tag)
+	path := array.concat(entry.path, ["image"])
+	msg := sprintf(
+		"container %q image %q %s: use a release tag vMAJOR.MINOR.PATCH, a commit tag sha-<hex> or a @sha256: digest",
+		[entry.name, image, _problem(tag)],
+	)
+}
+
+_immutable_tag(tag) if regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+$`, tag)
+
+_immutable_tag(tag) if regex.match(`^sha-[0-9a-f]{7,}$`, tag)
+
+_problem(tag) := "has no tag, which means the moving tag latest" if tag == ""
+
+_problem(tag) := sprintf("uses tag %q, which can be moved to another build", [tag]) if tag != ""

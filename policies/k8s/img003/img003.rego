@@ -1,0 +1,48 @@
+# METADATA
+# title: The version label matches the image tag
+# description: |
+#   The version label on the object and on its pod template must equal the
+#   version tag of the application image, so that kubectl get -l version=...,
+#   dashboards and rollbacks see the version that really runs. The application
+#   image is that of the container named like the app label, else of the first
+#   container. Nothing is checked when that image has no version-like tag
+#   (1.2, v1.2.3, 1.2.3-rc.1; not latest, sha-... or a bare digest). A missing
+#   version label is reported by META001.
+# custom:
+#   id: IMG003
+#   severity: warning
+#   section: Deployment manifests
+#   remediation: |
+#     Set metadata.labels.version and the pod template's labels.version to the
+#     image's tag, for example version: v1.2.3 for image slotwise/auth-service:v1.2.3.
+#   environments: [development, staging, production]
+package k8s.img003
+
+import data.lib.k8s
+
+deny contains {"msg": msg, "path": labels_path, "container": app.name} if {
+	app := k8s.app_container
+	image := app.container.image
+	is_string(image)
+	tag := k8s.image_tag(image)
+	k8s.version_tag(tag)
+	some where, labels_path in _label_paths
+	label := object.get(input.object, labels_path, null)
+	label != null
+	_text(label) != tag
+	msg := sprintf(
+		"%s label version %q does not match the tag of container %q image %q: set version: %s",
+		[where, _text(label), app.name, image, tag],
+	)
+}
+
+# For a Pod the object's metadata is the pod's: it is checked once.
+_label_paths["metadata"] := ["metadata", "labels", "version"]
+
+_label_paths["pod template"] := array.concat(k8s.pod_metadata_path, ["labels", "version"]) if {
+	input.object.kind != "Pod"
+}
+
+_text(value) := value if is_string(value)
+
+else := sprintf("%v", [value])

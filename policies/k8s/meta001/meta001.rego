@@ -1,0 +1,97 @@
+# METADATA
+# title: Workloads carry app and version labels
+# description: |
+#   A workload and the pods it runs must carry the labels app and version:
+#   Services, NetworkPolicies, ServiceMonitors and dashboards select pods by
+#   app, and version tells which release runs. Both labels belong on the
+#   object's metadata and on its pod template (for a Pod they are the same
+#   metadata). A Deployment, StatefulSet, DaemonSet or ReplicaSet must also
+#   select its pods by app: spec.selector.matchLabels.app equals the pod
+#   template's app label.
+# custom:
+#   id: META001
+#   severity: warning
+#   section: Deployment manifests
+#   remediation: |
+#     Add labels app: <service> and version: <image tag> to metadata.labels and
+#     to the pod template's metadata.labels, and select the pods with
+#     spec.selector.matchLabels.app: <service>.
+#   environments: [development, staging, production]
+package k8s.meta001
+
+import data.lib.k8s
+
+_required := ["app", "version"]
+
+_selector_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}
+
+deny contains {"msg": msg, "path": path} if {
+	k8s.is_workload
+	some where, labels_path in _label_paths
+	some label in _required
+	not _has_label(labels_path, label)
+	path := array.concat(labels_path, [label])
+	msg := sprintf(
+		"%s %q has no %s label on its %s: add %s: %s",
+		[input.object.kind, k8s.name, label, where, label, _example(label)],
+	)
+}
+
+deny contains {"msg": msg, "path": path} if {
+	input.object.kind in _selector_kinds
+	app := k8s.pod_labels.app
+	_label_value(app)
+	selected := object.get(input.object, ["spec", "selector", "matchLabels", "app"], null)
+	selected != app
+	path := ["spec", "selector", "matchLabels", "app"]
+	msg := sprintf(
+		"%s %q selector matchLabels.app is %s, not the pod template's app label %q: set spec.selector.matchLabels.app: %s",
+		[input.object.kind, k8s.name, _shown(selected), app, app],
+	)
+}
+
+# For a Pod the object's metadata is the pod's: it is checked once.
+_label_paths["metadata"] := ["metadata", "labels"]
+
+_label_paths["pod template"] := array.concat(k8s.pod_metadata_path, ["labels"]) if {
+	input.object.kind != "Pod"
+}
+
+_has_label(labels_path, label) if _label_value(object.get(input.object, array.concat(labels_path, [label]), null))
+
+_label_value(value) if {
+	is_string(value)
+	value != ""
+}
+
+# _example suggests a value: for app the app label found elsewhere, else the
+# object's name; for version the application image's version tag, else the
+# version label found elsewhere, else a placeholder.
+_example("app") := _some_label("app", _name_or_placeholder)
+
+_example("version") := _image_version
+
+_some_label(label, fallback) := value if {
+	values := [v | some p in _label_paths; v := object.get(input.object, array.concat(p, [label]), null); _label_value(v)]
+	value := values[0]
+} else := fallback
+
+_name_or_placeholder := k8s.name if k8s.name != ""
+
+else := "<service name>"
+
+_image_version := tag if {
+	image := k8s.app_container.container.image
+	is_string(image)
+	tag := k8s.image_tag(image)
+	k8s.version_tag(tag)
+} else := _some_label("version", "<release version, e.g. v1.2.3>")
+
+_shown(null) := "missing"
+
+_shown(value) := sprintf("%q", [value]) if is_string(value)
+
+_shown(value) := sprintf("%v", [value]) if {
+	value != null
+	not is_string(value)
+}

@@ -1,0 +1,64 @@
+# METADATA
+# title: Containers set cpu and memory requests
+# description: |
+#   Every container and init container must set resources.requests.cpu and
+#   resources.requests.memory, so the scheduler places the pod on a node that
+#   can hold it and the pod gets the QoS class the environment profile plans
+#   for. Kubernetes copies a limit into a missing request, but the request must
+#   still be written explicitly: the manifest then says what the pod reserves,
+#   and the request survives when the limit is changed or removed. A value that
+#   is not a Kubernetes quantity ("500m", "2", "512Mi") is reported too.
+#   Ephemeral containers cannot set resources and are not checked.
+# custom:
+#   id: RES001
+#   severity: error
+#   section: Environment Configuration
+#   remediation: |
+#     Set resources.requests.cpu and resources.requests.memory on every
+#     container and init container, sized from the environment profile (for
+#     production: cpu 500m, memory 512Mi).
+#   environments: [development, staging, production]
+package k8s.res001
+
+import data.lib.k8s
+
+_fallback := {"cpu": "500m", "memory": "512Mi"}
+
+deny contains {"msg": msg, "path": path, "container": entry.name} if {
+	some entry in k8s.resource_containers
+	some resource in ["cpu", "memory"]
+	not _set(entry.container, resource)
+	path := array.concat(entry.path, ["resources", "requests", resource])
+	msg := sprintf(
+		"container %q has no %s request: set resources.requests.%s explicitly, e.g. %s: %s",
+		[entry.name, resource, resource, resource, _example(resource)],
+	)
+}
+
+# A value that is not a Kubernetes quantity is reported rather than skipped.
+deny contains {"msg": msg, "path": path, "container": entry.name} if {
+	some entry in k8s.resource_containers
+	some resource in ["cpu", "memory"]
+	_set(entry.container, resource)
+	value := entry.container.resources.requests[resource]
+	not k8s.quantity(value)
+	path := array.concat(entry.path, ["resources", "requests", resource])
+	msg := sprintf(
+		"container %q %s request %s is not a Kubernetes quantity: write a number with an optional unit, e.g. %s: %s",
+		[entry.name, resource, _shown(value), resource, _example(resource)],
+	)
+}
+
+_set(container, resource) if {
+	value := container.resources.requests[resource]
+	value != null
+	value != ""
+}
+
+_shown(value) := sprintf("%q", [value]) if is_string(value)
+
+else := sprintf("%v", [value])
+
+_example(resource) := k8s.quantity_text(input.profile.resources.requests[resource]) if {
+	k8s.quantity(input.profile.resources.requests[resource])
+} else := _fallback[resource]

@@ -1,0 +1,27 @@
+# METADATA
+# title: Containers have a read-only root filesystem
+# description: |
+#   Every container (app, init and ephemeral) must set
+#   readOnlyRootFilesystem: true in its own securityContext, so that an
+#   attacker cannot modify the image's binaries or drop tools into it. Writable
+#   scratch space comes from an emptyDir volume (see SEC010). The field exists
+#   only at container level: the pod cannot set it for its containers.
+# custom:
+#   id: SEC006
+#   severity: error
+#   section: Container Security
+#   remediation: |
+#     Set securityContext.readOnlyRootFilesystem: true on every container and
+#     mount an emptyDir volume where the process must write (for example /tmp).
+#   environments: [development, staging, production]
+package k8s.sec006
+
+import data.lib.k8s
+
+deny contains {"msg": msg, "path": k8s.security_path(entry, "readOnlyRootFilesystem"), "container": entry.name} if {
+	some entry in k8s.containers
+	not _read_only_root(entry.container)
+	msg := sprintf("container %q has a writable root filesystem: set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write", [entry.name])
+}
+
+_read_only_root(container) if container.securityContext.readOnlyRootFilesystem == true

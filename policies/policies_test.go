@@ -1,0 +1,139 @@
+package policies_test
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"path"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
+	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/policies"
+)
+
+// TestRego runs every Rego test beside the rules, as `opa test policies/` would.
+func TestRego(t *testing.T) {
+	modules, err := rules.ParseModules(policies.FS(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := tester.NewRunner().SetModules(modules).RaiseBuiltinErrors(true).Run(context.Background(), modules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for r := range ch {
+		n++
+		t.Run(strings.TrimPrefix(r.Package, "data.")+"."+r.Name, func(t *testing.T) {
+			if r.Error != nil {
+				t.Fatalf("%s: error: %v", r.Location, r.Error)
+			}
+			if r.Fail {
+				t.Fatalf("%s: failed at %v", r.Location, r.FailedAt)
+			}
+		})
+	}
+	if n == 0 {
+		t.Fatal("no Rego tests ran")
+	}
+}
+
+// TestRuleContract holds every rule to policies/README.md: complete metadata
+// (rules.New checks it), unique ids, a package path that mirrors its folder,
+// and tests that show it both allowing and denying.
+func TestRuleContract(t *testing.T) {
+	engine, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules, err := rules.ParseModules(policies.FS(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := map[string][]string{} // test package -> test rule names
+	for file, m := range modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		want := strings.ReplaceAll(path.Dir(file), "/", ".")
+		if strings.HasSuffix(file, "_test.rego") {
+			want += "_test"
+			for _, r := range m.Rules {
+				tests[pkg] = append(tests[pkg], r.Head.Name.String())
+			}
+		}
+		if pkg != want {
+			t.Errorf("%s: package %s, want %s (the package path mirrors the folder)", file, pkg, want)
+		}
+	}
+	for _, r := range engine.Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			if want := path.Join(strings.ReplaceAll(r.Package, ".", "/"), path.Base(strings.ReplaceAll(r.Package, ".", "/"))+".rego"); r.File != want {
+				t.Errorf("rule %s lives in %s, want %s", r.ID, r.File, want)
+			}
+			var allow, deny int
+			for _, name := range tests[r.Package+"_test"] {
+				switch {
+				case strings.HasPrefix(name, "test_allow_"):
+					allow++
+				case strings.HasPrefix(name, "test_deny_"):
+					deny++
+				}
+			}
+			if allow == 0 || deny == 0 {
+				t.Errorf("rule %s has %d test_allow_ and %d test_deny_ tests in package %s_test; it needs both", r.ID, allow, deny, r.Package)
+			}
+		})
+	}
+}
+
+// TestCatalogue checks that every Kubernetes rule of the catalogue exists:
+// ids are stable and users' CI and exemptions refer to them.
+func TestCatalogue(t *testing.T) {
+	engine, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{
+		"SEC001", "SEC002", "SEC003", "SEC004", "SEC005", "SEC006", "SEC007", "SEC008", "SEC009", "SEC010", "SEC011",
+		"SECRET001", "RES001", "RES002", "RES003", "RES004", "PRB001", "PRB002", "PRB003",
+		"IMG001", "IMG002", "IMG003", "META001", "META002", "AVL001", "AVL002", "AVL003",
+		"NET001", "NET002", "NET003", "SECRET002", "ING001", "ING002", "OBS001",
+	} {
+		if _, ok := engine.Rule(id); !ok {
+			t.Errorf("rule %s of the catalogue is missing", id)
+		}
+	}
+}
+
+// TestFormat keeps every policy as `opa fmt` writes it, in v1 syntax.
+func TestFormat(t *testing.T) {
+	err := fs.WalkDir(policies.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".rego" {
+			return err
+		}
+		t.Run(p, func(t *testing.T) {
+			src, err := fs.ReadFile(policies.FS(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(src, []byte("import rego.v1")) {
+				t.Errorf("%s imports rego.v1; OPA v1 syntax needs no import", p)
+			}
+			got, err := format.SourceWithOpts(p, src, format.Opts{RegoVersion: ast.RegoV1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, src) {
+				t.Errorf("%s is not formatted: run opa fmt -w policies/", p)
+			}
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
