@@ -43,6 +43,7 @@ type JSONSummary struct {
 	Objects          int      `json:"objects"`
 	SkippedDocuments int      `json:"skipped_documents"`
 	ChartsSkipped    []string `json:"charts_not_rendered"`
+	PatchesSkipped   int      `json:"kustomize_patches_skipped"`
 	Errors           int      `json:"errors"`
 	Warnings         int      `json:"warnings"`
 	Notes            int      `json:"notes"`
@@ -76,11 +77,11 @@ func JSON(w io.Writer, rep *scan.Report) error {
 	s := rep.Summary
 	out.Summary = JSONSummary{
 		Files: s.Files, Objects: s.Objects, SkippedDocuments: s.Skipped,
-		ChartsSkipped: append([]string{}, s.Charts...),
-		Errors:        s.BySeverity[rules.SeverityError],
-		Warnings:      s.BySeverity[rules.SeverityWarning],
-		Notes:         s.BySeverity[rules.SeverityNote],
-		Suppressed:    s.Suppressed, InputErrors: s.Errors,
+		ChartsSkipped: append([]string{}, s.Charts...), PatchesSkipped: s.Patches,
+		Errors:     s.BySeverity[rules.SeverityError],
+		Warnings:   s.BySeverity[rules.SeverityWarning],
+		Notes:      s.BySeverity[rules.SeverityNote],
+		Suppressed: s.Suppressed, InputErrors: s.Errors,
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -107,6 +107,9 @@ func Summary(rep *scan.Report) string {
 	if s.Skipped > 0 {
 		extra = append(extra, plural(s.Skipped, "document")+" not Kubernetes objects")
 	}
+	if s.Patches > 0 {
+		extra = append(extra, plural(s.Patches, "Kustomize patch file")+" not linted on their own")
+	}
 	if len(s.Charts) > 0 {
 		extra = append(extra, fmt.Sprintf("%s not rendered: %s", plural(len(s.Charts), "Helm chart"), strings.Join(s.Charts, ", ")))
 	}

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -64,6 +63,7 @@ type Summary struct {
 	Objects    int
 	Skipped    int
 	Charts     []string
+	Patches    int
 	Errors     int
 	Suppressed int
 	BySeverity map[rules.Severity]int
@@ -103,6 +103,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped
 		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
+		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
 			targets = append(targets, loaded{o, ps})
 			inventory.Add(o.Kind, o.Namespace, o.Value)
@@ -198,7 +199,7 @@ func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 			Name:        o.Name,
 			Container:   v.Container,
 			Environment: env,
-			FieldPath:   FieldPath(v.Path),
+			FieldPath:   source.FieldPath(v.Path),
 			Path:        v.Path,
 			Suppressed:  v.Suppressed,
 			Reason:      v.Reason,
@@ -212,28 +213,6 @@ func identity(o *source.Object) string {
 		return o.Kind + "/" + o.Namespace + "/" + o.Name
 	}
 	return o.Kind + "/" + o.Name
-}
-
-// FieldPath writes a path the way kubectl explain and JSONPath users read it:
-// spec.template.spec.containers[0].securityContext.
-func FieldPath(path []any) string {
-	var b strings.Builder
-	for _, seg := range path {
-		switch s := seg.(type) {
-		case int:
-			fmt.Fprintf(&b, "[%d]", s)
-		case string:
-			if strings.ContainsAny(s, ".[]") || s == "" {
-				fmt.Fprintf(&b, "[%q]", s)
-				continue
-			}
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(s)
-		}
-	}
-	return b.String()
 }
 
 // Sort puts findings in file, line, column, id order and errors in file,

@@ -5,6 +5,7 @@ package source
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"gopkg.in/yaml.v3"
+
+	"github.com/slotwise/slotcheck/internal/kube"
 )
 
 // StdinName is how objects read from standard input are named in reports.
@@ -64,6 +67,9 @@ type Result struct {
 	Skipped int
 	// Charts lists Helm chart folders, whose templates are not plain YAML.
 	Charts []string
+	// Patches counts files a kustomization names as patches: fragments
+	// merged into other objects, not objects of their own.
+	Patches int
 }
 
 // Options tunes a load.
@@ -82,7 +88,7 @@ type Options struct {
 // Problems with one file never stop the others: they are collected in
 // Result.Errors.
 func Load(paths []string, opts Options) *Result {
-	l := &loader{opts: opts, res: &Result{}}
+	l := &loader{opts: opts, res: &Result{}, checker: kube.NewChecker()}
 	if l.opts.WorkDir == "" {
 		l.opts.WorkDir, _ = os.Getwd()
 	}
@@ -102,6 +108,7 @@ func Load(paths []string, opts Options) *Result {
 }
 
 type loader struct {
+	checker  *kube.Checker
 	opts     Options
 	res      *Result
 	excludes []*regexp.Regexp
@@ -130,6 +137,8 @@ func (l *loader) path(p string) {
 		l.file(p)
 		return
 	}
+	var files []string
+	patches := map[string]bool{}
 	err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
 		if err != nil {
 			l.errorf(l.display(fp), 0, 0, "%v", unwrapPathError(err))
@@ -152,20 +161,82 @@ func (l *loader) path(p string) {
 				l.res.Charts = append(l.res.Charts, l.display(fp))
 				return fs.SkipDir
 			}
+			for _, patch := range kustomizePatches(fp) {
+				patches[patch] = true
+			}
 			return nil
 		}
 		switch strings.ToLower(filepath.Ext(fp)) {
 		case ".yaml", ".yml", ".json":
-			if !d.Type().IsRegular() {
-				return nil
+			if d.Type().IsRegular() {
+				files = append(files, fp)
 			}
-			l.file(fp)
 		}
 		return nil
 	})
 	if err != nil {
 		l.errorf(l.display(p), 0, 0, "%v", err)
 	}
+	for _, fp := range files {
+		if abs, err := filepath.Abs(fp); err == nil && patches[abs] {
+			l.res.Patches++
+			continue
+		}
+		l.file(fp)
+	}
+}
+
+// kustomizePatches lists the files a folder's kustomization merges into
+// other objects (patches, patchesStrategicMerge, patchesJson6902), as
+// absolute paths. A kustomization that cannot be read names none: its
+// problems are Kustomize's to report when it builds.
+func kustomizePatches(dir string) []string {
+	var src []byte
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err == nil {
+			src = b
+			break
+		}
+	}
+	if src == nil {
+		return nil
+	}
+	var k struct {
+		Patches []struct {
+			Path string `yaml:"path"`
+		} `yaml:"patches"`
+		PatchesJSON6902 []struct {
+			Path string `yaml:"path"`
+		} `yaml:"patchesJson6902"`
+		PatchesStrategicMerge []string `yaml:"patchesStrategicMerge"`
+	}
+	if yaml.Unmarshal(src, &k) != nil {
+		return nil
+	}
+	var rel []string
+	for _, p := range k.Patches {
+		rel = append(rel, p.Path)
+	}
+	for _, p := range k.PatchesJSON6902 {
+		rel = append(rel, p.Path)
+	}
+	// patchesStrategicMerge entries are file paths or inline patches.
+	for _, p := range k.PatchesStrategicMerge {
+		if !strings.Contains(p, "\n") && !strings.Contains(p, ":") {
+			rel = append(rel, p)
+		}
+	}
+	var out []string
+	for _, r := range rel {
+		if r == "" {
+			continue
+		}
+		if abs, err := filepath.Abs(filepath.Join(dir, r)); err == nil {
+			out = append(out, abs)
+		}
+	}
+	return out
 }
 
 func (l *loader) file(p string) {
@@ -178,6 +249,23 @@ func (l *loader) file(p string) {
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parserProblems are the errors of yaml.v3's parser (not its scanner). For
+// them yaml.v3 prints the 0-based line of the construct that failed (or of
+// the problem), where scanner errors get a 1-based line: slotcheck adds the
+// missing one so that every reported line is the file's own.
+var parserProblems = map[string]bool{
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
 
 // parse reads every document of a file. A syntax error ends the file (the
 // YAML stream cannot be resumed), but the documents before it still count.
@@ -199,6 +287,16 @@ func (l *loader) parse(name string, src []byte) {
 			if m := yamlLine.FindStringSubmatch(msg); m != nil {
 				line, _ = strconv.Atoi(m[1])
 				msg = m[2]
+				if parserProblems[msg] {
+					line++
+				}
+			} else if parserProblems[strings.TrimPrefix(msg, "yaml: ")] {
+				line = 1
+			}
+			// A problem found at the end of the stream belongs to the last
+			// line that holds anything.
+			if last := bytes.Count(bytes.TrimRight(src, " \t\r\n"), []byte("\n")) + 1; line > last {
+				line = last
 			}
 			l.errorf(name, line, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
 			return
@@ -254,7 +352,51 @@ func (l *loader) document(name string, root *yaml.Node) {
 		obj.Name = scalarField(meta, "name")
 		obj.Namespace = scalarField(meta, "namespace")
 	}
+	if l.schemaErrors(obj) {
+		return
+	}
 	l.res.Objects = append(l.res.Objects, obj)
+}
+
+// schemaErrors reports what the API server would reject in a built-in kind;
+// such an object is not linted, since rules would judge fields that cannot
+// be applied as written.
+func (l *loader) schemaErrors(o *Object) bool {
+	if !l.checker.Known(o.APIVersion, o.Kind) {
+		return false
+	}
+	raw, err := ast.JSON(o.Value)
+	if err != nil {
+		l.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+		return true
+	}
+	manifest, err := json.Marshal(raw)
+	if err != nil {
+		l.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+		return true
+	}
+	problems := l.checker.Check(o.APIVersion, o.Kind, manifest)
+	for _, p := range problems {
+		path := p.Path
+		if p.Loose {
+			path = Concrete(o.Node, path)
+		}
+		pos := Locate(o.Node, path)
+		where := o.identity()
+		if len(path) > 0 {
+			where += " " + FieldPath(path)
+		}
+		l.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
+	}
+	return len(problems) > 0
+}
+
+// identity names the object as kubectl does: Kind/namespace/name.
+func (o *Object) identity() string {
+	if o.Namespace != "" {
+		return o.Kind + "/" + o.Namespace + "/" + o.Name
+	}
+	return o.Kind + "/" + o.Name
 }
 
 // isToolConfig recognises files of client-side tools that look like objects

@@ -1,6 +1,11 @@
 package source
 
-import "gopkg.in/yaml.v3"
+import (
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // Position is a place in a source file, 1-based.
 type Position struct {
@@ -69,4 +74,73 @@ func lookup(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
 		}
 	}
 	return nil, nil
+}
+
+// Concrete fills in the list indexes a path leaves out (the JSON decoder's
+// type errors say spec.containers.image, not spec.containers[1].image): it
+// returns the first concrete path through the node that reaches the end of
+// path, else the one that reaches furthest.
+func Concrete(node *yaml.Node, path []any) []any {
+	best, _ := concrete(resolve(node), path, nil, 0)
+	return best
+}
+
+func concrete(n *yaml.Node, path []any, prefix []any, depth int) ([]any, bool) {
+	if len(path) == 0 {
+		return prefix, true
+	}
+	if depth > maxDepth {
+		return prefix, false
+	}
+	switch seg := path[0].(type) {
+	case string:
+		if n.Kind == yaml.SequenceNode {
+			best := prefix
+			for i, item := range n.Content {
+				p, ok := concrete(resolve(item), path, append(clonePath(prefix), i), depth+1)
+				if ok {
+					return p, true
+				}
+				if len(p) > len(best) {
+					best = p
+				}
+			}
+			return best, false
+		}
+		_, v := lookup(n, seg, 0)
+		if v == nil {
+			return prefix, false
+		}
+		return concrete(resolve(v), path[1:], append(clonePath(prefix), seg), depth+1)
+	case int:
+		if n.Kind != yaml.SequenceNode || seg < 0 || seg >= len(n.Content) {
+			return prefix, false
+		}
+		return concrete(resolve(n.Content[seg]), path[1:], append(clonePath(prefix), seg), depth+1)
+	}
+	return prefix, false
+}
+
+func clonePath(p []any) []any { return append(make([]any, 0, len(p)+1), p...) }
+
+// FieldPath writes a path the way kubectl explain and JSONPath users read it:
+// spec.template.spec.containers[0].securityContext.
+func FieldPath(path []any) string {
+	var b strings.Builder
+	for _, seg := range path {
+		switch s := seg.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", s)
+		case string:
+			if strings.ContainsAny(s, ".[]") || s == "" {
+				fmt.Fprintf(&b, "[%q]", s)
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s)
+		}
+	}
+	return b.String()
 }

@@ -140,9 +140,10 @@ func scalar(n *yaml.Node) (ast.Value, error) {
 		}
 		return ast.Boolean(b), nil
 	case "!!int":
-		if _, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+		if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil && strconv.FormatInt(i, 10) == n.Value {
 			return ast.Number(json.Number(n.Value)), nil
 		}
+		// 0755, 0x1F, +3, 1_000: let YAML say what number it is.
 		var v any
 		if err := n.Decode(&v); err != nil {
 			return nil, &valueError{n.Line, n.Column, err.Error()}

@@ -34,10 +34,21 @@ pod_metadata_path := array.concat(array.slice(pod_spec_path, 0, count(pod_spec_p
 is_workload if pod_spec_path
 
 # pod_spec is the pod spec, empty when the object has none.
-pod_spec := object.get(input.object, pod_spec_path, {})
+pod_spec := as_object(object.get(input.object, pod_spec_path, {}))
 
 # pod_labels are the labels of the pods the object runs.
-pod_labels := object.get(input.object, array.concat(pod_metadata_path, ["labels"]), {})
+pod_labels := as_object(object.get(input.object, array.concat(pod_metadata_path, ["labels"]), {}))
+
+# as_object is x when it is an object, else empty: a field written as null
+# (or, in a custom resource, with an unexpected type) reads as absent.
+as_object(x) := x if is_object(x)
+
+as_object(x) := {} if not is_object(x)
+
+# as_array is x when it is an array, else empty.
+as_array(x) := x if is_array(x)
+
+as_array(x) := [] if not is_array(x)
 
 # namespace is the object's namespace, "" when the manifest leaves it to the client.
 namespace := object.get(input.object, ["metadata", "namespace"], "")
@@ -51,7 +62,8 @@ _container_types := ["containers", "initContainers", "ephemeralContainers"]
 # field path, its type (containers, initContainers, ephemeralContainers) and name.
 containers contains {"container": c, "path": path, "type": type, "name": object.get(c, "name", "")} if {
 	some type in _container_types
-	some i, c in object.get(pod_spec, type, [])
+	some i, c in as_array(object.get(pod_spec, type, []))
+	is_object(c)
 	path := array.concat(pod_spec_path, [type, i])
 }
 
@@ -76,10 +88,10 @@ security_path(entry, field) := array.concat(entry.path, ["securityContext", fiel
 # label_selector_matches holds when a LabelSelector selects the labels.
 # An empty selector selects everything, as Kubernetes defines it.
 label_selector_matches(selector, labels) if {
-	every k, v in object.get(selector, "matchLabels", {}) {
+	every k, v in as_object(object.get(as_object(selector), "matchLabels", {})) {
 		labels[k] == v
 	}
-	every expr in object.get(selector, "matchExpressions", []) {
+	every expr in as_array(object.get(as_object(selector), "matchExpressions", [])) {
 		_expression_matches(expr, labels)
 	}
 }
@@ -110,7 +122,7 @@ _exempt_prefix := "slotcheck.slotwise.com/exempt-"
 # pod template: the rule id it names, the reason and the annotation's path.
 exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": array.concat(meta_path, ["annotations", key])} if {
 	some meta_path in _metadata_paths
-	some key, value in object.get(input.object, array.concat(meta_path, ["annotations"]), {})
+	some key, value in as_object(object.get(input.object, array.concat(meta_path, ["annotations"]), {}))
 	startswith(key, _exempt_prefix)
 }
 

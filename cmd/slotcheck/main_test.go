@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and docs/rules.md from the current output")
+
+// run executes one command line from the repository root, as a user would.
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	t.Chdir("../..")
+	t.Setenv("NO_COLOR", "")
+	var out, errb bytes.Buffer
+	code = execute(context.Background(), args, streams{in: strings.NewReader(stdin), out: &out, err: &errb})
+	return out.String(), errb.String(), code
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+	}{
+		{"compliant", "", []string{"testdata/examples/compliant"}, 0},
+		{"violations", "", []string{"testdata/examples/violations"}, 1},
+		{"violations-json", "", []string{"lint", "--format", "json", "testdata/examples/violations"}, 1},
+		{"violations-development", "", []string{"--env", "dev", "testdata/examples/violations/workload.yaml"}, 1},
+		{"inputs", "", []string{"--show-suppressed", "testdata/examples/inputs"}, 2},
+		{"inputs-json", "", []string{"-f", "json", "testdata/examples/inputs"}, 2},
+		{"fail-on-never", "", []string{"--fail-on", "never", "testdata/examples/violations/edge.yaml"}, 0},
+		{"fail-on-note", "", []string{"--fail-on", "note", "testdata/examples/inputs/list.yaml"}, 1},
+		{"warnings-pass-by-default", "", []string{"testdata/examples/inputs/list.yaml"}, 0},
+		{"stdin", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n", []string{"-"}, 0},
+		{"missing-path", "", []string{"testdata/examples/compliant", "testdata/no-such-dir"}, 2},
+		{"exclude", "", []string{"--exclude", "development", "--exclude", "w*.yaml", "testdata/examples/violations"}, 1},
+		{"profiles-override", "", []string{"--profiles", "testdata/profiles", "testdata/examples/violations/worker.yaml"}, 1},
+		{"rules", "", []string{"rules"}, 0},
+		{"explain", "", []string{"explain", "sec001"}, 0},
+		{"explain-unknown", "", []string{"explain", "NOPE001"}, 2},
+		{"bad-format", "", []string{"--format", "yaml", "testdata/examples/compliant"}, 2},
+		{"bad-flag", "", []string{"--no-such-flag", "testdata"}, 2},
+		{"bad-env", "", []string{"--env", "qa", "testdata"}, 2},
+		{"no-path", "", []string{"lint"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := run(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			got := fmt.Sprintf("$ slotcheck %s\n-- exit %d --\n-- stdout --\n%s-- stderr --\n%s", strings.Join(tt.args, " "), code, stdout, stderr)
+			golden(t, filepath.Join("testdata", "golden", tt.name+".golden"), got)
+		})
+	}
+}
+
+// golden compares got with a file under the repository root (the test has
+// already changed into it), or rewrites the file with -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/slotcheck -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (go test ./cmd/slotcheck -update rewrites it):\n%s", path, diff(string(want), got))
+	}
+}
+
+// diff shows the first lines where two texts part.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 10; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  want %q\n  got  %q\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
+}
+
+// TestRulesDoc keeps docs/rules.md what the binary generates from the policies.
+func TestRulesDoc(t *testing.T) {
+	stdout, stderr, code := run(t, "", "rules", "--format", "markdown")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if *update {
+		if err := os.WriteFile("docs/rules.md", []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile("docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != stdout {
+		t.Errorf("docs/rules.md is stale: regenerate it with\n  go run ./cmd/slotcheck rules --format markdown --output docs/rules.md\n%s", diff(string(want), stdout))
+	}
+}
+
+// TestRulesOutputFile writes the reference to a file, as the README says.
+func TestRulesOutputFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "rules.md")
+	_, stderr, code := run(t, "", "rules", "-f", "markdown", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !bytes.Contains(b, []byte("## SEC001: ")) {
+		t.Fatalf("rules.md: %v\n%.200s", err, b)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	stdout, _, code := run(t, "", "version")
+	if code != 0 || !strings.HasPrefix(stdout, "slotcheck ") {
+		t.Fatalf("exit %d: %q", code, stdout)
+	}
+}
+
+func TestCompletion(t *testing.T) {
+	stdout, _, code := run(t, "", "completion", "bash")
+	if code != 0 || !strings.Contains(stdout, "__start_slotcheck") {
+		t.Fatalf("exit %d: %.200q", code, stdout)
+	}
+}
