@@ -28,7 +28,9 @@ type Problem struct {
 	Path []any
 	// Loose is true when Path lacks list indexes (the decoder leaves them
 	// out of type errors): callers must find the list entry themselves.
-	Loose   bool
+	Loose bool
+	// AtKey is true when the field's name is the problem, not its value.
+	AtKey   bool
 	Message string
 }
 
@@ -54,22 +56,80 @@ func (c *Checker) Check(apiVersion, kind string, manifest []byte) []Problem {
 	if err != nil {
 		return nil
 	}
-	obj, err := c.scheme.New(gv.WithKind(kind))
-	if err != nil {
+	if !c.scheme.Recognizes(gv.WithKind(kind)) {
 		return nil
 	}
 	if gv.Group == "" && kind == "Secret" {
 		manifest = withoutSecretData(manifest)
 	}
-	strict, err := kjson.UnmarshalStrict(manifest, obj, kjson.DisallowDuplicateFields, kjson.DisallowUnknownFields)
+	// The decoder stops at the first value of the wrong type and then says
+	// nothing of unknown fields. Each such value is taken out and the decode
+	// repeated, so that one run reports every problem.
 	var out []Problem
-	if err != nil {
-		out = append(out, problemFrom(err))
-	}
-	for _, s := range strict {
-		out = append(out, problemFrom(s))
+	for range maxTypeErrors {
+		obj, err := c.scheme.New(gv.WithKind(kind))
+		if err != nil {
+			return append(out, Problem{Message: err.Error()})
+		}
+		strict, err := kjson.UnmarshalStrict(manifest, obj, kjson.DisallowDuplicateFields, kjson.DisallowUnknownFields)
+		if err == nil {
+			for _, s := range strict {
+				out = append(out, problemFrom(s))
+			}
+			return out
+		}
+		p := problemFrom(err)
+		out = append(out, p)
+		if !p.Loose || len(p.Path) == 0 {
+			return out
+		}
+		next, ok := without(manifest, p.Path)
+		if !ok {
+			return out
+		}
+		manifest = next
 	}
 	return out
+}
+
+// maxTypeErrors bounds the decodes of one manifest.
+const maxTypeErrors = 16
+
+// without removes the field at a loose path (list indexes left out) from
+// every list entry it names, and reports whether it removed anything.
+func without(manifest []byte, path []any) ([]byte, bool) {
+	var doc any
+	if json.Unmarshal(manifest, &doc) != nil {
+		return nil, false
+	}
+	if !remove(doc, path) {
+		return nil, false
+	}
+	out, err := json.Marshal(doc)
+	return out, err == nil
+}
+
+func remove(node any, path []any) bool {
+	switch n := node.(type) {
+	case []any:
+		removed := false
+		for _, item := range n {
+			removed = remove(item, path) || removed
+		}
+		return removed
+	case map[string]any:
+		key, _ := path[0].(string)
+		v, ok := n[key]
+		if !ok {
+			return false
+		}
+		if len(path) == 1 {
+			delete(n, key)
+			return true
+		}
+		return remove(v, path[1:])
+	}
+	return false
 }
 
 var (
@@ -93,10 +153,10 @@ func problemFrom(err error) Problem {
 	}
 	msg := err.Error()
 	if m := unknownField.FindStringSubmatch(msg); m != nil {
-		return Problem{Path: ParsePath(m[1]), Message: "unknown field: the API server rejects it (check its spelling and indentation)"}
+		return Problem{Path: ParsePath(m[1]), AtKey: true, Message: "unknown field: the API server rejects it (check its spelling and indentation)"}
 	}
 	if m := duplicateField.FindStringSubmatch(msg); m != nil {
-		return Problem{Path: ParsePath(m[1]), Message: "duplicate field"}
+		return Problem{Path: ParsePath(m[1]), AtKey: true, Message: "duplicate field"}
 	}
 	return Problem{Message: msg}
 }

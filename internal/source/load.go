@@ -382,6 +382,9 @@ func (l *loader) schemaErrors(o *Object) bool {
 			path = Concrete(o.Node, path)
 		}
 		pos := Locate(o.Node, path)
+		if p.AtKey {
+			pos = LocateKey(o.Node, path)
+		}
 		where := o.identity()
 		if len(path) > 0 {
 			where += " " + FieldPath(path)

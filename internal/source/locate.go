@@ -21,6 +21,16 @@ type Position struct {
 // or list field at its key; a list entry at its first line. A missing field
 // is located at the deepest part of the path that exists.
 func Locate(node *yaml.Node, path []any) Position {
+	return locate(node, path, false)
+}
+
+// LocateKey is Locate, but a field that exists is located at its key: the
+// place to point at when the key itself is wrong (unknown, misspelt).
+func LocateKey(node *yaml.Node, path []any) Position {
+	return locate(node, path, true)
+}
+
+func locate(node *yaml.Node, path []any, atKey bool) Position {
 	cur := resolve(node)
 	best := Position{Line: cur.Line, Column: cur.Column}
 	for _, seg := range path {
@@ -42,11 +52,16 @@ func Locate(node *yaml.Node, path []any) Position {
 			return best
 		}
 	}
-	if cur.Kind == yaml.ScalarNode {
+	if cur.Kind == yaml.ScalarNode && !(atKey && len(path) > 0 && isKey(path[len(path)-1])) {
 		return Position{Line: cur.Line, Column: cur.Column, Exact: true}
 	}
 	best.Exact = true
 	return best
+}
+
+func isKey(seg any) bool {
+	_, ok := seg.(string)
+	return ok
 }
 
 // lookup finds key in a mapping, looking through merge keys (<<) the way
