@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -49,25 +50,31 @@ func (c *Checker) Known(apiVersion, kind string) bool {
 	return err == nil && c.scheme.Recognizes(gv.WithKind(kind))
 }
 
-// Check decodes a JSON manifest into its built-in type. Kinds it does not
-// know (custom resources, retired API versions) pass unchecked.
+// Check decodes a JSON manifest into its built-in type. Of kinds it does not
+// know (custom resources, retired API versions) it checks the metadata alone,
+// which the API server validates for every kind.
 func (c *Checker) Check(apiVersion, kind string, manifest []byte) []Problem {
 	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil {
 		return nil
 	}
 	if !c.scheme.Recognizes(gv.WithKind(kind)) {
-		return nil
+		return checkMetadata(manifest)
 	}
 	if gv.Group == "" && kind == "Secret" {
 		manifest = withoutSecretData(manifest)
 	}
-	// The decoder stops at the first value of the wrong type and then says
-	// nothing of unknown fields. Each such value is taken out and the decode
-	// repeated, so that one run reports every problem.
+	gvk := gv.WithKind(kind)
+	return decodeAll(manifest, func() (any, error) { return c.scheme.New(gvk) })
+}
+
+// decodeAll decodes strictly and reports every problem. The decoder stops at
+// the first value of the wrong type and then says nothing of unknown fields,
+// so each such value is taken out and the decode repeated.
+func decodeAll(manifest []byte, newObj func() (any, error)) []Problem {
 	var out []Problem
 	for range maxTypeErrors {
-		obj, err := c.scheme.New(gv.WithKind(kind))
+		obj, err := newObj()
 		if err != nil {
 			return append(out, Problem{Message: err.Error()})
 		}
@@ -257,6 +264,25 @@ func withoutSecretData(manifest []byte) []byte {
 	out, err := json.Marshal(m)
 	if err != nil {
 		return manifest
+	}
+	return out
+}
+
+// checkMetadata decodes a manifest's metadata into ObjectMeta.
+func checkMetadata(manifest []byte) []Problem {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(manifest, &top) != nil {
+		return nil
+	}
+	raw, ok := top["metadata"]
+	if !ok {
+		return nil
+	}
+	out := decodeAll(raw, func() (any, error) { return &metav1.ObjectMeta{}, nil })
+	for i := range out {
+		if out[i].Path != nil || out[i].Loose {
+			out[i].Path = append([]any{"metadata"}, out[i].Path...)
+		}
 	}
 	return out
 }

@@ -52,3 +52,15 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckMetadataOfCustomResources(t *testing.T) {
+	problems := NewChecker().Check("example.com/v1", "Widget", []byte(`{"metadata":{"name":"w","annotations":["a"],"labelz":{}},"spec":{"free":1}}`))
+	var got []string
+	for _, p := range problems {
+		got = append(got, fmt.Sprint(p.Path, " ", p.Message))
+	}
+	want := []string{"[metadata annotations] must be a mapping, not a list", "[metadata labelz] unknown field: the API server rejects it (check its spelling and indentation)"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

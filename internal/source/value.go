@@ -95,6 +95,11 @@ func (c *converter) addMapping(obj ast.Object, n *yaml.Node, depth int, merged b
 		if err != nil {
 			return err
 		}
+		if _, isNull := val.(ast.Null); isNull {
+			// The API server reads `field: null` (or a key with no value) as
+			// unset; so do the rules.
+			continue
+		}
 		obj.Insert(key, ast.NewTerm(val))
 	}
 	for _, m := range merges {

@@ -62,10 +62,6 @@ _selecting contains np if {
 	k8s.label_selector_matches(_pod_selector(np), k8s.pod_labels)
 }
 
-# _pod_selector is the policy's podSelector; an empty or null one selects every pod.
-_pod_selector(np) := selector if {
-	selector := object.get(np, ["spec", "podSelector"], {})
-	selector != null
-}
-
-_pod_selector(np) := {} if np.spec.podSelector == null
+# _pod_selector is the policy's podSelector; an empty or missing one (null
+# reads as missing) selects every pod.
+_pod_selector(np) := object.get(np, ["spec", "podSelector"], {})

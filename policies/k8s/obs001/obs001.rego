@@ -36,7 +36,7 @@ deny contains {"msg": msg, "path": ["spec", "ports", i, "name"]} if {
 
 _scraped if {
 	some monitor in k8s.inventory("ServiceMonitor")
-	k8s.label_selector_matches(object.get(monitor, ["spec", "selector"], {}), _labels)
+	k8s.label_selector_matches(k8s.as_object(object.get(monitor, ["spec", "selector"], {})), _labels)
 	_covers_namespace(monitor, object.get(monitor, ["spec", "namespaceSelector"], {}))
 }
 

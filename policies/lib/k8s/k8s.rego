@@ -85,13 +85,15 @@ _is_long_running(entry) if {
 # security_path is where a container's securityContext field is (or belongs).
 security_path(entry, field) := array.concat(entry.path, ["securityContext", field])
 
-# label_selector_matches holds when a LabelSelector selects the labels.
-# An empty selector selects everything, as Kubernetes defines it.
+# label_selector_matches holds when a LabelSelector (an object) selects the
+# labels. An empty selector selects everything, as Kubernetes defines it.
+# It runs once per candidate policy or monitor, so it stays lean: callers of
+# objects whose schema slotcheck has not checked pass as_object(selector).
 label_selector_matches(selector, labels) if {
-	every k, v in as_object(object.get(as_object(selector), "matchLabels", {})) {
+	every k, v in object.get(selector, "matchLabels", {}) {
 		labels[k] == v
 	}
-	every expr in as_array(object.get(as_object(selector), "matchExpressions", [])) {
+	every expr in object.get(selector, "matchExpressions", []) {
 		_expression_matches(expr, labels)
 	}
 }

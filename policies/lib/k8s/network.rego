@@ -10,7 +10,7 @@ inventory(kind) := object.get(input, ["inventory", kind], [])
 object_namespace(obj) := object.get(obj, ["metadata", "namespace"], "")
 
 # same_namespace holds when obj lives in the target's namespace.
-same_namespace(obj) if object_namespace(obj) == namespace
+same_namespace(obj) if object.get(obj, ["metadata", "namespace"], "") == namespace
 
 # owned holds when another object (a controller) owns the target through
 # metadata.ownerReferences: that owner is what a manifest declares and is checked.

@@ -1,0 +1,230 @@
+package scan_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
+	"github.com/slotwise/slotcheck/policies"
+)
+
+var generate = flag.String("generate", "", "write the benchmark's 10,000 objects to this folder and stop (for timing the CLI)")
+
+// benchObjects is the size of the benchmark set the issue names.
+const benchObjects = 10000
+
+const podSpec = `      serviceAccountName: svc-%[1]d
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 1000
+        fsGroup: 1000
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+      - name: app
+        image: slotwise/app-%[1]d:v1.2.%[1]d
+        ports:
+        - containerPort: 8080
+          name: http
+        resources:
+          requests: {cpu: 500m, memory: 512Mi}
+          limits: {cpu: "2", memory: 2Gi}
+        livenessProbe:
+          httpGet: {path: /health, port: 8080}
+        readinessProbe:
+          httpGet: {path: /ready, port: 8080}
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          capabilities:
+            drop: ["ALL"]
+        volumeMounts:
+        - {name: tmp, mountPath: /tmp}
+      volumes:
+      - name: tmp
+        emptyDir: {}
+`
+
+const badPodSpec = `      hostNetwork: true
+      containers:
+      - name: app
+        image: slotwise/app-%[1]d:latest
+        env:
+        - {name: API_TOKEN, value: abc%[1]d}
+        securityContext:
+          privileged: true
+      initContainers:
+      - name: init
+        image: busybox
+`
+
+// workload writes object i: every kind in turn, one in three noncompliant.
+func workload(i int) string {
+	spec := podSpec
+	if i%3 == 0 {
+		spec = badPodSpec
+	}
+	spec = fmt.Sprintf(spec, i)
+	meta := fmt.Sprintf("metadata:\n  name: app-%d\n  namespace: team-%d\n  labels: {app: app-%d, version: v1.2.%d}\n", i, i%50, i, i)
+	tmpl := fmt.Sprintf("  template:\n    metadata:\n      labels: {app: app-%d, version: v1.2.%d}\n    spec:\n", i, i)
+	indent := func(s, by string) string {
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		for j := range lines {
+			lines[j] = by + lines[j]
+		}
+		return strings.Join(lines, "\n") + "\n"
+	}
+	sel := fmt.Sprintf("  selector:\n    matchLabels: {app: app-%d}\n", i)
+	switch i % 8 {
+	case 0:
+		return "apiVersion: apps/v1\nkind: Deployment\n" + meta + "spec:\n  replicas: 3\n  strategy:\n    rollingUpdate: {maxUnavailable: 0}\n" + sel + tmpl + spec
+	case 1:
+		return "apiVersion: apps/v1\nkind: StatefulSet\n" + meta + "spec:\n  replicas: 3\n  serviceName: app\n" + sel + tmpl + spec
+	case 2:
+		return "apiVersion: apps/v1\nkind: DaemonSet\n" + meta + "spec:\n" + sel + tmpl + spec
+	case 3:
+		return "apiVersion: apps/v1\nkind: ReplicaSet\n" + meta + "spec:\n  replicas: 3\n" + sel + tmpl + spec
+	case 4:
+		return "apiVersion: batch/v1\nkind: Job\n" + meta + "spec:\n" + tmpl + "      restartPolicy: Never\n" + spec
+	case 5:
+		return "apiVersion: batch/v1\nkind: CronJob\n" + meta + "spec:\n  schedule: \"0 * * * *\"\n  jobTemplate:\n    spec:\n" + indent(tmpl+"      restartPolicy: Never\n"+spec, "    ")
+	case 6:
+		var pod strings.Builder
+		for _, line := range strings.SplitAfter(spec, "\n") {
+			pod.WriteString(strings.TrimPrefix(line, "    "))
+		}
+		return "apiVersion: v1\nkind: Pod\n" + meta + "spec:\n" + pod.String()
+	default:
+		return fmt.Sprintf("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np-%d\n  namespace: team-%d\nspec:\n  podSelector:\n    matchLabels: {app: app-%d}\n  policyTypes: [Ingress, Egress]\n  ingress:\n  - from:\n    - podSelector: {}\n", i, i%50, i-1)
+	}
+}
+
+// writeSet writes benchObjects objects, 100 to a file.
+func writeSet(tb testing.TB, dir string) {
+	tb.Helper()
+	for f := 0; f < benchObjects/100; f++ {
+		var b strings.Builder
+		for i := f * 100; i < (f+1)*100; i++ {
+			b.WriteString("---\n" + workload(i))
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("set-%03d.yaml", f)), []byte(b.String()), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// TestGenerate writes the benchmark set for timing the whole CLI:
+//
+//	go test ./internal/scan -run TestGenerate -generate /tmp/bench
+//	time slotcheck /tmp/bench
+func TestGenerate(t *testing.T) {
+	if *generate == "" {
+		t.Skip("-generate DIR not given")
+	}
+	if err := os.MkdirAll(*generate, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeSet(t, *generate)
+}
+
+// TestBenchmarkSetIsValid keeps the generated set honest: every object
+// loads, and the noncompliant third yields findings.
+func TestBenchmarkSetIsValid(t *testing.T) {
+	dir := t.TempDir()
+	writeSet(t, dir)
+	e, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), e, scan.Options{Paths: []string{dir}, WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) > 0 || rep.Summary.Objects != benchObjects {
+		t.Fatalf("objects %d, errors %v", rep.Summary.Objects, rep.Errors[:min(3, len(rep.Errors))])
+	}
+	byKind := map[string]bool{}
+	for _, f := range rep.Findings {
+		byKind[f.Kind] = true
+	}
+	for _, k := range []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"} {
+		if !byKind[k] {
+			t.Errorf("no finding on any %s", k)
+		}
+	}
+}
+
+func BenchmarkScan(b *testing.B) {
+	dir := b.TempDir()
+	writeSet(b, dir)
+	e, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := scan.Run(context.Background(), e, scan.Options{Paths: []string{dir}, WorkDir: dir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchObjects*b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// BenchmarkLoad is the cost of reading, converting and checking the objects
+// and of mapping a field path of each back to its line.
+func BenchmarkLoad(b *testing.B) {
+	dir := b.TempDir()
+	writeSet(b, dir)
+	path := []any{"spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		res := source.Load([]string{dir}, source.Options{WorkDir: dir})
+		for _, o := range res.Objects {
+			source.Locate(o.Node, path)
+		}
+	}
+	b.ReportMetric(float64(benchObjects*b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// BenchmarkEvaluate is the engine alone, on one core, over loaded objects.
+func BenchmarkEvaluate(b *testing.B) {
+	dir := b.TempDir()
+	writeSet(b, dir)
+	res := source.Load([]string{dir}, source.Options{WorkDir: dir})
+	e, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	profiles, err := rules.BuiltinProfiles()
+	if err != nil {
+		b.Fatal(err)
+	}
+	prof, err := profiles.Value("production")
+	if err != nil {
+		b.Fatal(err)
+	}
+	inv := rules.NewInventory()
+	for _, o := range res.Objects {
+		inv.Add(o.Kind, o.Namespace, o.Value)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		o := res.Objects[n%len(res.Objects)]
+		n++
+		if _, err := e.Evaluate(context.Background(), rules.Input{Domain: "k8s", Object: o.Value, Environment: "production", Profile: prof, Inventory: inv.Value(o.Namespace)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+}
