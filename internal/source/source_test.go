@@ -158,7 +158,7 @@ func TestLoadLinesAcrossDocuments(t *testing.T) {
 }
 
 func TestValueConversion(t *testing.T) {
-	src := "apiVersion: v1\nkind: X\nmetadata: {name: a}\nint: 3\nhex: 0x10\nfloat: 1.5\nbool: true\nnull: ~\nstr: \"3\"\ndate: 2024-01-01\nbase: &b {k: v}\nmerged:\n  <<: *b\n  own: 1\n"
+	src := "apiVersion: v1\nkind: X\nmetadata: {name: a}\nint: 3\nhex: 0x10\nfloat: 1.5\nbool: true\nnull: ~\nstr: \"3\"\nmode: 0755\ndate: 2024-01-01\nbase: &b {k: v}\nmerged:\n  <<: *b\n  own: 1\n"
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func TestValueConversion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"apiVersion": "v1", "base": {"k": "v"}, "bool": true, "date": "2024-01-01", "float": 1.5, "hex": 16, "int": 3, "kind": "X", "merged": {"k": "v", "own": 1}, "metadata": {"name": "a"}, "null": null, "str": "3"}`
+	want := `{"apiVersion": "v1", "base": {"k": "v"}, "bool": true, "date": "2024-01-01", "float": 1.5, "hex": 16, "int": 3, "kind": "X", "merged": {"k": "v", "own": 1}, "metadata": {"name": "a"}, "mode": 493, "str": "3"}`
 	if v.String() != want {
 		t.Errorf("got  %s\nwant %s", v, want)
 	}
