@@ -90,7 +90,7 @@ func ruleFromAnnotations(file string, pkg string, a *ast.Annotations) (*Rule, er
 	}
 	r := &Rule{
 		Title:       strings.TrimSpace(a.Title),
-		Description: strings.TrimSpace(a.Description),
+		Description: unwrap(a.Description),
 		Package:     pkg,
 		File:        file,
 		Domain:      strings.SplitN(pkg, ".", 2)[0],
@@ -111,7 +111,7 @@ func ruleFromAnnotations(file string, pkg string, a *ast.Annotations) (*Rule, er
 	}
 	r.ID = str("id")
 	r.Section = str("section")
-	r.Remediation = str("remediation")
+	r.Remediation = unwrap(str("remediation"))
 	if sev, err := ParseSeverity(str("severity")); err != nil {
 		problems = append(problems, "custom."+err.Error())
 	} else {
@@ -164,4 +164,15 @@ func ruleFromAnnotations(file string, pkg string, a *ast.Annotations) (*Rule, er
 		return nil, fmt.Errorf("%s: package %s: %s", file, pkg, strings.Join(problems, "; "))
 	}
 	return r, nil
+}
+
+// unwrap joins the lines of a METADATA text block that were wrapped for the
+// source file, keeping blank lines as paragraph breaks, so that reports and
+// SARIF show each paragraph as one line.
+func unwrap(s string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.TrimSpace(s), "\n\n") {
+		paras = append(paras, strings.Join(strings.Fields(p), " "))
+	}
+	return strings.Join(paras, "\n\n")
 }
