@@ -13,9 +13,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"gopkg.in/yaml.v3"
@@ -125,7 +127,7 @@ func (l *loader) path(p string) {
 			l.errorf(StdinName, 0, 0, "read: %v", err)
 			return
 		}
-		l.parse(StdinName, src)
+		l.parse(l.res, StdinName, src)
 		return
 	}
 	info, err := os.Stat(p)
@@ -134,7 +136,7 @@ func (l *loader) path(p string) {
 		return
 	}
 	if !info.IsDir() {
-		l.file(p)
+		l.file(l.res, p)
 		return
 	}
 	var files []string
@@ -177,12 +179,43 @@ func (l *loader) path(p string) {
 	if err != nil {
 		l.errorf(l.display(p), 0, 0, "%v", err)
 	}
+	var todo []string
 	for _, fp := range files {
 		if abs, err := filepath.Abs(fp); err == nil && patches[abs] {
 			l.res.Patches++
 			continue
 		}
-		l.file(fp)
+		todo = append(todo, fp)
+	}
+	l.files(todo)
+}
+
+// files reads files in parallel and adds what they hold in their order, so
+// that the result does not depend on scheduling.
+func (l *loader) files(paths []string) {
+	results := make([]Result, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				l.file(&results[i], paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range results {
+		r := &results[i]
+		l.res.Objects = append(l.res.Objects, r.Objects...)
+		l.res.Errors = append(l.res.Errors, r.Errors...)
+		l.res.Files += r.Files
+		l.res.Skipped += r.Skipped
 	}
 }
 
@@ -239,13 +272,13 @@ func kustomizePatches(dir string) []string {
 	return out
 }
 
-func (l *loader) file(p string) {
+func (l *loader) file(res *Result, p string) {
 	src, err := os.ReadFile(p)
 	if err != nil {
-		l.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
+		res.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
 		return
 	}
-	l.parse(l.display(p), src)
+	l.parse(res, l.display(p), src)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -269,10 +302,10 @@ var parserProblems = map[string]bool{
 
 // parse reads every document of a file. A syntax error ends the file (the
 // YAML stream cannot be resumed), but the documents before it still count.
-func (l *loader) parse(name string, src []byte) {
-	l.res.Files++
+func (l *loader) parse(res *Result, name string, src []byte) {
+	res.Files++
 	if bytes.IndexByte(src, 0) >= 0 {
-		l.errorf(name, 0, 0, "binary file, not YAML or JSON")
+		res.errorf(name, 0, 0, "binary file, not YAML or JSON")
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
@@ -298,28 +331,28 @@ func (l *loader) parse(name string, src []byte) {
 			if last := bytes.Count(bytes.TrimRight(src, " \t\r\n"), []byte("\n")) + 1; line > last {
 				line = last
 			}
-			l.errorf(name, line, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+			res.errorf(name, line, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
 			return
 		}
 		if len(doc.Content) == 0 {
 			continue // an empty document between separators
 		}
-		l.document(name, doc.Content[0])
+		l.document(res, name, doc.Content[0])
 	}
 }
 
-func (l *loader) document(name string, root *yaml.Node) {
+func (l *loader) document(res *Result, name string, root *yaml.Node) {
 	root = resolve(root)
 	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		return // a document holding only comments
 	}
 	if root.Kind != yaml.MappingNode {
-		l.res.Skipped++
+		res.Skipped++
 		return
 	}
 	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
 	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) {
-		l.res.Skipped++
+		res.Skipped++
 		return
 	}
 	if _, items := lookup(root, "items", 0); items != nil && strings.HasSuffix(kind, "List") {
@@ -328,11 +361,11 @@ func (l *loader) document(name string, root *yaml.Node) {
 			return
 		}
 		if items.Kind != yaml.SequenceNode {
-			l.errorf(name, items.Line, items.Column, "%s: items must be a list", kind)
+			res.errorf(name, items.Line, items.Column, "%s: items must be a list", kind)
 			return
 		}
 		for _, it := range items.Content {
-			l.document(name, it)
+			l.document(res, name, it)
 		}
 		return
 	}
@@ -340,9 +373,9 @@ func (l *loader) document(name string, root *yaml.Node) {
 	if err != nil {
 		var ve *valueError
 		if errors.As(err, &ve) {
-			l.errorf(name, ve.line, ve.column, "%s", ve.msg)
+			res.errorf(name, ve.line, ve.column, "%s", ve.msg)
 		} else {
-			l.errorf(name, root.Line, root.Column, "%v", err)
+			res.errorf(name, root.Line, root.Column, "%v", err)
 		}
 		return
 	}
@@ -352,27 +385,27 @@ func (l *loader) document(name string, root *yaml.Node) {
 		obj.Name = scalarField(meta, "name")
 		obj.Namespace = scalarField(meta, "namespace")
 	}
-	if l.schemaErrors(obj) {
+	if l.schemaErrors(res, obj) {
 		return
 	}
-	l.res.Objects = append(l.res.Objects, obj)
+	res.Objects = append(res.Objects, obj)
 }
 
 // schemaErrors reports what the API server would reject in a built-in kind;
 // such an object is not linted, since rules would judge fields that cannot
 // be applied as written.
-func (l *loader) schemaErrors(o *Object) bool {
+func (l *loader) schemaErrors(res *Result, o *Object) bool {
 	if !l.checker.Known(o.APIVersion, o.Kind) {
 		return false
 	}
 	raw, err := ast.JSON(o.Value)
 	if err != nil {
-		l.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+		res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
 		return true
 	}
 	manifest, err := json.Marshal(raw)
 	if err != nil {
-		l.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+		res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
 		return true
 	}
 	problems := l.checker.Check(o.APIVersion, o.Kind, manifest)
@@ -389,7 +422,7 @@ func (l *loader) schemaErrors(o *Object) bool {
 		if len(path) > 0 {
 			where += " " + FieldPath(path)
 		}
-		l.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
+		res.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
 	}
 	return len(problems) > 0
 }
@@ -421,7 +454,11 @@ func scalarField(m *yaml.Node, key string) string {
 }
 
 func (l *loader) errorf(file string, line, col int, format string, args ...any) {
-	l.res.Errors = append(l.res.Errors, Error{File: file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+	l.res.errorf(file, line, col, format, args...)
+}
+
+func (res *Result) errorf(file string, line, col int, format string, args ...any) {
+	res.Errors = append(res.Errors, Error{File: file, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
 // display is the path as reports show it.
