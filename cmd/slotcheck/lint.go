@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -12,6 +14,7 @@ import (
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/version"
 	"github.com/slotwise/slotcheck/policies"
 )
 
@@ -20,10 +23,15 @@ type lintOptions struct {
 	profiles       string
 	exclude        []string
 	format         string
+	outputs        []string
+	sarifCategory  string
 	failOn         string
 	showSuppressed bool
 	noColor        bool
 }
+
+// formats are the reports lint writes, to standard output or to files.
+var formats = []string{"text", "json", "sarif", "junit"}
 
 func newLintCommand(s streams) *cobra.Command {
 	opts := &lintOptions{}
@@ -45,11 +53,13 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVarP(&opts.environment, "env", "e", "", "environment of every object: development, staging or production (default: from namespace, then path, then production)")
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in and the repository's")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
-	f.StringVarP(&opts.format, "format", "f", "text", "output format: text or json")
+	f.StringVarP(&opts.format, "format", "f", "text", "format of standard output: text, json, sarif or junit")
+	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write a report to a file, as FORMAT=PATH, e.g. sarif=results.sarif (repeatable)")
+	f.StringVar(&opts.sarifCategory, "sarif-category", "slotcheck", "code scanning category of the SARIF run (automationDetails.id), for several analyses of one commit")
 	f.StringVar(&opts.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning, note or never")
 	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted findings in text output")
 	f.BoolVar(&opts.noColor, "no-color", false, "never colour the text output (NO_COLOR is honoured too)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "note", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("env", cobra.FixedCompletions(rules.Environments(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -57,8 +67,21 @@ func newLintCommand(s streams) *cobra.Command {
 }
 
 func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) error {
-	if !slices.Contains([]string{"text", "json"}, opts.format) {
-		return usageError{fmt.Errorf("--format %q: want text or json", opts.format)}
+	if !slices.Contains(formats, opts.format) {
+		return usageError{fmt.Errorf("--format %q: want one of %s", opts.format, strings.Join(formats, ", "))}
+	}
+	files := map[string]string{}
+	var order []string
+	for _, o := range opts.outputs {
+		format, path, ok := strings.Cut(o, "=")
+		if !ok || path == "" || !slices.Contains(formats, format) {
+			return usageError{fmt.Errorf("--output %q: want FORMAT=PATH with FORMAT one of %s", o, strings.Join(formats, ", "))}
+		}
+		if _, dup := files[path]; dup {
+			return usageError{fmt.Errorf("--output: %s named twice", path)}
+		}
+		files[path] = format
+		order = append(order, path)
 	}
 	threshold := 0
 	if opts.failOn != "never" {
@@ -90,14 +113,24 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	if err != nil {
 		return err
 	}
-	switch opts.format {
-	case "json":
-		err = report.JSON(s.out, rep)
-	default:
-		err = report.Text(s.out, rep, report.TextOptions{Color: useColor(s, opts.noColor), ShowSuppressed: opts.showSuppressed})
+	render := func(w io.Writer, format string, color bool) error {
+		switch format {
+		case "json":
+			return report.JSON(w, rep)
+		case "sarif":
+			return report.SARIF(w, rep, report.SARIFOptions{Category: opts.sarifCategory, Rules: engine.Rules(), Version: version.String()})
+		case "junit":
+			return report.JUnit(w, rep, report.JUnitOptions{Rules: engine.Rules(), FailOn: threshold})
+		}
+		return report.Text(w, rep, report.TextOptions{Color: color, ShowSuppressed: opts.showSuppressed})
 	}
-	if err != nil {
+	if err := render(s.out, opts.format, useColor(s, opts.noColor)); err != nil {
 		return fmt.Errorf("write report: %w", err)
+	}
+	for _, path := range order {
+		if err := writeFile(path, func(w io.Writer) error { return render(w, files[path], false) }); err != nil {
+			return err
+		}
 	}
 	if len(rep.Errors) > 0 {
 		return statusError(exitInput)
@@ -106,6 +139,22 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		if !f.Suppressed && threshold > 0 && f.Severity.Rank() >= threshold {
 			return statusError(exitFindings)
 		}
+	}
+	return nil
+}
+
+// writeFile creates (or truncates) path and writes a report into it.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return usageError{fmt.Errorf("--output: %w", err)}
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

@@ -7,16 +7,28 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and docs/rules.md from the current output")
 
+// repoRoot is the repository's root, found from this file so that tests
+// that run several commands do not climb further with each.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the test source")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
 // run executes one command line from the repository root, as a user would.
 func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	t.Chdir("../..")
+	t.Chdir(repoRoot(t))
 	t.Setenv("NO_COLOR", "")
 	var out, errb bytes.Buffer
 	code = execute(context.Background(), args, streams{in: strings.NewReader(stdin), out: &out, err: &errb})
@@ -43,6 +55,9 @@ func TestGolden(t *testing.T) {
 		{"missing-path", "", []string{"testdata/examples/compliant", "testdata/no-such-dir"}, 2},
 		{"exclude", "", []string{"--exclude", "development", "--exclude", "w*.yaml", "testdata/examples/violations"}, 1},
 		{"profiles-override", "", []string{"--profiles", "testdata/profiles", "testdata/examples/violations/worker.yaml"}, 1},
+		{"violations-junit", "", []string{"-f", "junit", "testdata/examples/violations/worker.yaml", "testdata/examples/violations/network.yaml"}, 1},
+		{"inputs-junit", "", []string{"-f", "junit", "--fail-on", "warning", "testdata/examples/inputs"}, 2},
+		{"bad-output", "", []string{"--output", "pdf=report.pdf", "testdata/examples/compliant"}, 2},
 		{"rules", "", []string{"rules"}, 0},
 		{"explain", "", []string{"explain", "sec001"}, 0},
 		{"explain-unknown", "", []string{"explain", "NOPE001"}, 2},

@@ -60,6 +60,8 @@ type Rule struct {
 	CrossObject bool
 	// Admission is false for rules that only make sense on files in a repository.
 	Admission bool
+	// Tags classify the rule for code scanning, e.g. security.
+	Tags []string
 	// Domain is what the rule checks: "k8s" for Kubernetes objects.
 	Domain string
 	// Package is the rule's Rego package path without the data prefix, e.g. k8s.sec001.
@@ -149,6 +151,20 @@ func ruleFromAnnotations(file string, pkg string, a *ast.Annotations) (*Rule, er
 				continue
 			}
 			r.EnvironmentSeverity[env] = sev
+		}
+	}
+	if raw, ok := a.Custom["tags"]; ok {
+		list, ok := raw.([]any)
+		if !ok {
+			problems = append(problems, "custom.tags must be a list of strings")
+		}
+		for _, t := range list {
+			s, ok := t.(string)
+			if !ok || s == "" {
+				problems = append(problems, fmt.Sprintf("custom.tags: %v is not a string", t))
+				continue
+			}
+			r.Tags = append(r.Tags, s)
 		}
 	}
 	for key, dst := range map[string]*bool{"cross_object": &r.CrossObject, "admission": &r.Admission} {

@@ -44,6 +44,7 @@ type Finding struct {
 	File        string
 	Line        int
 	Column      int
+	EndColumn   int
 	Kind        string
 	Namespace   string
 	Name        string
@@ -67,6 +68,18 @@ type Summary struct {
 	Errors     int
 	Suppressed int
 	BySeverity map[rules.Severity]int
+	// Environments lists the environments objects were judged in.
+	Environments []string
+}
+
+// Target is an object a scan judged, for reports that list what passed too.
+type Target struct {
+	File        string
+	Line        int
+	Kind        string
+	Namespace   string
+	Name        string
+	Environment string
 }
 
 // Report is the outcome of a scan.
@@ -74,6 +87,8 @@ type Report struct {
 	Findings []Finding
 	Errors   []source.Error
 	Summary  Summary
+	// Targets lists the objects judged, in load order.
+	Targets []Target
 }
 
 // Run scans opts.Paths with the engine.
@@ -113,6 +128,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 
 	workers := cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0))
 	results := make([][]Finding, len(targets))
+	envs := make([]string, len(targets))
 	evalErrs := make([]*source.Error, len(targets))
 	var internal error
 	var once sync.Once
@@ -125,6 +141,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 			for i := range next {
 				t := targets[i]
 				env := rules.ResolveEnvironment(opts.Environment, t.obj.Namespace, t.obj.File)
+				envs[i] = env
 				profile, err := t.profiles.value(env)
 				if err != nil {
 					once.Do(func() { internal = err })
@@ -165,12 +182,20 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	seen := map[string]bool{}
 	for i := range targets {
+		if env := envs[i]; env != "" && !seen[env] {
+			seen[env] = true
+			rep.Summary.Environments = append(rep.Summary.Environments, env)
+		}
+		o := targets[i].obj
+		rep.Targets = append(rep.Targets, Target{File: o.File, Line: o.Node.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
 		rep.Findings = append(rep.Findings, results[i]...)
 		if evalErrs[i] != nil {
 			rep.Errors = append(rep.Errors, *evalErrs[i])
 		}
 	}
+	slices.Sort(rep.Summary.Environments)
 	Sort(rep)
 	for _, f := range rep.Findings {
 		if f.Suppressed {
@@ -194,6 +219,7 @@ func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 			File:        o.File,
 			Line:        pos.Line,
 			Column:      pos.Column,
+			EndColumn:   pos.EndColumn,
 			Kind:        o.Kind,
 			Namespace:   o.Namespace,
 			Name:        o.Name,
@@ -213,6 +239,18 @@ func identity(o *source.Object) string {
 		return o.Kind + "/" + o.Namespace + "/" + o.Name
 	}
 	return o.Kind + "/" + o.Name
+}
+
+// Evaluated lists the rules a scan evaluated: those that apply in an
+// environment some object was judged in.
+func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
+	var out []*rules.Rule
+	for _, r := range all {
+		if slices.ContainsFunc(rep.Summary.Environments, r.AppliesIn) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Sort puts findings in file, line, column, id order and errors in file,

@@ -3,6 +3,7 @@ package source
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -11,6 +12,9 @@ import (
 type Position struct {
 	Line   int
 	Column int
+	// EndColumn is one past the last character of the token at Line and
+	// Column (the value, the key or the entry's first key), on the same line.
+	EndColumn int
 	// Exact is false when the field itself is missing and Line and Column
 	// point at the nearest enclosing field that exists.
 	Exact bool
@@ -32,7 +36,7 @@ func LocateKey(node *yaml.Node, path []any) Position {
 
 func locate(node *yaml.Node, path []any, atKey bool) Position {
 	cur := resolve(node)
-	best := Position{Line: cur.Line, Column: cur.Column}
+	best := at(cur)
 	for _, seg := range path {
 		switch s := seg.(type) {
 		case string:
@@ -40,23 +44,54 @@ func locate(node *yaml.Node, path []any, atKey bool) Position {
 			if key == nil {
 				return best
 			}
-			best = Position{Line: key.Line, Column: key.Column}
+			best = at(key)
 			cur = resolve(val)
 		case int:
 			if cur.Kind != yaml.SequenceNode || s < 0 || s >= len(cur.Content) {
 				return best
 			}
 			cur = resolve(cur.Content[s])
-			best = Position{Line: cur.Line, Column: cur.Column}
+			best = at(cur)
 		default:
 			return best
 		}
 	}
 	if cur.Kind == yaml.ScalarNode && !(atKey && len(path) > 0 && isKey(path[len(path)-1])) {
-		return Position{Line: cur.Line, Column: cur.Column, Exact: true}
+		best = at(cur)
 	}
 	best.Exact = true
 	return best
+}
+
+// at is the position of a node: a mapping is located at its first key.
+func at(n *yaml.Node) Position {
+	token := n
+	if n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0 {
+		token = n.Content[0]
+	}
+	return Position{Line: n.Line, Column: n.Column, EndColumn: n.Column + span(token)}
+}
+
+// span is how many characters a token takes on its first line, as written.
+func span(n *yaml.Node) int {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		switch {
+		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			return 1 // the | or > indicator
+		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+			first, _, multi := strings.Cut(n.Value, "\n")
+			if multi {
+				return utf8.RuneCountInString(first) + 1
+			}
+			return utf8.RuneCountInString(n.Value) + 2
+		}
+		first, _, _ := strings.Cut(n.Value, "\n")
+		return max(1, utf8.RuneCountInString(first))
+	case yaml.AliasNode:
+		return 1 + utf8.RuneCountInString(n.Value)
+	}
+	return 1 // [ or { of a flow collection, - of an entry
 }
 
 func isKey(seg any) bool {

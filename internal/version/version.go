@@ -8,7 +8,8 @@ import "runtime/debug"
 // written at run time.
 var version string
 
-// String is the stamped version, else the module version Go recorded, else "dev".
+// String is the stamped version, else the module version Go recorded, else
+// 0.0.0-dev (numeric, as SARIF consumers compare versions).
 func String() string {
 	if version != "" {
 		return version
@@ -16,5 +17,5 @@ func String() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "dev"
+	return "0.0.0-dev"
 }

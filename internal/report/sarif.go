@@ -1,0 +1,336 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
+	"github.com/slotwise/slotcheck/internal/version"
+)
+
+// SARIFOptions tunes the SARIF log.
+type SARIFOptions struct {
+	// Category distinguishes this analysis from others on the same commit
+	// (automationDetails.id); slotcheck ends it with "/".
+	Category string
+	// Rules is every rule the engine knows; the log describes those the scan evaluated.
+	Rules []*rules.Rule
+	// Root is the repository root that artifact URIs are relative to; empty
+	// means the nearest folder above the working directory holding .git.
+	Root string
+	// Version is the tool's version.
+	Version string
+}
+
+// fingerprintKey names slotcheck's partial fingerprint; the suffix is bumped
+// if what it hashes ever changes.
+const fingerprintKey = "slotcheck/v1"
+
+// securitySeverity is what GitHub ranks security alerts by (a number, as a
+// string): error is high, warning medium, note low.
+func securitySeverity(s rules.Severity) string {
+	switch s {
+	case rules.SeverityError:
+		return "8.0"
+	case rules.SeverityWarning:
+		return "5.0"
+	}
+	return "2.0"
+}
+
+// SARIF writes a SARIF 2.1.0 log for GitHub code scanning: one run, a rule
+// descriptor for every evaluated rule, a result for every unsuppressed
+// finding (GitHub ignores suppressions, so suppressed findings are left out),
+// and input errors as tool execution notifications.
+func SARIF(w io.Writer, rep *scan.Report, opts SARIFOptions) error {
+	root := opts.Root
+	if root == "" {
+		root = repositoryRoot()
+	}
+	run := sarif.NewRun()
+	driver := sarif.NewToolComponent()
+	driver.Name = ptr("slotcheck")
+	driver.FullName = ptr("slotcheck deployment standard checker")
+	driver.Version = ptr(opts.Version)
+	driver.SemanticVersion = ptr(semver(opts.Version))
+	driver.InformationURI = ptr(version.Repository)
+	run.Tool = sarif.NewTool()
+	run.Tool.Driver = driver
+	run.ColumnKind = ptr("unicodeCodePoints")
+	run.OriginalUriBaseIds = map[string]sarif.ArtifactLocation{}
+
+	index := map[string]int{}
+	for _, r := range rep.Evaluated(opts.Rules) {
+		index[r.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, descriptor(r))
+	}
+	for _, f := range rep.Findings {
+		if f.Suppressed {
+			continue
+		}
+		i, ok := index[f.Rule.ID]
+		if !ok {
+			return fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
+		}
+		run.Results = append(run.Results, result(f, i, root))
+	}
+
+	inv := sarif.NewInvocation()
+	inv.ExecutionSuccessful = ptr(true)
+	for _, e := range rep.Errors {
+		n := sarif.NewNotification()
+		n.Level = "error"
+		n.Message = &sarif.Message{Text: ptr(e.Message), Arguments: []string{}}
+		n.Descriptor = sarif.NewReportingDescriptorReference()
+		n.Descriptor.ID = ptr("input-error")
+		if e.File != source.StdinName {
+			loc := sarif.NewLocation()
+			loc.PhysicalLocation = sarif.NewPhysicalLocation()
+			loc.PhysicalLocation.ArtifactLocation = artifact(e.File, root)
+			if e.Line > 0 {
+				region := sarif.NewRegion()
+				region.StartLine = ptr(e.Line)
+				if e.Column > 0 {
+					region.StartColumn = ptr(e.Column)
+				}
+				loc.PhysicalLocation.Region = region
+			}
+			n.Locations = append(n.Locations, loc)
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	run.Invocations = append(run.Invocations, inv)
+
+	category := strings.TrimSuffix(opts.Category, "/")
+	if category == "" {
+		category = "slotcheck"
+	}
+	run.AutomationDetails = sarif.NewRunAutomationDetails()
+	run.AutomationDetails.ID = ptr(category + "/")
+
+	log := sarif.NewReport()
+	log.AddRun(run)
+	var buf bytes.Buffer
+	if err := log.Write(&buf); err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	return writeLean(w, buf.Bytes())
+}
+
+// writeLean rewrites go-sarif's output without what SARIF defines as unset:
+// go-sarif's structs write every index field (as -1, the "unset" sentinel),
+// byte and char offsets, rank and every empty array, which the SARIF
+// Multitool reports as SARIF2004 warnings and which only bloat the log that
+// code scanning uploads. results stays even when empty, as GitHub expects.
+func writeLean(w io.Writer, raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	out, err := json.MarshalIndent(lean(doc), "", "  ")
+	if err != nil {
+		return fmt.Errorf("sarif: %w", err)
+	}
+	_, err = w.Write(append(out, '\n'))
+	return err
+}
+
+// unsetSentinel reports whether SARIF gives the property -1 as its "unset" value.
+func unsetSentinel(key string) bool {
+	switch key {
+	case "index", "parentIndex", "id", "byteOffset", "charOffset", "rank":
+		return true
+	}
+	return false
+}
+
+func lean(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if n, ok := val.(json.Number); ok && n.String() == "-1" && unsetSentinel(k) {
+				delete(x, k)
+				continue
+			}
+			val = lean(val)
+			switch c := val.(type) {
+			case []any:
+				if len(c) == 0 && k != "results" {
+					delete(x, k)
+					continue
+				}
+			case map[string]any:
+				if len(c) == 0 {
+					delete(x, k)
+					continue
+				}
+			}
+			x[k] = val
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = lean(x[i])
+		}
+		return x
+	}
+	return v
+}
+
+func descriptor(r *rules.Rule) *sarif.ReportingDescriptor {
+	d := sarif.NewReportingDescriptor()
+	d.ID = ptr(r.ID)
+	d.Name = ptr(pascal(r.Title))
+	d.ShortDescription = text(r.Title)
+	d.FullDescription = text(r.Description)
+	help := sarif.NewMultiformatMessageString()
+	help.Text = ptr(fmt.Sprintf("%s\n\nHow to fix: %s\n\nStandard section: %s.", r.Description, r.Remediation, r.Section))
+	help.Markdown = ptr(fmt.Sprintf("%s\n\n**How to fix:** %s\n\n**Standard section:** %s.\n\nExempt one object with the annotation `slotcheck.slotwise.com/exempt-%s: \"<reason>\"`.",
+		r.Description, r.Remediation, r.Section, r.ID))
+	d.Help = help
+	d.HelpURI = ptr(version.RulesDoc + "#" + r.Anchor())
+	conf := sarif.NewReportingConfiguration()
+	conf.Level = string(r.Severity)
+	d.DefaultConfiguration = conf
+	props := sarif.NewPropertyBag()
+	props.Tags = append([]string{"kubernetes"}, r.Tags...)
+	for _, t := range r.Tags {
+		if t == "security" {
+			props.Add("security-severity", securitySeverity(r.Severity))
+		}
+	}
+	props.Add("section", r.Section)
+	d.Properties = props
+	return d
+}
+
+func result(f scan.Finding, ruleIndex int, root string) *sarif.Result {
+	res := sarif.NewResult()
+	res.RuleID = ptr(f.Rule.ID)
+	res.RuleIndex = ruleIndex
+	res.Level = string(f.Severity)
+	res.Message = &sarif.Message{Text: ptr(f.Message), Arguments: []string{}}
+
+	loc := sarif.NewLocation()
+	loc.PhysicalLocation = sarif.NewPhysicalLocation()
+	loc.PhysicalLocation.ArtifactLocation = artifact(f.File, root)
+	region := sarif.NewRegion()
+	region.StartLine, region.EndLine = ptr(f.Line), ptr(f.Line)
+	region.StartColumn, region.EndColumn = ptr(f.Column), ptr(max(f.EndColumn, f.Column+1))
+	loc.PhysicalLocation.Region = region
+	object := Object(f.Kind, f.Namespace, f.Name)
+	ll := sarif.NewLogicalLocation()
+	ll.Name = ptr(f.Name)
+	ll.FullyQualifiedName = ptr(object)
+	ll.Kind = ptr("resource")
+	loc.LogicalLocations = append(loc.LogicalLocations, ll)
+	if f.Container != "" {
+		c := sarif.NewLogicalLocation()
+		c.Name = ptr(f.Container)
+		c.FullyQualifiedName = ptr(object + "/" + f.Container)
+		c.Kind = ptr("member")
+		loc.LogicalLocations = append(loc.LogicalLocations, c)
+	}
+	res.Locations = append(res.Locations, loc)
+	res.PartialFingerprints = map[string]string{fingerprintKey: Fingerprint(f)}
+	props := sarif.NewPropertyBag()
+	props.Add("environment", f.Environment)
+	props.Add("field", f.FieldPath)
+	res.Properties = props
+	return res
+}
+
+// Fingerprint identifies a finding across commits: the rule, the file, the
+// object and the field, never the line, so that an alert survives edits
+// above it.
+func Fingerprint(f scan.Finding) string {
+	h := sha256.New()
+	for _, part := range []string{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name, f.Container, f.FieldPath} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func artifact(file, root string) *sarif.ArtifactLocation {
+	a := sarif.NewArtifactLocation()
+	a.URI = ptr(relativeURI(file, root))
+	a.URIBaseID = ptr("%SRCROOT%")
+	return a
+}
+
+// relativeURI writes a reported path relative to the repository root, as
+// code scanning matches it against the files of the commit.
+func relativeURI(file, root string) string {
+	if file == source.StdinName {
+		return "stdin"
+	}
+	if abs, err := filepath.Abs(filepath.FromSlash(file)); err == nil && root != "" {
+		if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			file = rel
+		}
+	}
+	return strings.ReplaceAll(filepath.ToSlash(file), " ", "%20")
+}
+
+// repositoryRoot is the nearest folder from the working directory upwards
+// that holds .git, else the working directory.
+func repositoryRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return wd
+		}
+		dir = parent
+	}
+}
+
+var semverPrefix = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)`)
+
+// semver is the semantic version in a version string, 0.0.0-dev when there is none.
+func semver(v string) string {
+	if m := semverPrefix.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	return "0.0.0-dev"
+}
+
+// pascal turns a title into a rule name such as ContainersRunAsNonRoot.
+func pascal(title string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
+func text(s string) *sarif.MultiformatMessageString {
+	m := sarif.NewMultiformatMessageString()
+	m.Text = ptr(s)
+	return m
+}
+
+func ptr[T any](v T) *T { return &v }
