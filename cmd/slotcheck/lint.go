@@ -26,6 +26,7 @@ type lintOptions struct {
 	outputs        []string
 	sarifCategory  string
 	failOn         string
+	buildArgs      []string
 	showSuppressed bool
 	noColor        bool
 }
@@ -56,6 +57,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVarP(&opts.format, "format", "f", "text", "format of standard output: text, json, sarif or junit")
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write a report to a file, as FORMAT=PATH, e.g. sarif=results.sarif (repeatable)")
 	f.StringVar(&opts.sarifCategory, "sarif-category", "slotcheck", "code scanning category of the SARIF run (automationDetails.id), for several analyses of one commit")
+	f.StringArrayVar(&opts.buildArgs, "build-arg", nil, "value of a Dockerfile ARG used in FROM, as NAME=VALUE (repeatable), like docker build")
 	f.StringVar(&opts.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning, note or never")
 	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted findings in text output")
 	f.BoolVar(&opts.noColor, "no-color", false, "never colour the text output (NO_COLOR is honoured too)")
@@ -91,6 +93,14 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		}
 		threshold = sev.Rank()
 	}
+	buildArgs := map[string]string{}
+	for _, a := range opts.buildArgs {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return usageError{fmt.Errorf("--build-arg %q: want NAME=VALUE", a)}
+		}
+		buildArgs[k] = v
+	}
 	env := ""
 	if opts.environment != "" {
 		e, err := rules.ParseEnvironment(opts.environment)
@@ -109,6 +119,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		ProfilesDir: opts.profiles,
 		Exclude:     opts.exclude,
 		Stdin:       s.in,
+		BuildArgs:   buildArgs,
 	})
 	if err != nil {
 		return err

@@ -72,6 +72,9 @@ func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 
 // Object names an object the way kubectl users read it: Kind/namespace/name.
 func Object(kind, namespace, name string) string {
+	if name == "" && namespace == "" {
+		return kind
+	}
 	if namespace == "" {
 		return kind + "/" + name
 	}

@@ -66,6 +66,9 @@ type Violation struct {
 	// Path is the offending field inside the object: strings and ints.
 	Path      []any
 	Container string
+	// Token is the offending text, for a column where the path alone gives a
+	// line (a Dockerfile instruction's argument).
+	Token string
 	// Suppressed violations carry the exemption's reason and never block.
 	Suppressed bool
 	Reason     string
@@ -222,7 +225,7 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 		return nil, fmt.Errorf("no rules for domain %q in environment %q", in.Domain, in.Environment)
 	}
 	input := ast.NewObject(
-		ast.Item(ast.StringTerm("object"), ast.NewTerm(orNull(in.Object))),
+		ast.Item(ast.StringTerm(inputKey(in.Domain)), ast.NewTerm(orNull(in.Object))),
 		ast.Item(ast.StringTerm("environment"), ast.StringTerm(in.Environment)),
 		ast.Item(ast.StringTerm("profile"), ast.NewTerm(orEmpty(in.Profile))),
 		ast.Item(ast.StringTerm("inventory"), ast.NewTerm(orEmpty(in.Inventory))),
@@ -235,16 +238,20 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluate policies: %d results, want 1", len(rs))
 	}
-	exempt := map[string]string{}
+	var exempt []exemption
 	if raw, ok := rs[0].Bindings["exemptions"].([]any); ok {
 		for _, x := range raw {
 			m, _ := x.(map[string]any)
-			id, _ := m["id"].(string)
-			reason, _ := m["reason"].(string)
-			if prev, seen := exempt[id]; !seen || reason < prev {
-				exempt[id] = reason
+			ex := exemption{}
+			ex.id, _ = m["id"].(string)
+			ex.reason, _ = m["reason"].(string)
+			if p, ok := m["path"].([]any); ok {
+				ex.path = normalizePath(p)
 			}
+			exempt = append(exempt, ex)
 		}
+		// Deterministic choice when several exemptions cover one finding.
+		slices.SortFunc(exempt, func(a, b exemption) int { return strings.Compare(a.reason, b.reason) })
 	}
 	sets, _ := rs[0].Bindings["violations"].([]any)
 	if len(sets) != len(q.rules) {
@@ -260,8 +267,11 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 				return nil, err
 			}
 			v.Severity = r.SeverityIn(in.Environment)
-			if reason, ok := exempt[r.ID]; ok {
-				v.Suppressed, v.Reason = true, reason
+			for _, ex := range exempt {
+				if ex.covers(r.ID, v.Path) {
+					v.Suppressed, v.Reason = true, ex.reason
+					break
+				}
 			}
 			out = append(out, v)
 		}
@@ -303,6 +313,7 @@ func violationFrom(r *Rule, raw any) (Violation, error) {
 		return Violation{}, fmt.Errorf("rule %s: deny element has no msg", r.ID)
 	}
 	v.Container, _ = m["container"].(string)
+	v.Token, _ = m["token"].(string)
 	p, _ := m["path"].([]any)
 	for _, seg := range p {
 		switch s := seg.(type) {
@@ -324,6 +335,50 @@ func violationFrom(r *Rule, raw any) (Violation, error) {
 		}
 	}
 	return v, nil
+}
+
+// exemption suppresses a rule for a whole object (no path), as Kubernetes
+// annotations do, or for the part of it at path and below, as a Dockerfile's
+// ignore comment does for one instruction.
+type exemption struct {
+	id, reason string
+	path       []any
+}
+
+func (ex exemption) covers(id string, path []any) bool {
+	if ex.id != id || len(path) < len(ex.path) {
+		return false
+	}
+	for i, seg := range ex.path {
+		if path[i] != seg {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizePath turns JSON numbers of a Rego path into ints.
+func normalizePath(p []any) []any {
+	out := make([]any, 0, len(p))
+	for _, seg := range p {
+		if n, ok := seg.(interface{ Int64() (int64, error) }); ok {
+			if i, err := n.Int64(); err == nil {
+				out = append(out, int(i))
+				continue
+			}
+		}
+		out = append(out, seg)
+	}
+	return out
+}
+
+// inputKey is where a domain's rules find their target: input.object for
+// Kubernetes objects, input.dockerfile for a Dockerfile's model.
+func inputKey(domain string) string {
+	if domain == "dockerfile" {
+		return "dockerfile"
+	}
+	return "object"
 }
 
 func orNull(v ast.Value) ast.Value {

@@ -34,6 +34,8 @@ type Options struct {
 	WorkDir string
 	// Parallelism bounds concurrent evaluations; 0 means GOMAXPROCS.
 	Parallelism int
+	// BuildArgs override Dockerfile ARG defaults (--build-arg).
+	BuildArgs map[string]string
 }
 
 // Finding is one violation at its place in a file.
@@ -113,7 +115,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
 			continue
 		}
-		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir})
+		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped
@@ -121,7 +123,9 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
 			targets = append(targets, loaded{o, ps})
-			inventory.Add(o.Kind, o.Namespace, o.Value)
+			if o.Domain == "k8s" {
+				inventory.Add(o.Kind, o.Namespace, o.Value)
+			}
 		}
 	}
 	rep.Summary.Objects = len(targets)
@@ -148,7 +152,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 					continue
 				}
 				vs, err := engine.Evaluate(ctx, rules.Input{
-					Domain:      "k8s",
+					Domain:      t.obj.Domain,
 					Object:      t.obj.Value,
 					Environment: env,
 					Profile:     profile,
@@ -157,7 +161,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 				var ee *rules.EvalError
 				switch {
 				case errors.As(err, &ee):
-					pos := source.Locate(t.obj.Node, nil)
+					pos := t.obj.Locate(nil, "")
 					evalErrs[i] = &source.Error{File: t.obj.File, Line: pos.Line, Column: pos.Column,
 						Message: fmt.Sprintf("%s: %v", identity(t.obj), ee)}
 				case err != nil:
@@ -189,7 +193,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 			rep.Summary.Environments = append(rep.Summary.Environments, env)
 		}
 		o := targets[i].obj
-		rep.Targets = append(rep.Targets, Target{File: o.File, Line: o.Node.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
+		rep.Targets = append(rep.Targets, Target{File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
 		rep.Findings = append(rep.Findings, results[i]...)
 		if evalErrs[i] != nil {
 			rep.Errors = append(rep.Errors, *evalErrs[i])
@@ -211,7 +215,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 	out := make([]Finding, 0, len(vs))
 	for _, v := range vs {
-		pos := source.Locate(o.Node, v.Path)
+		pos := o.Locate(v.Path, v.Token)
 		out = append(out, Finding{
 			Rule:        v.Rule,
 			Severity:    v.Severity,

@@ -28,13 +28,19 @@ import (
 // StdinName is how objects read from standard input are named in reports.
 const StdinName = "<stdin>"
 
-// Object is one Kubernetes object read from a file.
+// Object is one target read from a file: a Kubernetes object, or a
+// Dockerfile's model.
 type Object struct {
 	// File is the path as reported: relative to the working directory when
 	// inside it, with forward slashes.
 	File string
-	// Node is the object's YAML mapping, for Locate.
+	// Domain says which rules judge it: "k8s" or "dockerfile".
+	Domain string
+	// Node is a Kubernetes object's YAML mapping; nil for a Dockerfile.
 	Node *yaml.Node
+	// Line is where the object starts.
+	Line    int
+	locator *dockerfileLocator
 	// Value is the object as the rules see it.
 	Value      ast.Value
 	APIVersion string
@@ -81,6 +87,9 @@ type Options struct {
 	Exclude []string
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// BuildArgs override the defaults of a Dockerfile's ARGs, as docker
+	// build --build-arg does.
+	BuildArgs map[string]string
 	// WorkDir makes paths relative for reports; empty means the process's.
 	WorkDir string
 }
@@ -136,7 +145,7 @@ func (l *loader) path(p string) {
 		return
 	}
 	if !info.IsDir() {
-		l.file(l.res, p)
+		l.named(l.res, p)
 		return
 	}
 	var files []string
@@ -168,9 +177,14 @@ func (l *loader) path(p string) {
 			}
 			return nil
 		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
 		switch strings.ToLower(filepath.Ext(fp)) {
 		case ".yaml", ".yml", ".json":
-			if d.Type().IsRegular() {
+			files = append(files, fp)
+		default:
+			if IsDockerfileName(fp) {
 				files = append(files, fp)
 			}
 		}
@@ -278,6 +292,30 @@ func (l *loader) file(res *Result, p string) {
 		res.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
 		return
 	}
+	if IsDockerfileName(p) {
+		l.dockerfile(res, l.display(p), src)
+		return
+	}
+	l.parse(res, l.display(p), src)
+}
+
+// named reads a file given on the command line: whatever its name, it may
+// be a Dockerfile, which the content tells when the name does not.
+func (l *loader) named(res *Result, p string) {
+	src, err := os.ReadFile(p)
+	if err != nil {
+		res.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
+		return
+	}
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".yaml", ".yml", ".json":
+		l.parse(res, l.display(p), src)
+		return
+	}
+	if IsDockerfileName(p) || looksLikeDockerfile(src) {
+		l.dockerfile(res, l.display(p), src)
+		return
+	}
 	l.parse(res, l.display(p), src)
 }
 
@@ -379,7 +417,7 @@ func (l *loader) document(res *Result, name string, root *yaml.Node) {
 		}
 		return
 	}
-	obj := &Object{File: name, Node: root, Value: val, APIVersion: apiVersion, Kind: kind}
+	obj := &Object{File: name, Domain: "k8s", Node: root, Line: root.Line, Value: val, APIVersion: apiVersion, Kind: kind}
 	if _, meta := lookup(root, "metadata", 0); meta != nil {
 		meta = resolve(meta)
 		obj.Name = scalarField(meta, "name")
@@ -425,6 +463,15 @@ func (l *loader) schemaErrors(res *Result, o *Object) bool {
 		res.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
 	}
 	return len(problems) > 0
+}
+
+// Locate finds the field at path, or a Dockerfile instruction and the
+// token on its lines; see the package's Locate for Kubernetes objects.
+func (o *Object) Locate(path []any, token string) Position {
+	if o.locator != nil {
+		return o.locator.locate(path, token)
+	}
+	return Locate(o.Node, path)
 }
 
 // identity names the object as kubectl does: Kind/namespace/name.
