@@ -150,6 +150,16 @@ func (d *dockerfileLocator) locate(p []any, token string) Position {
 	return Position{Line: span[0], Column: col, EndColumn: end, Exact: token == ""}
 }
 
+// expand unquotes and expands a word as the build would; a word the lexer
+// rejects is kept as written.
+func expand(lex *shell.Lex, word string, env mapEnv) string {
+	out, _, err := lex.ProcessWord(word, env)
+	if err != nil {
+		return word
+	}
+	return out
+}
+
 // mapEnv is the ARG values BuildKit expands FROM with.
 type mapEnv map[string]string
 
@@ -236,8 +246,12 @@ func dockerfileModel(file string, parsed *parser.Result, stages []instructions.S
 		}
 		var instrs []any
 		var spans [][2]int
+		stageEnv := mapEnv{}
+		for k, v := range env {
+			stageEnv[k] = v
+		}
 		for _, n := range nodesByStage[min(i, len(nodesByStage)-1)] {
-			instrs = append(instrs, instruction(n, typed[n.StartLine]))
+			instrs = append(instrs, instruction(n, typed[n.StartLine], lex, stageEnv))
 			spans = append(spans, [2]int{n.StartLine, n.EndLine})
 		}
 		if instrs == nil {
@@ -259,7 +273,9 @@ func comments(n *parser.Node) []any {
 }
 
 // instruction is one instruction of the model.
-func instruction(n *parser.Node, typed instructions.Command) map[string]any {
+// ENV and ARG values are unquoted and expanded with the ARGs and ENVs
+// known so far in the stage, as the build would see them.
+func instruction(n *parser.Node, typed instructions.Command, lex *shell.Lex, env mapEnv) map[string]any {
 	kind := strings.ToLower(n.Value)
 	var args []any
 	for a := n.Next; a != nil; a = a.Next {
@@ -300,7 +316,9 @@ func instruction(n *parser.Node, typed instructions.Command) map[string]any {
 	case *instructions.EnvCommand:
 		vars := []any{}
 		for _, kv := range c.Env {
-			vars = append(vars, map[string]any{"key": kv.Key, "value": kv.Value})
+			v := expand(lex, kv.Value, env)
+			env[kv.Key] = v
+			vars = append(vars, map[string]any{"key": kv.Key, "value": v})
 		}
 		m["vars"] = vars
 	case *instructions.ArgCommand:
@@ -308,7 +326,9 @@ func instruction(n *parser.Node, typed instructions.Command) map[string]any {
 		for _, kv := range c.Args {
 			var v any
 			if kv.Value != nil {
-				v = *kv.Value
+				s := expand(lex, *kv.Value, env)
+				env[kv.Key] = s
+				v = s
 			}
 			vars = append(vars, map[string]any{"key": kv.Key, "value": v})
 		}
