@@ -7,9 +7,9 @@ import (
 	"io/fs"
 )
 
-//go:embed k8s lib
+//go:embed k8s dockerfile lib
 var files embed.FS
 
-// FS returns the embedded policy tree: rules under k8s/, helpers under lib/,
-// each rule's _test.rego beside it.
+// FS returns the embedded policy tree: rules under k8s/ and dockerfile/,
+// helpers under lib/, each rule's _test.rego beside it.
 func FS() fs.FS { return files }

@@ -90,7 +90,7 @@ func TestRuleContract(t *testing.T) {
 	}
 }
 
-// TestCatalogue checks that every Kubernetes rule of the catalogue exists:
+// TestCatalogue checks that every rule of the catalogue exists:
 // ids are stable and users' CI and exemptions refer to them.
 func TestCatalogue(t *testing.T) {
 	engine, err := rules.New(context.Background(), policies.FS())
@@ -102,6 +102,7 @@ func TestCatalogue(t *testing.T) {
 		"SECRET001", "RES001", "RES002", "RES003", "RES004", "PRB001", "PRB002", "PRB003",
 		"IMG001", "IMG002", "IMG003", "META001", "META002", "AVL001", "AVL002", "AVL003",
 		"NET001", "NET002", "NET003", "SECRET002", "ING001", "ING002", "OBS001",
+		"DF001", "DF002", "DF003", "DF004", "DF005", "DF006", "DF007", "DF008", "DF009", "DF010", "DF011", "DF012",
 	} {
 		if _, ok := engine.Rule(id); !ok {
 			t.Errorf("rule %s of the catalogue is missing", id)

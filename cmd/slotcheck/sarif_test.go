@@ -26,6 +26,7 @@ func TestGoldenSARIF(t *testing.T) {
 		{"compliant", []string{"testdata/examples/compliant"}, 0},
 		{"violations", []string{"testdata/examples/violations"}, 1},
 		{"inputs", []string{"--sarif-category", "k8s/production", "testdata/examples/inputs"}, 2},
+		{"dockerfiles", []string{"--sarif-category", "dockerfiles", "testdata/dockerfiles"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,7 +71,7 @@ func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	for _, r := range rep.Evaluated(opts.Rules) {
 		suite := junitSuite{Name: r.ID + " " + r.Title}
 		for _, t := range rep.Targets {
-			if !r.AppliesIn(t.Environment) {
+			if !scan.Judges(r, t) {
 				continue
 			}
 			c := junitCase{

@@ -70,12 +70,12 @@ type Summary struct {
 	Errors     int
 	Suppressed int
 	BySeverity map[rules.Severity]int
-	// Environments lists the environments objects were judged in.
-	Environments []string
 }
 
 // Target is an object a scan judged, for reports that list what passed too.
 type Target struct {
+	// Domain says which rules judged it: "k8s" or "dockerfile".
+	Domain      string
 	File        string
 	Line        int
 	Kind        string
@@ -186,20 +186,14 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
 	for i := range targets {
-		if env := envs[i]; env != "" && !seen[env] {
-			seen[env] = true
-			rep.Summary.Environments = append(rep.Summary.Environments, env)
-		}
 		o := targets[i].obj
-		rep.Targets = append(rep.Targets, Target{File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
+		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
 		rep.Findings = append(rep.Findings, results[i]...)
 		if evalErrs[i] != nil {
 			rep.Errors = append(rep.Errors, *evalErrs[i])
 		}
 	}
-	slices.Sort(rep.Summary.Environments)
 	Sort(rep)
 	for _, f := range rep.Findings {
 		if f.Suppressed {
@@ -245,16 +239,21 @@ func identity(o *source.Object) string {
 	return o.Kind + "/" + o.Name
 }
 
-// Evaluated lists the rules a scan evaluated: those that apply in an
-// environment some object was judged in.
+// Evaluated lists the rules a scan evaluated: those of a target's domain
+// that apply in the environment it was judged in.
 func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
 	var out []*rules.Rule
 	for _, r := range all {
-		if slices.ContainsFunc(rep.Summary.Environments, r.AppliesIn) {
+		if slices.ContainsFunc(rep.Targets, func(t Target) bool { return Judges(r, t) }) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// Judges reports whether a rule was evaluated on a target.
+func Judges(r *rules.Rule, t Target) bool {
+	return r.Domain == t.Domain && r.AppliesIn(t.Environment)
 }
 
 // Sort puts findings in file, line, column, id order and errors in file,
