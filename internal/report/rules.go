@@ -34,6 +34,7 @@ func RulesJSON(w io.Writer, rs []*rules.Rule) error {
 		Remediation         string            `json:"remediation"`
 		CrossObject         bool              `json:"cross_object"`
 		Admission           bool              `json:"admission"`
+		Tags                []string          `json:"tags"`
 		Policy              string            `json:"policy"`
 	}
 	out := make([]jsonRule, 0, len(rs))
@@ -42,6 +43,7 @@ func RulesJSON(w io.Writer, rs []*rules.Rule) error {
 			ID: r.ID, Title: r.Title, Severity: string(r.Severity), Environments: r.Environments,
 			Section: r.Section, Description: r.Description, Remediation: r.Remediation,
 			CrossObject: r.CrossObject, Admission: r.Admission, Policy: "policies/" + r.File,
+			Tags: append([]string{}, r.Tags...),
 		}
 		for env, sev := range r.EnvironmentSeverity {
 			if jr.EnvironmentSeverity == nil {
@@ -93,6 +95,9 @@ func RulesMarkdown(w io.Writer, rs []*rules.Rule) error {
 		fmt.Fprintf(&b, "- **Severity:** %s\n", severityText(r))
 		fmt.Fprintf(&b, "- **Environments:** %s\n", strings.Join(r.Environments, ", "))
 		fmt.Fprintf(&b, "- **Standard section:** %s\n", r.Section)
+		if len(r.Tags) > 0 {
+			fmt.Fprintf(&b, "- **Tags:** %s\n", strings.Join(r.Tags, ", "))
+		}
 		if r.CrossObject {
 			b.WriteString("- **Scope:** reads other objects of the same scan (in the webhook, of the cluster)\n")
 		}

@@ -17,6 +17,7 @@
 #     (slotwise/auth-service:sha-abc123def) or a digest
 #     (slotwise/auth-service@sha256:<digest>), not an environment or branch tag.
 #   environments: [staging, production]
+#   tags: [security]
 package k8s.img002
 
 import data.lib.k8s

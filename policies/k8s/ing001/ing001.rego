@@ -14,6 +14,7 @@
 #     certificate, for example tls: [{hosts: [api.slotwise.com], secretName:
 #     slotwise-tls}].
 #   environments: [staging, production]
+#   tags: [security]
 package k8s.ing001
 
 import data.lib.k8s

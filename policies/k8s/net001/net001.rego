@@ -17,6 +17,7 @@
 #     pod template's labels, with policyTypes: [Ingress, Egress] and the ingress
 #     and egress rules the service needs.
 #   environments: [staging, production]
+#   tags: [security]
 #   cross_object: true
 package k8s.net001
 

@@ -16,6 +16,7 @@
 #     (podSelector, namespaceSelector or ipBlock), for example
 #     from: [{namespaceSelector: {matchLabels: {name: ingress-nginx}}}].
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.net002
 
 import data.lib.k8s

@@ -14,6 +14,7 @@
 #     securityContext.runAsNonRoot: true on every container) and give the image a
 #     numeric non-root USER.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec001
 
 import data.lib.k8s

@@ -15,6 +15,7 @@
 #     Set spec.securityContext.runAsUser to a non-zero UID (for example 1000) on
 #     the pod, or securityContext.runAsUser on every container, and never 0.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec002
 
 import data.lib.k8s

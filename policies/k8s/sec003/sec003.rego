@@ -13,6 +13,7 @@
 #     Set spec.securityContext.fsGroup to a non-zero GID (for example 1000) on
 #     the pod.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec003
 
 import data.lib.k8s

@@ -18,6 +18,7 @@
 #     on every container), or Localhost with a localhostProfile; never
 #     Unconfined.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec004
 
 import data.lib.k8s

@@ -13,6 +13,7 @@
 #   remediation: |
 #     Set securityContext.allowPrivilegeEscalation: false on every container.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec005
 
 import data.lib.k8s

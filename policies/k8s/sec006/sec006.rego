@@ -14,6 +14,7 @@
 #     Set securityContext.readOnlyRootFilesystem: true on every container and
 #     mount an emptyDir volume where the process must write (for example /tmp).
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec006
 
 import data.lib.k8s

@@ -17,6 +17,7 @@
 #     remove capabilities.add; listen on a port above 1024 rather than adding
 #     NET_BIND_SERVICE.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec007
 
 import data.lib.k8s

@@ -17,6 +17,7 @@
 #     hostPath volumes with emptyDir, configMap, secret or persistentVolumeClaim
 #     volumes, and expose ports through a Service.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec008
 
 import data.lib.k8s

@@ -15,6 +15,7 @@
 #     spec.serviceAccountName to its name (set automountServiceAccountToken:
 #     false if the pod does not call the Kubernetes API).
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec009
 
 import data.lib.k8s

@@ -17,6 +17,7 @@
 #     Add a volume {name: tmp, emptyDir: {}} to the pod and mount it in the
 #     container with {name: tmp, mountPath: /tmp}.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec010
 
 import data.lib.k8s

@@ -15,6 +15,7 @@
 #     Add readOnly: true to every volumeMount whose volume is a configMap, a
 #     secret or a projected volume of them.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.sec011
 
 import data.lib.k8s

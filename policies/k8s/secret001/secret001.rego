@@ -34,6 +34,7 @@
 #     valueFrom: {secretKeyRef: {name: <secret>, key: <key>}}; or mount the
 #     Secret as a file and pass its path in a *_FILE variable.
 #   environments: [development, staging, production]
+#   tags: [security]
 package k8s.secret001
 
 import data.lib.k8s

@@ -19,6 +19,7 @@
 #     create the Secret at deploy time from the CI secret store. Rotate the
 #     value: it is in the repository's history.
 #   environments: [development, staging, production]
+#   tags: [security]
 #   admission: false
 package k8s.secret002
 
