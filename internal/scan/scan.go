@@ -151,13 +151,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 					once.Do(func() { internal = err })
 					continue
 				}
-				vs, err := engine.Evaluate(ctx, rules.Input{
-					Domain:      t.obj.Domain,
-					Object:      t.obj.Value,
-					Environment: env,
-					Profile:     profile,
-					Inventory:   inventory.Value(t.obj.Namespace),
-				})
+				fs, err := Judge(ctx, engine, t.obj, Context{Environment: env, Profile: profile, Inventory: inventory.Value(t.obj.Namespace)})
 				var ee *rules.EvalError
 				switch {
 				case errors.As(err, &ee):
@@ -168,7 +162,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 					once.Do(func() { internal = fmt.Errorf("%s %s: %w", t.obj.File, identity(t.obj), err) })
 					continue
 				}
-				results[i] = findings(t.obj, env, vs)
+				results[i] = fs
 			}
 		}()
 	}
@@ -204,6 +198,35 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 	}
 	rep.Summary.Errors = len(rep.Errors)
 	return rep, nil
+}
+
+// Context is what one judgement needs beside the object.
+type Context struct {
+	Environment string
+	Profile     ast.Value
+	Inventory   ast.Value
+	// Admission leaves out the rules that judge repository files only.
+	Admission bool
+}
+
+// Judge evaluates one object and places each violation in it: the one path
+// from an object to findings, which the CLI's scan and the admission webhook
+// share so that both give the same verdict. With an *rules.EvalError it
+// still returns the findings of the rules that could be evaluated.
+func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Context) ([]Finding, error) {
+	vs, err := engine.Evaluate(ctx, rules.Input{
+		Domain:      o.Domain,
+		Object:      o.Value,
+		Environment: c.Environment,
+		Profile:     c.Profile,
+		Inventory:   c.Inventory,
+		Admission:   c.Admission,
+	})
+	var ee *rules.EvalError
+	if err != nil && !errors.As(err, &ee) {
+		return nil, err
+	}
+	return findings(o, c.Environment, vs), err
 }
 
 func findings(o *source.Object, env string, vs []rules.Violation) []Finding {

@@ -118,6 +118,19 @@ func Load(paths []string, opts Options) *Result {
 	return l.res
 }
 
+// Parse reads one file's content, a manifest or (by its name) a
+// Dockerfile, as Load would read it from disk. The admission webhook reads
+// the objects the API server sends through it.
+func Parse(name string, src []byte, opts Options) *Result {
+	l := &loader{opts: opts, res: &Result{}, checker: kube.NewChecker()}
+	if IsDockerfileName(name) {
+		l.dockerfile(l.res, name, src)
+	} else {
+		l.parse(l.res, name, src)
+	}
+	return l.res
+}
+
 type loader struct {
 	checker  *kube.Checker
 	opts     Options
