@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	"github.com/slotwise/slotcheck/internal/admission"
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/version"
+	"github.com/slotwise/slotcheck/policies"
+)
+
+// ValidatePath is where the webhook serves AdmissionReviews.
+const ValidatePath = "/validate"
+
+type serveOptions struct {
+	certDir            string
+	port               int
+	healthAddr         string
+	metricsAddr        string
+	kubeconfig         string
+	mode               string
+	excludedNamespaces []string
+	denyCrossObject    bool
+	failOpen           bool
+	timeout            time.Duration
+	runAs              string
+}
+
+func newServeCommand(s streams) *cobra.Command {
+	opts := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "slotcheck-webhook",
+		Short: "Validating admission webhook that enforces the deployment standard",
+		Long: `slotcheck-webhook serves AdmissionReviews over TLS on ` + ValidatePath + ` and judges
+Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and CronJobs with
+slotcheck's rules: error findings deny, warnings come back to kubectl.`,
+		Version:       version.String(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), opts, s)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.certDir, "cert-dir", "/tmp/k8s-webhook-server/serving-certs", "folder holding tls.crt and tls.key (reloaded when they change)")
+	f.IntVar(&opts.port, "port", 9443, "HTTPS port of the webhook")
+	f.StringVar(&opts.healthAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	f.StringVar(&opts.metricsAddr, "metrics-bind-address", ":8080", "address of /metrics (Prometheus); 0 turns it off")
+	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file; in-cluster configuration when empty")
+	f.StringVar(&opts.mode, "mode", "enforce", "enforce, warn or audit; a namespace label "+admission.ModeLabel+" overrides it")
+	f.StringSliceVar(&opts.excludedNamespaces, "excluded-namespaces", []string{"kube-system", "kube-node-lease"}, "namespaces never judged (the webhook's own namespace is always added)")
+	f.BoolVar(&opts.denyCrossObject, "deny-cross-object", false, "let cross-object rules (NET001, AVL001, AVL003) deny instead of warn")
+	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
+	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
+	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	return cmd
+}
+
+func runServe(ctx context.Context, opts *serveOptions, s streams) error {
+	mode, err := admission.ParseMode(opts.mode)
+	if err != nil {
+		return usageError{fmt.Errorf("--mode: %w", err)}
+	}
+	if err := dropPrivileges(opts.runAs); err != nil {
+		return err
+	}
+	log := zap.New(zap.UseDevMode(false), zap.WriteTo(s.err), zap.JSONEncoder())
+
+	// Policies compile before anything listens: a webhook that cannot judge
+	// must never report ready.
+	engine, err := rules.New(ctx, policies.FS())
+	if err != nil {
+		return fmt.Errorf("compile policies: %w", err)
+	}
+	profiles, err := rules.BuiltinProfiles()
+	if err != nil {
+		return err
+	}
+	cfg, err := restConfig(opts.kubeconfig)
+	if err != nil {
+		return err
+	}
+	metrics, err := admission.NewMetrics(ctrlmetrics.Registry)
+	if err != nil {
+		return err
+	}
+	watcher, err := certwatcher.New(filepath.Join(opts.certDir, "tls.crt"), filepath.Join(opts.certDir, "tls.key"))
+	if err != nil {
+		return fmt.Errorf("serving certificate: %w", err)
+	}
+	watcher.RegisterCallback(func(c tls.Certificate) { recordExpiry(metrics, c) })
+	server := webhook.NewServer(webhook.Options{
+		Port: opts.port,
+		TLSOpts: []func(*tls.Config){func(c *tls.Config) {
+			c.MinVersion = tls.VersionTLS12
+			c.GetCertificate = watcher.GetCertificate
+		}},
+	})
+	mgr, err := manager.New(cfg, manager.Options{
+		Logger:                 log,
+		HealthProbeBindAddress: opts.healthAddr,
+		Metrics:                metricsserver.Options{BindAddress: opts.metricsAddr},
+		WebhookServer:          server,
+	})
+	if err != nil {
+		return fmt.Errorf("manager: %w", err)
+	}
+	if err := mgr.Add(watcher); err != nil {
+		return err
+	}
+	for _, obj := range admission.InformerObjects() {
+		if _, err := mgr.GetCache().GetInformer(ctx, obj); err != nil {
+			return fmt.Errorf("informer for %T: %w", obj, err)
+		}
+	}
+	excluded := append([]string{}, opts.excludedNamespaces...)
+	if ns := ownNamespace(); ns != "" {
+		excluded = append(excluded, ns)
+	}
+	handler, err := admission.NewHandler(engine, profiles, admission.NewCachedCluster(mgr.GetCache()), admission.Config{
+		Mode: mode, ExcludedNamespaces: excluded, DenyCrossObject: opts.denyCrossObject,
+		FailOpen: opts.failOpen, Timeout: opts.timeout,
+	}, metrics, log.WithName("admission"))
+	if err != nil {
+		return err
+	}
+	hook := &webhook.Admission{Handler: handler}
+	server.Register(ValidatePath, hook.WithRecoverPanic(true))
+
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("webhook", server.StartedChecker()); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("caches", func(req *http.Request) error {
+		ctx, cancel := context.WithTimeout(req.Context(), time.Second)
+		defer cancel()
+		if !mgr.GetCache().WaitForCacheSync(ctx) {
+			return errors.New("informer caches not synced")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	log.Info("starting", "version", version.String(), "mode", mode, "port", opts.port, "excludedNamespaces", excluded, "rules", len(engine.Rules()))
+	// Start returns after SIGTERM once in-flight requests are answered.
+	return mgr.Start(ctx)
+}
+
+func restConfig(kubeconfig string) (*rest.Config, error) {
+	if kubeconfig != "" {
+		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--kubeconfig: %w", err)}
+		}
+		return cfg, nil
+	}
+	cfg, err := rest.InClusterConfig()
+	if err != nil {
+		return nil, usageError{fmt.Errorf("no --kubeconfig and not in a cluster: %w", err)}
+	}
+	return cfg, nil
+}
+
+// ownNamespace is the webhook's namespace, from the service account mount:
+// it is always excluded so that the webhook can never lock out its own
+// recovery.
+func ownNamespace() string {
+	b, err := os.ReadFile("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func recordExpiry(m *admission.Metrics, c tls.Certificate) {
+	leaf := c.Leaf
+	if leaf == nil && len(c.Certificate) > 0 {
+		leaf, _ = x509.ParseCertificate(c.Certificate[0])
+	}
+	if leaf != nil {
+		m.CertificateExpires(leaf.NotAfter)
+	}
+}
+
+// dropPrivileges switches a process started as root to an unprivileged
+// user before it reads a request: the webhook needs no privilege.
+func dropPrivileges(runAs string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	var uid, gid int
+	if _, err := fmt.Sscanf(runAs, "%d:%d", &uid, &gid); err != nil || uid == 0 || gid == 0 {
+		return usageError{fmt.Errorf("--run-as %q: want a non-root UID:GID", runAs)}
+	}
+	if err := syscall.Setgroups(nil); err != nil {
+		return fmt.Errorf("drop privileges: setgroups: %w", err)
+	}
+	if err := syscall.Setgid(gid); err != nil {
+		return fmt.Errorf("drop privileges: setgid %d: %w", gid, err)
+	}
+	if err := syscall.Setuid(uid); err != nil {
+		return fmt.Errorf("drop privileges: setuid %d: %w", uid, err)
+	}
+	return nil
+}
