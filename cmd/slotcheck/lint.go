@@ -14,6 +14,7 @@ import (
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
 	"github.com/slotwise/slotcheck/internal/version"
 	"github.com/slotwise/slotcheck/policies"
 )
@@ -27,6 +28,7 @@ type lintOptions struct {
 	sarifCategory  string
 	failOn         string
 	buildArgs      []string
+	helm           source.HelmOptions
 	showSuppressed bool
 	noColor        bool
 }
@@ -58,6 +60,11 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write a report to a file, as FORMAT=PATH, e.g. sarif=results.sarif (repeatable)")
 	f.StringVar(&opts.sarifCategory, "sarif-category", "slotcheck", "code scanning category of the SARIF run (automationDetails.id), for several analyses of one commit")
 	f.StringArrayVar(&opts.buildArgs, "build-arg", nil, "value of a Dockerfile ARG used in FROM, as NAME=VALUE (repeatable), like docker build")
+	f.StringArrayVar(&opts.helm.ValuesFiles, "values", nil, "values file for the Helm charts found (repeatable; later files win)")
+	f.StringArrayVar(&opts.helm.Set, "set", nil, "value for the Helm charts found, as helm --set takes it: a.b=c (repeatable)")
+	f.StringVar(&opts.helm.ReleaseName, "release-name", "release-name", "Helm release name the charts are rendered with")
+	f.StringVar(&opts.helm.Namespace, "release-namespace", "default", "Helm release namespace the charts are rendered with")
+	f.StringVar(&opts.helm.KubeVersion, "kube-version", source.DefaultKubeVersion, "Kubernetes version the charts are rendered for (.Capabilities.KubeVersion)")
 	f.StringVar(&opts.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning, note or never")
 	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted findings in text output")
 	f.BoolVar(&opts.noColor, "no-color", false, "never colour the text output (NO_COLOR is honoured too)")
@@ -120,6 +127,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		Exclude:     opts.exclude,
 		Stdin:       s.in,
 		BuildArgs:   buildArgs,
+		Helm:        opts.helm,
 	})
 	if err != nil {
 		return err

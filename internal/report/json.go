@@ -42,7 +42,7 @@ type JSONSummary struct {
 	Files            int      `json:"files"`
 	Objects          int      `json:"objects"`
 	SkippedDocuments int      `json:"skipped_documents"`
-	ChartsSkipped    []string `json:"charts_not_rendered"`
+	ChartsRendered   []string `json:"charts_rendered"`
 	PatchesSkipped   int      `json:"kustomize_patches_skipped"`
 	Errors           int      `json:"errors"`
 	Warnings         int      `json:"warnings"`
@@ -77,7 +77,7 @@ func JSON(w io.Writer, rep *scan.Report) error {
 	s := rep.Summary
 	out.Summary = JSONSummary{
 		Files: s.Files, Objects: s.Objects, SkippedDocuments: s.Skipped,
-		ChartsSkipped: append([]string{}, s.Charts...), PatchesSkipped: s.Patches,
+		ChartsRendered: append([]string{}, s.Charts...), PatchesSkipped: s.Patches,
 		Errors:     s.BySeverity[rules.SeverityError],
 		Warnings:   s.BySeverity[rules.SeverityWarning],
 		Notes:      s.BySeverity[rules.SeverityNote],

@@ -114,7 +114,7 @@ func Summary(rep *scan.Report) string {
 		extra = append(extra, plural(s.Patches, "Kustomize patch file")+" not linted on their own")
 	}
 	if len(s.Charts) > 0 {
-		extra = append(extra, fmt.Sprintf("%s not rendered: %s", plural(len(s.Charts), "Helm chart"), strings.Join(s.Charts, ", ")))
+		extra = append(extra, fmt.Sprintf("%s rendered: %s", plural(len(s.Charts), "Helm chart"), strings.Join(s.Charts, ", ")))
 	}
 	if len(extra) > 0 {
 		line += " (" + strings.Join(extra, "; ") + ")"

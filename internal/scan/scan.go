@@ -36,6 +36,8 @@ type Options struct {
 	Parallelism int
 	// BuildArgs override Dockerfile ARG defaults (--build-arg).
 	BuildArgs map[string]string
+	// Helm renders the charts found.
+	Helm source.HelmOptions
 }
 
 // Finding is one violation at its place in a file.
@@ -115,7 +117,7 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
 			continue
 		}
-		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs})
+		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped

@@ -41,6 +41,9 @@ type Object struct {
 	// Line is where the object starts.
 	Line    int
 	locator *dockerfileLocator
+	// template holds the lines of the Helm template an object was rendered
+	// from: findings point there, not at the rendered text.
+	template []string
 	// Value is the object as the rules see it.
 	Value      ast.Value
 	APIVersion string
@@ -73,7 +76,7 @@ type Result struct {
 	Files int
 	// Skipped counts YAML documents that are not Kubernetes objects.
 	Skipped int
-	// Charts lists Helm chart folders, whose templates are not plain YAML.
+	// Charts lists the Helm chart folders rendered.
 	Charts []string
 	// Patches counts files a kustomization names as patches: fragments
 	// merged into other objects, not objects of their own.
@@ -90,6 +93,8 @@ type Options struct {
 	// BuildArgs override the defaults of a Dockerfile's ARGs, as docker
 	// build --build-arg does.
 	BuildArgs map[string]string
+	// Helm renders the charts found.
+	Helm HelmOptions
 	// WorkDir makes paths relative for reports; empty means the process's.
 	WorkDir string
 }
@@ -161,7 +166,7 @@ func (l *loader) path(p string) {
 		l.named(l.res, p)
 		return
 	}
-	var files []string
+	var files, charts []string
 	patches := map[string]bool{}
 	err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -182,7 +187,7 @@ func (l *loader) path(p string) {
 				return fs.SkipDir
 			}
 			if _, err := os.Stat(filepath.Join(fp, "Chart.yaml")); err == nil {
-				l.res.Charts = append(l.res.Charts, l.display(fp))
+				charts = append(charts, fp)
 				return fs.SkipDir
 			}
 			for _, patch := range kustomizePatches(fp) {
@@ -214,25 +219,29 @@ func (l *loader) path(p string) {
 		}
 		todo = append(todo, fp)
 	}
-	l.files(todo)
+	l.files(todo, charts)
 }
 
-// files reads files in parallel and adds what they hold in their order, so
-// that the result does not depend on scheduling.
-func (l *loader) files(paths []string) {
-	results := make([]Result, len(paths))
+// files reads files and renders charts in parallel and adds what they hold
+// in their order, so that the result does not depend on scheduling.
+func (l *loader) files(paths, charts []string) {
+	results := make([]Result, len(paths)+len(charts))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+	for range min(runtime.GOMAXPROCS(0), len(results)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				l.file(&results[i], paths[i])
+				if i < len(paths) {
+					l.file(&results[i], paths[i])
+				} else {
+					l.chart(&results[i], charts[i-len(paths)])
+				}
 			}
 		}()
 	}
-	for i := range paths {
+	for i := range results {
 		next <- i
 	}
 	close(next)
@@ -243,6 +252,7 @@ func (l *loader) files(paths []string) {
 		l.res.Errors = append(l.res.Errors, r.Errors...)
 		l.res.Files += r.Files
 		l.res.Skipped += r.Skipped
+		l.res.Charts = append(l.res.Charts, r.Charts...)
 	}
 }
 
@@ -483,6 +493,9 @@ func (l *loader) schemaErrors(res *Result, o *Object) bool {
 func (o *Object) Locate(path []any, token string) Position {
 	if o.locator != nil {
 		return o.locator.locate(path, token)
+	}
+	if o.template != nil {
+		return templatePosition(o.template, path, Locate(o.Node, path))
 	}
 	return Locate(o.Node, path)
 }

@@ -96,8 +96,8 @@ func TestLoad(t *testing.T) {
 		"dup.yaml":               "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n",
 		"notes.txt":              "apiVersion: v1\nkind: Service\n",
 		".hidden/x.yaml":         "apiVersion: v1\nkind: Service\nmetadata: {name: hidden}\n",
-		"chart/Chart.yaml":       "apiVersion: v2\nname: chart\n",
-		"chart/templates/a.yaml": "{{ .Values.x }}\n",
+		"chart/Chart.yaml":       "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+		"chart/templates/a.yaml": "{{- if .Values.enabled }}\napiVersion: v1\nkind: Service\n{{- end }}\n",
 		"skip/me.yaml":           "apiVersion: v1\nkind: Service\nmetadata: {name: excluded}\n",
 	})
 	res := Load([]string{dir}, Options{WorkDir: dir, Exclude: []string{"skip"}})
