@@ -66,7 +66,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.certDir, "cert-dir", "/tmp/k8s-webhook-server/serving-certs", "folder holding tls.crt and tls.key (reloaded when they change)")
 	f.IntVar(&opts.port, "port", 9443, "HTTPS port of the webhook")
-	f.StringVar(&opts.healthAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	f.StringVar(&opts.healthAddr, "health-probe-bind-address", ":8081", "address of the probes: /health and /healthz (liveness), /ready and /readyz (readiness)")
 	f.StringVar(&opts.metricsAddr, "metrics-bind-address", ":8080", "address of /metrics (Prometheus); 0 turns it off")
 	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file; in-cluster configuration when empty")
 	f.StringVar(&opts.mode, "mode", "enforce", "enforce, warn or audit; a namespace label "+admission.ModeLabel+" overrides it")
@@ -120,10 +120,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		}},
 	})
 	mgr, err := manager.New(cfg, manager.Options{
-		Logger:                 log,
-		HealthProbeBindAddress: opts.healthAddr,
-		Metrics:                metricsserver.Options{BindAddress: opts.metricsAddr},
-		WebhookServer:          server,
+		Logger:        log,
+		Metrics:       metricsserver.Options{BindAddress: opts.metricsAddr},
+		WebhookServer: server,
 	})
 	if err != nil {
 		return fmt.Errorf("manager: %w", err)
@@ -150,25 +149,53 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	hook := &webhook.Admission{Handler: handler}
 	server.Register(ValidatePath, hook.WithRecoverPanic(true))
 
-	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
-		return err
-	}
-	if err := mgr.AddReadyzCheck("webhook", server.StartedChecker()); err != nil {
-		return err
-	}
-	if err := mgr.AddReadyzCheck("caches", func(req *http.Request) error {
-		ctx, cancel := context.WithTimeout(req.Context(), time.Second)
-		defer cancel()
-		if !mgr.GetCache().WaitForCacheSync(ctx) {
-			return errors.New("informer caches not synced")
-		}
-		return nil
-	}); err != nil {
+	probes := probeServer(opts.healthAddr, map[string]healthz.Checker{"ping": healthz.Ping}, map[string]healthz.Checker{
+		"webhook": server.StartedChecker(),
+		"caches": func(req *http.Request) error {
+			ctx, cancel := context.WithTimeout(req.Context(), time.Second)
+			defer cancel()
+			if !mgr.GetCache().WaitForCacheSync(ctx) {
+				return errors.New("informer caches not synced")
+			}
+			return nil
+		},
+	})
+	if err := mgr.Add(probes); err != nil {
 		return err
 	}
 	log.Info("starting", "version", version.String(), "mode", mode, "port", opts.port, "excludedNamespaces", excluded, "rules", len(engine.Rules()))
 	// Start returns after SIGTERM once in-flight requests are answered.
 	return mgr.Start(ctx)
+}
+
+// probeServer serves liveness at /health and /healthz and readiness at
+// /ready and /readyz: the deployment standard names the first, kubebuilder
+// conventions the second, and charts and scripts may rely on either.
+func probeServer(addr string, live, ready map[string]healthz.Checker) manager.Runnable {
+	mux := http.NewServeMux()
+	liveness := &healthz.Handler{Checks: live}
+	readiness := &healthz.Handler{Checks: ready}
+	for _, p := range []string{"/health", "/healthz"} {
+		mux.Handle(p, http.StripPrefix(p, liveness))
+		mux.Handle(p+"/", http.StripPrefix(p, liveness))
+	}
+	for _, p := range []string{"/ready", "/readyz"} {
+		mux.Handle(p, http.StripPrefix(p, readiness))
+		mux.Handle(p+"/", http.StripPrefix(p, readiness))
+	}
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return manager.RunnableFunc(func(ctx context.Context) error {
+		errs := make(chan error, 1)
+		go func() { errs <- srv.ListenAndServe() }()
+		select {
+		case err := <-errs:
+			return fmt.Errorf("probes on %s: %w", addr, err)
+		case <-ctx.Done():
+			shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return srv.Shutdown(shutdown)
+		}
+	})
 }
 
 func restConfig(kubeconfig string) (*rest.Config, error) {
