@@ -147,7 +147,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		return err
 	}
 	hook := &webhook.Admission{Handler: handler}
-	server.Register(ValidatePath, hook.WithRecoverPanic(true))
+	// Registering through the manager is what adds the server to the
+	// runnables it starts.
+	mgr.GetWebhookServer().Register(ValidatePath, hook.WithRecoverPanic(true))
 
 	probes := probeServer(opts.healthAddr, map[string]healthz.Checker{"ping": healthz.Ping}, map[string]healthz.Checker{
 		"webhook": server.StartedChecker(),
@@ -170,7 +172,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 // probeServer serves liveness at /health and /healthz and readiness at
 // /ready and /readyz: the deployment standard names the first, kubebuilder
-// conventions the second, and charts and scripts may rely on either.
+// conventions the second, and charts and scripts may rely on either. As a
+// manager.Server it starts with the other HTTP servers, before the caches
+// sync, so that liveness answers while the webhook warms up.
 func probeServer(addr string, live, ready map[string]healthz.Checker) manager.Runnable {
 	mux := http.NewServeMux()
 	liveness := &healthz.Handler{Checks: live}
@@ -183,19 +187,12 @@ func probeServer(addr string, live, ready map[string]healthz.Checker) manager.Ru
 		mux.Handle(p, http.StripPrefix(p, readiness))
 		mux.Handle(p+"/", http.StripPrefix(p, readiness))
 	}
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	return manager.RunnableFunc(func(ctx context.Context) error {
-		errs := make(chan error, 1)
-		go func() { errs <- srv.ListenAndServe() }()
-		select {
-		case err := <-errs:
-			return fmt.Errorf("probes on %s: %w", addr, err)
-		case <-ctx.Done():
-			shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			return srv.Shutdown(shutdown)
-		}
-	})
+	shutdown := 5 * time.Second
+	return &manager.Server{
+		Name:            "probes",
+		Server:          &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second},
+		ShutdownTimeout: &shutdown,
+	}
 }
 
 func restConfig(kubeconfig string) (*rest.Config, error) {

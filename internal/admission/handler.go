@@ -166,6 +166,11 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 		return admission.Errored(http.StatusBadRequest, err), "error"
 	}
 	findings, err := scan.Judge(ctx, h.engine, obj, c)
+	if err == nil {
+		// OPA notices a cancelled context only now and then: a judgement
+		// that ran past its deadline is a failure even if it finished.
+		err = ctx.Err()
+	}
 	if err != nil {
 		return h.failure(err)
 	}
@@ -247,8 +252,10 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 	}
 	who := describe(obj)
 	switch {
+	case mode == ModeAudit && len(deny) == 0:
+		return admission.Allowed(""), "allowed"
 	case len(deny) == 0:
-		return admission.Allowed("").WithWarnings(warn...), "allowed"
+		return admission.Allowed("").WithWarnings(budget(warn)...), "allowed"
 	case mode == ModeAudit:
 		for _, f := range findings {
 			if !f.Suppressed && f.Severity == rules.SeverityError {
@@ -263,7 +270,7 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 				h.metrics.finding(f.Rule.ID, "warn")
 			}
 		}
-		return admission.Allowed("").WithWarnings(append(deny, warn...)...), "warned"
+		return admission.Allowed("").WithWarnings(budget(append(deny, warn...))...), "warned"
 	}
 	for _, f := range findings {
 		if !f.Suppressed && f.Severity == rules.SeverityError && !existed[key(f)] && (!f.Rule.CrossObject || h.cfg.DenyCrossObject) {
@@ -272,7 +279,34 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 	}
 	h.log.Info("denied", "object", who, "namespace", req.Namespace, "operation", req.Operation, "user", req.UserInfo.Username, "dryRun", req.DryRun != nil && *req.DryRun, "findings", deny)
 	msg := fmt.Sprintf("slotcheck denied %s (%d finding(s)):\n%s", who, len(deny), strings.Join(deny, "\n"))
-	return admission.Denied(msg).WithWarnings(warn...), "denied"
+	return admission.Denied(msg).WithWarnings(budget(warn)...), "denied"
+}
+
+// The API server passes on about 4 KiB of warnings per response and cuts
+// each to 256 characters past that, dropping the rest: warnings are kept
+// short (no fix, no link: `slotcheck explain ID` has them) and their sum
+// within the budget, with a last line saying how many were left out.
+const (
+	warningBudget  = 3800
+	warningMaxLine = 250
+)
+
+func budget(lines []string) []string {
+	var out []string
+	used := 0
+	for i, l := range lines {
+		short, _, _ := strings.Cut(l, " fix: ")
+		if len(short) > warningMaxLine {
+			short = short[:warningMaxLine-3] + "..."
+		}
+		rest := fmt.Sprintf("and %d more finding(s): see the webhook's log or run slotcheck on the manifest", len(lines)-i)
+		if used+len(short)+len(rest) > warningBudget {
+			return append(out, rest)
+		}
+		out = append(out, short)
+		used += len(short)
+	}
+	return out
 }
 
 // failure answers a request the policies could not judge: denied, naming
