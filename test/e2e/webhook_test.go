@@ -57,6 +57,7 @@ func TestWebhook(t *testing.T) {
 			{"excluded namespaces and exempt objects are allowed", testExclusions},
 			{"updates are ratcheted", testRatchet},
 			{"dry-run creates are judged like real ones", testDryRun},
+			{"the webhook's chart renders objects this API server accepts", testChartDryRun},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
