@@ -127,6 +127,10 @@ func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.R
 }
 
 func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.Response, string) {
+	if req.UID == "" || req.Resource.Resource == "" {
+		// No API server sends this: an answer that allowed it would be a guess.
+		return admission.Errored(http.StatusBadRequest, errors.New("malformed AdmissionReview: the request has no uid or no resource")), "error"
+	}
 	if !judged(req.Resource.Resource, req.SubResource) {
 		return admission.Allowed("not judged by slotcheck"), "skipped"
 	}
