@@ -25,8 +25,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.containers
 	image := entry.container.image
 	is_string(image)
+	problem := _problem(k8s.image_tag(image)) # first: it settles the usual case, a release tag
 	k8s.image_digest(image) == ""
-	problem := _problem(k8s.image_tag(image))
 	path := array.concat(entry.path, ["image"])
 	msg := sprintf(
 		"container %q image %q %s: pin a release tag such as %s:v1.2.3 or a @sha256: digest",

@@ -26,9 +26,9 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.containers
 	image := entry.container.image
 	is_string(image)
-	not k8s.image_pinned_by_digest(image)
 	tag := k8s.image_tag(image)
-	not _immutable_tag(tag)
+	not regex.match(_immutable_tag, tag) # first: it settles the usual case, a release tag
+	not k8s.image_pinned_by_digest(image)
 	path := array.concat(entry.path, ["image"])
 	msg := sprintf(
 		"container %q image %q %s: use a release tag vMAJOR.MINOR.PATCH, a commit tag sha-<hex> or a @sha256: digest",
@@ -36,9 +36,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	)
 }
 
-_immutable_tag(tag) if regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+$`, tag)
-
-_immutable_tag(tag) if regex.match(`^sha-[0-9a-f]{7,}$`, tag)
+# An immutable tag: a semantic version vMAJOR.MINOR.PATCH or a commit sha-<hex>.
+_immutable_tag := `^(v[0-9]+\.[0-9]+\.[0-9]+|sha-[0-9a-f]{7,})$`
 
 _problem(tag) := "has no tag, which means the moving tag latest" if tag == ""
 

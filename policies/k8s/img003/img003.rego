@@ -29,6 +29,7 @@ deny contains {"msg": msg, "path": labels_path, "container": app.name} if {
 	some where, labels_path in _label_paths
 	label := object.get(input.object, labels_path, null)
 	label != null
+	label != tag # the usual case, settled without the helper
 	_text(label) != tag
 	msg := sprintf(
 		"%s label version %q does not match the tag of container %q image %q: set version: %s",

@@ -65,12 +65,13 @@ _cluster_scoped := {
 	"VolumeAttachment",
 }
 
+# The namespace is tested first: most objects set it, and that settles them.
 deny contains {"msg": msg, "path": ["metadata", "namespace"]} if {
+	not _namespaced_explicitly
 	kind := input.object.kind
 	is_string(kind)
 	kind != ""
 	not kind in _cluster_scoped
-	not _namespaced_explicitly
 	msg := sprintf("%s %q has no metadata.namespace: set namespace explicitly, e.g. namespace: slotwise", [kind, k8s.name])
 }
 

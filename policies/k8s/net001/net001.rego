@@ -56,13 +56,18 @@ _owned_pod if {
 	k8s.owned
 }
 
-# _selecting holds the NetworkPolicies of the workload's namespace that select its pods.
+# _selecting holds the NetworkPolicies of the workload's namespace that select
+# its pods. An empty or missing podSelector (null reads as missing) selects
+# every pod. This runs once per policy of the namespace, so its body stays
+# lean: the namespace and labels are read once, the policy's fields inline.
 _selecting contains np if {
+	namespace := k8s.namespace
+	labels := k8s.pod_labels
 	some np in k8s.inventory("NetworkPolicy")
-	k8s.same_namespace(np)
-	k8s.label_selector_matches(_pod_selector(np), k8s.pod_labels)
+	object.get(np, ["metadata", "namespace"], "") == namespace
+	selector := object.get(np, ["spec", "podSelector"], {})
+	every k, v in object.get(selector, "matchLabels", {}) {
+		labels[k] == v
+	}
+	k8s.label_selector_matches(selector, labels)
 }
-
-# _pod_selector is the policy's podSelector; an empty or missing one (null
-# reads as missing) selects every pod.
-_pod_selector(np) := object.get(np, ["spec", "podSelector"], {})

@@ -19,7 +19,7 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["ports", i, "name"]), "container": entry.name} if {
 	some entry in k8s.containers
-	some i, port in object.get(entry.container, "ports", [])
+	some i, port in entry.container.ports
 	not _named(port)
 	msg := sprintf(
 		"port %v of container %q has no name: name it after what it serves, for example name: http or name: metrics",

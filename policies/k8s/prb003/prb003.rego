@@ -25,8 +25,7 @@ _expected := {"livenessProbe": "/health", "readinessProbe": "/ready"}
 
 # Both probes GET the same endpoint: reported at the readiness probe's path.
 deny contains {"msg": msg, "path": path, "container": entry.name} if {
-	some entry in k8s.long_running
-	_same_endpoint(entry)
+	some entry in _same_endpoint
 	path := array.concat(entry.path, ["readinessProbe", "httpGet", "path"])
 	msg := sprintf(
 		"container %q liveness and readiness probes both GET %s on port %v: serve readiness on /ready and liveness on /health",
@@ -39,7 +38,9 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.long_running
 	some probe, expected in _expected
-	is_object(entry.container[probe].httpGet)
+	http_get := entry.container[probe].httpGet
+	is_object(http_get)
+	not http_get.path == expected # the usual case, settled without the helper
 	actual := _probe_path(entry.container, probe)
 	actual != expected
 	not _reported_as_same(entry, probe)
@@ -47,9 +48,12 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	msg := sprintf("container %q %s GETs %s: set %s.httpGet.path: %s", [entry.name, probe, actual, probe, expected])
 }
 
-_reported_as_same(entry, "readinessProbe") if _same_endpoint(entry)
+_reported_as_same(entry, "readinessProbe") if entry in _same_endpoint
 
-_same_endpoint(entry) if {
+# _same_endpoint holds the containers whose probes GET the same endpoint,
+# found once per object for both findings.
+_same_endpoint contains entry if {
+	some entry in k8s.long_running
 	live := entry.container.livenessProbe.httpGet
 	ready := entry.container.readinessProbe.httpGet
 	_probe_path(entry.container, "livenessProbe") == _probe_path(entry.container, "readinessProbe")

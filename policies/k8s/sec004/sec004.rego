@@ -50,7 +50,7 @@ deny contains {"msg": msg, "path": _type_path(entry), "container": entry.name} i
 
 _allowed(profile) if profile.type in _allowed_types
 
-_type_path(entry) := array.concat(k8s.security_path(entry, "seccompProfile"), ["type"])
+_type_path(entry) := array.concat(entry.path, ["securityContext", "seccompProfile", "type"])
 
 _describe(profile) := sprintf("seccompProfile.type %q", [profile.type]) if is_string(profile.type)
 

@@ -22,15 +22,20 @@ package k8s.sec007
 
 import data.lib.k8s
 
-deny contains {"msg": msg, "path": _capabilities_path(entry, "drop"), "container": entry.name} if {
+# "ALL" as written is the usual case and settles it without the helper's
+# case-insensitive scan: this runs for every container of every object.
+deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "capabilities", "drop"]), "container": entry.name} if {
 	some entry in k8s.containers
+	not "ALL" in object.get(entry.container, ["securityContext", "capabilities", "drop"], [])
 	not _drops_all(entry.container)
 	msg := sprintf("container %q does not drop all capabilities: set securityContext.capabilities.drop: [\"ALL\"]", [entry.name])
 }
 
-deny contains {"msg": msg, "path": array.concat(_capabilities_path(entry, "add"), [i]), "container": entry.name} if {
+deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "capabilities", "add", i]), "container": entry.name} if {
 	some entry in k8s.containers
-	some i, capability in _added(entry.container)
+	added := entry.container.securityContext.capabilities.add
+	is_array(added)
+	some i, capability in added
 	msg := sprintf("container %q adds capability %v: remove it from securityContext.capabilities.add and keep drop: [\"ALL\"]", [entry.name, _quote(capability)])
 }
 
@@ -39,13 +44,6 @@ _drops_all(container) if {
 	is_string(capability)
 	upper(capability) == "ALL"
 }
-
-_added(container) := added if {
-	added := container.securityContext.capabilities.add
-	is_array(added)
-}
-
-_capabilities_path(entry, field) := array.concat(entry.path, ["securityContext", "capabilities", field])
 
 _quote(capability) := sprintf("%q", [capability]) if is_string(capability)
 

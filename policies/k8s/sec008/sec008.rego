@@ -24,7 +24,7 @@ import data.lib.k8s
 
 _host_namespaces := ["hostNetwork", "hostPID", "hostIPC"]
 
-deny contains {"msg": msg, "path": k8s.security_path(entry, "privileged"), "container": entry.name} if {
+deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "privileged"]), "container": entry.name} if {
 	some entry in k8s.containers
 	entry.container.securityContext.privileged == true
 	msg := sprintf("container %q runs privileged with full access to the node: remove privileged: true (set privileged: false)", [entry.name])
@@ -44,7 +44,7 @@ deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, ["volumes", i
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["ports", i, "hostPort"]), "container": entry.name} if {
 	some entry in k8s.containers
-	some i, port in object.get(entry.container, "ports", [])
+	some i, port in entry.container.ports
 	is_number(port.hostPort)
 	port.hostPort != 0
 	msg := sprintf("container %q binds host port %v: remove hostPort and expose containerPort %v through a Service", [entry.name, port.hostPort, object.get(port, "containerPort", "")])

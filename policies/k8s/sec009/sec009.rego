@@ -32,17 +32,15 @@ deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, [field])} if 
 	msg := sprintf("pod sets %s: default, the namespace's shared service account: set serviceAccountName to a dedicated ServiceAccount", [field])
 }
 
-# _account_field is the field Kubernetes takes the service account from.
-_account_field := "serviceAccountName" if _non_empty(_spec_field("serviceAccountName"))
-
-_account_field := "serviceAccount" if {
-	not _non_empty(_spec_field("serviceAccountName"))
-	_non_empty(_spec_field("serviceAccount"))
-}
-
-_spec_field(field) := object.get(k8s.pod_spec, field, "")
-
-_non_empty(value) if {
-	is_string(value)
-	value != ""
+# _account_field is the field Kubernetes takes the service account from: the
+# first of them that holds a non-empty string. (An else chain reads each field
+# once; helper calls would cost more than the reads.)
+_account_field := "serviceAccountName" if {
+	account := k8s.pod_spec.serviceAccountName
+	is_string(account)
+	account != ""
+} else := "serviceAccount" if {
+	account := k8s.pod_spec.serviceAccount
+	is_string(account)
+	account != ""
 }

@@ -22,12 +22,19 @@ import data.lib.k8s
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, "readOnly"]), "container": entry.name} if {
 	some entry in k8s.containers
-	some i, mount in object.get(entry.container, "volumeMounts", [])
+	some i, mount in entry.container.volumeMounts
 	object.get(mount, "readOnly", false) != true
-	some volume in object.get(k8s.pod_spec, "volumes", [])
-	volume.name == mount.name
-	some kind in _config_kinds(volume)
+	some [name, kind] in _config_volumes
+	name == mount.name
 	msg := sprintf("container %q mounts %s volume %q at %q without readOnly: true: add readOnly: true to the volumeMount", [entry.name, kind, mount.name, object.get(mount, "mountPath", "")])
+}
+
+# _config_volumes holds the name and kind of each volume that carries
+# configuration or credentials, found once per object rather than for every
+# mount of every container.
+_config_volumes contains [volume.name, kind] if {
+	some volume in object.get(k8s.pod_spec, "volumes", [])
+	some kind in _config_kinds(volume)
 }
 
 # _config_kinds holds the kind of a volume that carries configuration or

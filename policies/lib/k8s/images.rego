@@ -29,7 +29,10 @@ app_name := name if {
 	is_string(name)
 } else := ""
 
-_app_containers := as_array(object.get(pod_spec, "containers", []))
+_app_containers := list if {
+	list := pod_spec.containers
+	is_array(list)
+} else := [] if pod_spec
 
 _app_index := min({i | some i, c in _app_containers; c.name == app_name}) if {
 	app_name != ""

@@ -6,38 +6,65 @@
 #   security settings a container really runs with once pod-level defaults apply.
 package lib.k8s
 
-# Kinds whose pod spec sits under spec.template.
-_template_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"}
-
 # Kinds that run to completion: probes are not expected of their pods.
 batch_kinds := {"Job", "CronJob"}
 
 # Kinds that carry spec.replicas and may be scaled by an HPA.
 scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet"}
 
+# Where each kind that runs pods keeps its pod spec and its pods' metadata. One
+# lookup by kind answers both for every rule of an evaluation, where a rule per
+# kind family would test the kind again for each of them.
+_pod_spec_paths := {
+	"Pod": ["spec"],
+	"Deployment": ["spec", "template", "spec"],
+	"StatefulSet": ["spec", "template", "spec"],
+	"DaemonSet": ["spec", "template", "spec"],
+	"ReplicaSet": ["spec", "template", "spec"],
+	"Job": ["spec", "template", "spec"],
+	"ReplicationController": ["spec", "template", "spec"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+}
+
+_pod_metadata_paths := {
+	"Pod": ["metadata"],
+	"Deployment": ["spec", "template", "metadata"],
+	"StatefulSet": ["spec", "template", "metadata"],
+	"DaemonSet": ["spec", "template", "metadata"],
+	"ReplicaSet": ["spec", "template", "metadata"],
+	"Job": ["spec", "template", "metadata"],
+	"ReplicationController": ["spec", "template", "metadata"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
+}
+
 # pod_spec_path is the field path of the object's pod spec.
-pod_spec_path := ["spec"] if input.object.kind == "Pod"
-
-pod_spec_path := ["spec", "template", "spec"] if input.object.kind in _template_kinds
-
-pod_spec_path := ["spec", "jobTemplate", "spec", "template", "spec"] if input.object.kind == "CronJob"
+pod_spec_path := _pod_spec_paths[input.object.kind]
 
 # pod_metadata_path is the field path of the metadata the pods get.
-pod_metadata_path := ["metadata"] if input.object.kind == "Pod"
-
-pod_metadata_path := array.concat(array.slice(pod_spec_path, 0, count(pod_spec_path) - 1), ["metadata"]) if {
-	input.object.kind != "Pod"
-	pod_spec_path
-}
+pod_metadata_path := _pod_metadata_paths[input.object.kind]
 
 # is_workload holds for objects that run pods.
 is_workload if pod_spec_path
 
-# pod_spec is the pod spec, empty when the object has none.
-pod_spec := as_object(object.get(input.object, pod_spec_path, {}))
+# pod_spec is the pod spec, empty when the object has none. (Written out rather
+# than with as_object: every rule reads it, and a function call costs several
+# plain expressions.)
+# (Rules refer to it often, and OPA looks a rule up on each reference, which
+# costs more for a rule with an else branch: that one is kept private.)
+pod_spec := _pod_spec
+
+_pod_spec := spec if {
+	spec := object.get(input.object, pod_spec_path, {})
+	is_object(spec)
+} else := {} if pod_spec_path
 
 # pod_labels are the labels of the pods the object runs.
-pod_labels := as_object(object.get(input.object, array.concat(pod_metadata_path, ["labels"]), {}))
+pod_labels := _pod_labels
+
+_pod_labels := labels if {
+	labels := object.get(input.object, array.concat(pod_metadata_path, ["labels"]), {})
+	is_object(labels)
+} else := {} if pod_metadata_path
 
 # as_object is x when it is an object, else empty: a field written as null
 # (or, in a custom resource, with an unexpected type) reads as absent.
@@ -60,11 +87,15 @@ _container_types := ["containers", "initContainers", "ephemeralContainers"]
 
 # containers holds every container of the pod spec: the container itself, its
 # field path, its type (containers, initContainers, ephemeralContainers) and name.
-containers contains {"container": c, "path": path, "type": type, "name": object.get(c, "name", "")} if {
+# Computed once per evaluation and read by most rules, so its body stays free of
+# function calls: a list that is not an array (null included) holds nothing.
+containers contains {"container": c, "path": array.concat(pod_spec_path, [type, i]), "type": type, "name": object.get(c, "name", "")} if {
+	spec := pod_spec
 	some type in _container_types
-	some i, c in as_array(object.get(pod_spec, type, []))
+	list := spec[type]
+	is_array(list)
+	some i, c in list
 	is_object(c)
-	path := array.concat(pod_spec_path, [type, i])
 }
 
 # long_running holds the containers expected to serve for the pod's life:
@@ -72,12 +103,12 @@ containers contains {"container": c, "path": path, "type": type, "name": object.
 long_running contains entry if {
 	not input.object.kind in batch_kinds
 	some entry in containers
-	_is_long_running(entry)
+	entry.type == "containers"
 }
 
-_is_long_running(entry) if entry.type == "containers"
-
-_is_long_running(entry) if {
+long_running contains entry if {
+	not input.object.kind in batch_kinds
+	some entry in containers
 	entry.type == "initContainers"
 	entry.container.restartPolicy == "Always"
 }
@@ -122,9 +153,13 @@ _exempt_prefix := "slotcheck.slotwise.com/exempt-"
 
 # exemption_annotations holds every exemption annotation on the object and its
 # pod template: the rule id it names, the reason and the annotation's path.
-exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": array.concat(meta_path, ["annotations", key])} if {
-	some meta_path in _metadata_paths
-	some key, value in as_object(object.get(input.object, array.concat(meta_path, ["annotations"]), {}))
+# (Annotations that are not an object hold none; tested inline rather than with
+# as_object, as this runs for every object.)
+exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": array.concat(annotations_path, [key])} if {
+	some annotations_path in _annotations_paths
+	annotations := object.get(input.object, annotations_path, {})
+	is_object(annotations)
+	some key, value in annotations
 	startswith(key, _exempt_prefix)
 }
 
@@ -133,9 +168,9 @@ _reason(value) := trim_space(value) if is_string(value)
 
 _reason(value) := "" if not is_string(value)
 
-_metadata_paths contains ["metadata"]
+_annotations_paths contains ["metadata", "annotations"]
 
-_metadata_paths contains pod_metadata_path
+_annotations_paths contains array.concat(pod_metadata_path, ["annotations"])
 
 # exemptions holds the exemptions that suppress a rule: those that give a reason.
 # One without a reason suppresses nothing (rule EXM001 reports it).
