@@ -25,7 +25,8 @@ _expected := {"livenessProbe": "/health", "readinessProbe": "/ready"}
 
 # Both probes GET the same endpoint: reported at the readiness probe's path.
 deny contains {"msg": msg, "path": path, "container": entry.name} if {
-	some entry in _same_endpoint
+	some entry in k8s.long_running
+	_same_endpoint(entry)
 	path := array.concat(entry.path, ["readinessProbe", "httpGet", "path"])
 	msg := sprintf(
 		"container %q liveness and readiness probes both GET %s on port %v: serve readiness on /ready and liveness on /health",
@@ -48,12 +49,9 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	msg := sprintf("container %q %s GETs %s: set %s.httpGet.path: %s", [entry.name, probe, actual, probe, expected])
 }
 
-_reported_as_same(entry, "readinessProbe") if entry in _same_endpoint
+_reported_as_same(entry, "readinessProbe") if _same_endpoint(entry)
 
-# _same_endpoint holds the containers whose probes GET the same endpoint,
-# found once per object for both findings.
-_same_endpoint contains entry if {
-	some entry in k8s.long_running
+_same_endpoint(entry) if {
 	live := entry.container.livenessProbe.httpGet
 	ready := entry.container.readinessProbe.httpGet
 	_probe_path(entry.container, "livenessProbe") == _probe_path(entry.container, "readinessProbe")

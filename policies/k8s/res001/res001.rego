@@ -24,10 +24,13 @@ import data.lib.k8s
 
 _fallback := {"cpu": "500m", "memory": "512Mi"}
 
+# A request is unset when missing, null or empty. (Tested inline with a literal
+# set, here and below: this runs for every container and resource, where a
+# helper call or a reference to a rule costs more.)
 deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.resource_containers
 	some resource in ["cpu", "memory"]
-	object.get(entry.container, ["resources", "requests", resource], null) in _unset
+	object.get(entry.container, ["resources", "requests", resource], null) in {null, ""}
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(
 		"container %q has no %s request: set resources.requests.%s explicitly, e.g. %s: %s",
@@ -40,7 +43,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.resource_containers
 	some resource in ["cpu", "memory"]
 	value := entry.container.resources.requests[resource]
-	not value in _unset
+	not value in {null, ""}
 	not k8s.quantity(value)
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(
@@ -48,10 +51,6 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 		[entry.name, resource, _shown(value), resource, _example(resource)],
 	)
 }
-
-# A value that is null or empty is unset. (Tested inline with this set: the
-# tests run for every container and resource, and a helper call costs more.)
-_unset := {null, ""}
 
 _shown(value) := sprintf("%q", [value]) if is_string(value)
 

@@ -22,10 +22,13 @@ import data.lib.k8s
 
 _fallback := {"cpu": "2000m", "memory": "2Gi"}
 
+# A limit is unset when missing, null or empty. (Tested inline with a literal
+# set, here and below: this runs for every container and resource, where a
+# helper call or a reference to a rule costs more.)
 deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.resource_containers
 	some resource in ["cpu", "memory"]
-	object.get(entry.container, ["resources", "limits", resource], null) in _unset
+	object.get(entry.container, ["resources", "limits", resource], null) in {null, ""}
 	path := array.concat(entry.path, ["resources", "limits", resource])
 	msg := sprintf(
 		"container %q has no %s limit: set resources.limits.%s, e.g. %s: %s",
@@ -38,7 +41,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.resource_containers
 	some resource in ["cpu", "memory"]
 	value := entry.container.resources.limits[resource]
-	not value in _unset
+	not value in {null, ""}
 	not k8s.quantity(value)
 	path := array.concat(entry.path, ["resources", "limits", resource])
 	msg := sprintf(
@@ -46,10 +49,6 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 		[entry.name, resource, _shown(value), resource, _example(resource)],
 	)
 }
-
-# A value that is null or empty is unset. (Tested inline with this set: the
-# tests run for every container and resource, and a helper call costs more.)
-_unset := {null, ""}
 
 _shown(value) := sprintf("%q", [value]) if is_string(value)
 

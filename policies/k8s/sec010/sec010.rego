@@ -22,66 +22,64 @@ package k8s.sec010
 
 import data.lib.k8s
 
-_scratch_types := {"emptyDir", "ephemeral"}
+# A read-only-root container that mounts a writable emptyDir at /tmp, the
+# usual case, is settled by _has_writable_tmp, tested first in each finding:
+# one evaluation per container, which the later tests then read from OPA's cache.
 
 # Nothing is mounted at /tmp.
 deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts"]), "container": entry.name} if {
-	some entry in _read_only_root
-	not entry in _mounts_tmp
+	some entry in k8s.containers
+	entry.container.securityContext.readOnlyRootFilesystem == true
+	not _has_writable_tmp(entry.container)
+	not _mounts_tmp(entry.container)
 	msg := sprintf("container %q has a read-only root filesystem and no writable /tmp: mount an emptyDir volume at /tmp", [entry.name])
 }
 
 # /tmp is mounted from a volume that is not scratch space.
 deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, "name"]), "container": entry.name} if {
-	some [entry, i, mount] in _tmp_mounts
-	not entry in _has_writable_tmp
-	not [entry, i] in _scratch_tmp_mounts
+	some entry in k8s.containers
+	entry.container.securityContext.readOnlyRootFilesystem == true
+	not _has_writable_tmp(entry.container)
+	some i, mount in _tmp_mounts(entry.container)
+	not _is_scratch(mount)
 	msg := sprintf("container %q mounts volume %q at /tmp, which is not an emptyDir: mount an emptyDir volume at /tmp", [entry.name, object.get(mount, "name", "")])
 }
 
 # /tmp is mounted from scratch space, but read-only.
 deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, "readOnly"]), "container": entry.name} if {
-	some [entry, i, mount] in _tmp_mounts
-	not entry in _has_writable_tmp
-	[entry, i] in _scratch_tmp_mounts
+	some entry in k8s.containers
+	entry.container.securityContext.readOnlyRootFilesystem == true
+	not _has_writable_tmp(entry.container)
+	some i, mount in _tmp_mounts(entry.container)
+	_is_scratch(mount)
 	mount.readOnly == true
 	msg := sprintf("container %q mounts its /tmp emptyDir read-only: remove readOnly: true from the /tmp volumeMount", [entry.name])
 }
 
-_read_only_root contains entry if {
-	some entry in k8s.containers
-	entry.container.securityContext.readOnlyRootFilesystem == true
+_tmp_mounts(container) := {i: mount |
+	some i, mount in object.get(container, "volumeMounts", [])
+	_is_tmp(object.get(mount, "mountPath", ""))
 }
 
-# The facts the findings need are gathered once per object, as sets that the
-# rules above look entries up in, rather than by helper calls per container:
-# _tmp_mounts holds the read-only-root containers' mounts at /tmp, with their
-# index; _scratch_volumes the names of the pod's scratch volumes, and
-# _scratch_tmp_mounts the /tmp mounts of one of them. (A mount without a name is
-# in none: the rules test membership of [entry, i], which is always defined.)
-_tmp_mounts contains [entry, i, mount] if {
-	some entry in _read_only_root
-	some i, mount in entry.container.volumeMounts
-	mount_path := object.get(mount, "mountPath", "")
+_is_tmp(mount_path) if {
 	is_string(mount_path)
 	trim_right(mount_path, "/") == "/tmp"
 }
 
-_mounts_tmp contains entry if some [entry, _, _] in _tmp_mounts
+_mounts_tmp(container) if count(_tmp_mounts(container)) > 0
 
-_scratch_tmp_mounts contains [entry, i] if {
-	some [entry, i, mount] in _tmp_mounts
-	mount.name in _scratch_volumes
-}
-
-_has_writable_tmp contains entry if {
-	some [entry, i, mount] in _tmp_mounts
-	[entry, i] in _scratch_tmp_mounts
+_has_writable_tmp(container) if {
+	some mount in object.get(container, "volumeMounts", [])
+	mount_path := object.get(mount, "mountPath", "")
+	is_string(mount_path)
+	trim_right(mount_path, "/") == "/tmp"
+	_is_scratch(mount)
 	object.get(mount, "readOnly", false) != true
 }
 
-_scratch_volumes contains volume.name if {
+_is_scratch(mount) if {
 	some volume in object.get(k8s.pod_spec, "volumes", [])
-	some kind in _scratch_types
+	volume.name == mount.name
+	some kind in {"emptyDir", "ephemeral"}
 	is_object(volume[kind])
 }

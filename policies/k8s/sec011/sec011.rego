@@ -20,21 +20,16 @@ package k8s.sec011
 
 import data.lib.k8s
 
+# The pod's volumes are read once, ahead of the loop over containers and mounts.
 deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, "readOnly"]), "container": entry.name} if {
+	volumes := object.get(k8s.pod_spec, "volumes", [])
 	some entry in k8s.containers
 	some i, mount in entry.container.volumeMounts
 	object.get(mount, "readOnly", false) != true
-	some [name, kind] in _config_volumes
-	name == mount.name
-	msg := sprintf("container %q mounts %s volume %q at %q without readOnly: true: add readOnly: true to the volumeMount", [entry.name, kind, mount.name, object.get(mount, "mountPath", "")])
-}
-
-# _config_volumes holds the name and kind of each volume that carries
-# configuration or credentials, found once per object rather than for every
-# mount of every container.
-_config_volumes contains [volume.name, kind] if {
-	some volume in object.get(k8s.pod_spec, "volumes", [])
+	some volume in volumes
+	volume.name == mount.name
 	some kind in _config_kinds(volume)
+	msg := sprintf("container %q mounts %s volume %q at %q without readOnly: true: add readOnly: true to the volumeMount", [entry.name, kind, mount.name, object.get(mount, "mountPath", "")])
 }
 
 # _config_kinds holds the kind of a volume that carries configuration or

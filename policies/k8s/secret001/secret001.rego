@@ -40,23 +40,19 @@ package k8s.secret001
 import data.lib.k8s
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "value"]), "container": entry.name} if {
-	some [entry, i, env] in _credential_env
+	some entry in k8s.containers
+	some i, env in entry.container.env
+	_credential_name(env.name)
 	_literal(object.get(env, "value", null))
 	msg := sprintf("container %q sets credential-like env var %q to a literal value: put it in a Secret and use valueFrom.secretKeyRef", [entry.name, env.name])
 }
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "valueFrom", "configMapKeyRef"]), "container": entry.name} if {
-	some [entry, i, env] in _credential_env
-	is_object(env.valueFrom.configMapKeyRef)
-	msg := sprintf("container %q reads credential-like env var %q from a ConfigMap: move it to a Secret and use valueFrom.secretKeyRef", [entry.name, env.name])
-}
-
-# _credential_env holds the env vars with a credential-like name, with their
-# container and index: the name is judged once per object for both findings.
-_credential_env contains [entry, i, env] if {
 	some entry in k8s.containers
 	some i, env in entry.container.env
 	_credential_name(env.name)
+	is_object(env.valueFrom.configMapKeyRef)
+	msg := sprintf("container %q reads credential-like env var %q from a ConfigMap: move it to a Secret and use valueFrom.secretKeyRef", [entry.name, env.name])
 }
 
 _keyword_pattern := `(PASSWORDS?|PASSWD|SECRETS?|SECRETKEYS?|TOKEN|CREDENTIALS?|API_?KEYS?|PRIVATE_?KEYS?)(_|$)`
