@@ -16,6 +16,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/slotwise/slotcheck/internal/irvm"
 )
 
 // Engine holds the compiled policies and the rules they declare. It is safe
@@ -26,6 +28,23 @@ type Engine struct {
 	byPackage map[string]*Rule
 	byFile    map[string]*Rule
 	queries   map[queryKey]*query
+	// reference evaluates with OPA's topdown instead of the planned program.
+	reference bool
+	keys      keys
+}
+
+// Option changes how New builds an engine.
+type Option func(*options)
+
+type options struct {
+	reference bool
+}
+
+// WithReferenceEvaluator makes the engine evaluate with OPA's topdown
+// evaluator rather than with OPA's plan of the policies: several times
+// slower, and the reference that slotcheck's tests hold the plans to.
+func WithReferenceEvaluator() Option {
+	return func(o *options) { o.reference = true }
 }
 
 // queryKey selects the rules one evaluation runs: those of a domain that
@@ -36,8 +55,11 @@ type queryKey struct {
 	admission   bool
 }
 
-// query is a prepared evaluation of a set of rules, which it names by index.
+// query is a prepared evaluation of a set of rules, which it names by index:
+// a plan of each rule's deny set (and of the domain's exemptions), or with
+// the reference evaluator one topdown query naming them all.
 type query struct {
+	plan     *irvm.Query
 	prepared rego.PreparedEvalQuery
 	rules    []*Rule
 }
@@ -87,16 +109,18 @@ func (e *EvalError) Error() string {
 
 // New compiles the policies in fsys (test files left out) and reads their
 // metadata. Every package under a domain folder must declare a complete rule.
-func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
+func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	modules, err := ParseModules(fsys, false)
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
-	if compiler.Compile(modules); compiler.Failed() {
-		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
-	}
 	e := &Engine{
+		reference: o.reference,
+		keys:      newKeys(),
 		byID:      map[string]*Rule{},
 		byPackage: map[string]*Rule{},
 		byFile:    map[string]*Rule{},
@@ -134,11 +158,30 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 		domains[r.Domain] = true
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	exemptions := map[string]bool{}
+	for _, m := range modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.lib.")
+		for _, r := range m.Rules {
+			if r.Head.Name.String() == "exemptions" && domains[pkg] {
+				exemptions[pkg] = true
+			}
+		}
+	}
+	var program *irvm.Program
+	var compiler *ast.Compiler
+	if e.reference {
+		compiler = ast.NewCompiler().WithEnablePrintStatements(false)
+		if compiler.Compile(modules); compiler.Failed() {
+			return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
+		}
+	} else if program, err = planPolicies(ctx, modules, e.rules, exemptions); err != nil {
+		return nil, err
+	}
 	for domain := range domains {
 		for _, env := range Environments() {
 			for _, admission := range []bool{false, true} {
 				key := queryKey{domain, env, admission}
-				q, err := e.prepare(ctx, compiler, key)
+				q, err := e.prepare(ctx, compiler, program, key, exemptions[domain])
 				if err != nil {
 					return nil, err
 				}
@@ -149,22 +192,58 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 	return e, nil
 }
 
+// planPolicies has OPA plan every rule's deny set and each domain's
+// exemptions, and makes the plans a program. The modules are planned as
+// parsed: OPA's compile step works on its own copy.
+func planPolicies(ctx context.Context, modules map[string]*ast.Module, rules []*Rule, exemptions map[string]bool) (*irvm.Program, error) {
+	var entrypoints []string
+	for _, r := range rules {
+		entrypoints = append(entrypoints, entrypoint(r.Package, "deny"))
+	}
+	for domain := range exemptions {
+		entrypoints = append(entrypoints, entrypoint("lib."+domain, "exemptions"))
+	}
+	sort.Strings(entrypoints)
+	program, err := irvm.Plan(ctx, modules, entrypoints)
+	if err != nil {
+		return nil, fmt.Errorf("plan policies: %w", err)
+	}
+	return program, nil
+}
+
+// entrypoint names the rule name of package pkg as OPA's planner does.
+func entrypoint(pkg, name string) string {
+	return strings.ReplaceAll(pkg, ".", "/") + "/" + name
+}
+
 // prepare compiles one query that names each rule's deny set. Naming the
 // rules, rather than iterating over data.<domain>, keeps the evaluation from
 // building every helper of every package, and leaves out the rules the key
 // does not select; on a Deployment it is several times faster.
-func (e *Engine) prepare(ctx context.Context, compiler *ast.Compiler, key queryKey) (*query, error) {
+func (e *Engine) prepare(ctx context.Context, compiler *ast.Compiler, program *irvm.Program, key queryKey, exemptions bool) (*query, error) {
 	q := &query{}
-	var terms []string
+	var terms, plans []string
 	for _, r := range e.rules {
 		if r.Domain != key.domain || !r.AppliesIn(key.environment) || (key.admission && !r.Admission) {
 			continue
 		}
 		terms = append(terms, "data."+r.Package+".deny")
+		plans = append(plans, entrypoint(r.Package, "deny"))
 		q.rules = append(q.rules, r)
 	}
+	if program != nil {
+		if exemptions {
+			plans = append(plans, entrypoint("lib."+key.domain, "exemptions"))
+		}
+		pq, err := program.Query(plans...)
+		if err != nil {
+			return nil, fmt.Errorf("prepare %s query: %w", key.domain, err)
+		}
+		q.plan = pq
+		return q, nil
+	}
 	src := "violations := [" + strings.Join(terms, ", ") + "]"
-	if compiler.RuleTree.Find(ast.MustParseRef("data.lib."+key.domain+".exemptions")) != nil {
+	if exemptions {
 		src += "; exemptions := data.lib." + key.domain + ".exemptions"
 	}
 	pq, err := rego.New(rego.Compiler(compiler), rego.Query(src)).PrepareForEval(ctx)
@@ -230,22 +309,18 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 		ast.Item(ast.StringTerm("profile"), ast.NewTerm(orEmpty(in.Profile))),
 		ast.Item(ast.StringTerm("inventory"), ast.NewTerm(orEmpty(in.Inventory))),
 	)
-	var builtinErrs []topdown.Error
-	rs, err := q.prepared.Eval(ctx, rego.EvalParsedInput(input), rego.EvalBuiltinErrorList(&builtinErrs))
+	sets, exemptions, builtinErrs, err := e.run(ctx, q, input)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
-	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("evaluate policies: %d results, want 1", len(rs))
+		return nil, err
 	}
 	var exempt []exemption
-	if raw, ok := rs[0].Bindings["exemptions"].([]any); ok {
-		for _, x := range raw {
-			m, _ := x.(map[string]any)
+	if exemptions != nil {
+		for _, x := range exemptions.Slice() {
+			m, _ := x.Value.(ast.Object)
 			ex := exemption{}
-			ex.id, _ = m["id"].(string)
-			ex.reason, _ = m["reason"].(string)
-			if p, ok := m["path"].([]any); ok {
+			ex.id = stringField(m, e.keys.id)
+			ex.reason = stringField(m, e.keys.reason)
+			if p, ok := field(m, e.keys.path).(*ast.Array); ok {
 				ex.path = normalizePath(p)
 			}
 			exempt = append(exempt, ex)
@@ -253,16 +328,17 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 		// Deterministic choice when several exemptions cover one finding.
 		slices.SortFunc(exempt, func(a, b exemption) int { return strings.Compare(a.reason, b.reason) })
 	}
-	sets, _ := rs[0].Bindings["violations"].([]any)
 	if len(sets) != len(q.rules) {
 		return nil, fmt.Errorf("evaluate policies: %d rule results for %d rules", len(sets), len(q.rules))
 	}
 	var out []Violation
 	for i, set := range sets {
 		r := q.rules[i]
-		elems, _ := set.([]any)
-		for _, raw := range elems {
-			v, err := violationFrom(r, raw)
+		if set == nil {
+			continue
+		}
+		for _, raw := range set.Slice() {
+			v, err := violationFrom(e.keys, r, raw)
 			if err != nil {
 				return nil, err
 			}
@@ -282,6 +358,55 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 	return out, nil
 }
 
+// run evaluates a query on an input document: each rule's deny set (nil
+// where undefined), the exemptions and the errors built-in functions raised.
+func (e *Engine) run(ctx context.Context, q *query, input ast.Value) (sets []ast.Set, exemptions ast.Set, builtinErrs []topdown.Error, err error) {
+	if e.reference {
+		return q.evalTopdown(ctx, input)
+	}
+	res, err := q.plan.Eval(ctx, input)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	for i, v := range res.Values {
+		set, _ := valueOf(v).(ast.Set)
+		if i < len(q.rules) {
+			sets = append(sets, set)
+		} else {
+			exemptions = set
+		}
+	}
+	for _, be := range res.BuiltinErrors {
+		builtinErrs = append(builtinErrs, *be)
+	}
+	return sets, exemptions, builtinErrs, nil
+}
+
+// evalTopdown evaluates the query with OPA's topdown evaluator, the
+// reference the plans are checked against.
+func (q *query) evalTopdown(ctx context.Context, input ast.Value) (sets []ast.Set, exemptions ast.Set, builtinErrs []topdown.Error, err error) {
+	// The results are read as the Rego values they are (keepTerm) rather than
+	// converted to Go maps and slices first: that conversion cost more than
+	// reading the few fields of each finding.
+	rs, err := q.prepared.Eval(ctx, rego.EvalParsedInput(input), rego.EvalBuiltinErrorList(&builtinErrs), rego.EvalGenerateJSON(keepTerm))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("evaluate policies: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, nil, nil, fmt.Errorf("evaluate policies: %d results, want 1", len(rs))
+	}
+	exemptions, _ = termValue(rs[0].Bindings["exemptions"]).(ast.Set)
+	arr, _ := termValue(rs[0].Bindings["violations"]).(*ast.Array)
+	if arr == nil {
+		return nil, nil, nil, errors.New("evaluate policies: no rule results")
+	}
+	for i := range arr.Len() {
+		set, _ := arr.Elem(i).Value.(ast.Set)
+		sets = append(sets, set)
+	}
+	return sets, exemptions, builtinErrs, nil
+}
+
 func (e *Engine) evalError(errs []topdown.Error) *EvalError {
 	ee := &EvalError{}
 	for _, be := range errs {
@@ -299,39 +424,83 @@ func (e *Engine) evalError(errs []topdown.Error) *EvalError {
 	return ee
 }
 
+// keepTerm hands the results of an evaluation back as Rego values.
+func keepTerm(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }
+
+func valueOf(t *ast.Term) ast.Value {
+	if t == nil {
+		return nil
+	}
+	return t.Value
+}
+
+func termValue(x any) ast.Value {
+	if t, ok := x.(*ast.Term); ok {
+		return t.Value
+	}
+	return nil
+}
+
+// field is the value of key in m, nil when m is not an object or lacks it.
+func field(m ast.Object, key *ast.Term) ast.Value {
+	if m == nil {
+		return nil
+	}
+	if t := m.Get(key); t != nil {
+		return t.Value
+	}
+	return nil
+}
+
+func stringField(m ast.Object, key *ast.Term) string {
+	s, _ := field(m, key).(ast.String)
+	return string(s)
+}
+
+// keys are the fields the engine reads of findings and exemptions, made once
+// rather than for every lookup.
+type keys struct {
+	msg, path, container, token, id, reason *ast.Term
+}
+
+func newKeys() keys {
+	return keys{
+		msg: ast.StringTerm("msg"), path: ast.StringTerm("path"), container: ast.StringTerm("container"),
+		token: ast.StringTerm("token"), id: ast.StringTerm("id"), reason: ast.StringTerm("reason"),
+	}
+}
+
 // violationFrom checks the shape the contract in policies/README.md promises,
 // so that a rule returning the wrong thing fails loudly instead of reporting
 // a finding with no message or position.
-func violationFrom(r *Rule, raw any) (Violation, error) {
-	m, ok := raw.(map[string]any)
+func violationFrom(k keys, r *Rule, raw *ast.Term) (Violation, error) {
+	m, ok := raw.Value.(ast.Object)
 	if !ok {
-		return Violation{}, fmt.Errorf("rule %s: deny element is %T, want an object", r.ID, raw)
+		return Violation{}, fmt.Errorf("rule %s: deny element is %s, want an object", r.ID, ast.ValueName(raw.Value))
 	}
 	v := Violation{Rule: r}
-	v.Message, _ = m["msg"].(string)
+	v.Message = stringField(m, k.msg)
 	if v.Message == "" {
 		return Violation{}, fmt.Errorf("rule %s: deny element has no msg", r.ID)
 	}
-	v.Container, _ = m["container"].(string)
-	v.Token, _ = m["token"].(string)
-	p, _ := m["path"].([]any)
-	for _, seg := range p {
-		switch s := seg.(type) {
-		case string:
-			v.Path = append(v.Path, s)
-		case float64:
-			v.Path = append(v.Path, int(s))
-		case int:
-			v.Path = append(v.Path, s)
-		default:
-			if n, ok := seg.(interface{ Int64() (int64, error) }); ok {
-				i, err := n.Int64()
-				if err == nil {
-					v.Path = append(v.Path, int(i))
-					continue
-				}
+	v.Container = stringField(m, k.container)
+	v.Token = stringField(m, k.token)
+	p, _ := field(m, k.path).(*ast.Array)
+	if p == nil {
+		return v, nil
+	}
+	for i := range p.Len() {
+		switch s := p.Elem(i).Value.(type) {
+		case ast.String:
+			v.Path = append(v.Path, string(s))
+		case ast.Number:
+			n, ok := s.Int()
+			if !ok {
+				return Violation{}, fmt.Errorf("rule %s: path segment %v is not an integer", r.ID, s)
 			}
-			return Violation{}, fmt.Errorf("rule %s: path segment %v is %T", r.ID, seg, seg)
+			v.Path = append(v.Path, n)
+		default:
+			return Violation{}, fmt.Errorf("rule %s: path segment %v is %s", r.ID, s, ast.ValueName(s))
 		}
 	}
 	return v, nil
@@ -357,17 +526,19 @@ func (ex exemption) covers(id string, path []any) bool {
 	return true
 }
 
-// normalizePath turns JSON numbers of a Rego path into ints.
-func normalizePath(p []any) []any {
-	out := make([]any, 0, len(p))
-	for _, seg := range p {
-		if n, ok := seg.(interface{ Int64() (int64, error) }); ok {
-			if i, err := n.Int64(); err == nil {
-				out = append(out, int(i))
+// normalizePath turns a Rego path into Go values, its integers into ints.
+func normalizePath(p *ast.Array) []any {
+	out := make([]any, 0, p.Len())
+	for i := range p.Len() {
+		seg := p.Elem(i).Value
+		if n, ok := seg.(ast.Number); ok {
+			if k, ok := n.Int(); ok {
+				out = append(out, k)
 				continue
 			}
 		}
-		out = append(out, seg)
+		x, _ := ast.JSON(seg)
+		out = append(out, x)
 	}
 	return out
 }

@@ -20,14 +20,15 @@ package k8s.img003
 
 import data.lib.k8s
 
-deny contains {"msg": msg, "path": labels_path, "container": app.name} if {
+deny contains {"msg": msg, "path": array.concat(labels_path, ["version"]), "container": app.name} if {
 	app := k8s.app_container
 	image := app.container.image
 	is_string(image)
 	tag := k8s.image_tag(image)
 	k8s.version_tag(tag)
-	some where, labels_path in _label_paths
-	label := object.get(input.object, labels_path, null)
+	some where, labels_path in k8s.labels_paths
+	labels := object.get(input.object, labels_path, {})
+	label := labels.version
 	label != null
 	label != tag # the usual case, settled without the helper
 	_text(label) != tag
@@ -35,13 +36,6 @@ deny contains {"msg": msg, "path": labels_path, "container": app.name} if {
 		"%s label version %q does not match the tag of container %q image %q: set version: %s",
 		[where, _text(label), app.name, image, tag],
 	)
-}
-
-# For a Pod the object's metadata is the pod's: it is checked once.
-_label_paths["metadata"] := ["metadata", "labels", "version"]
-
-_label_paths["pod template"] := array.concat(k8s.pod_metadata_path, ["labels", "version"]) if {
-	input.object.kind != "Pod"
 }
 
 _text(value) := value if is_string(value)

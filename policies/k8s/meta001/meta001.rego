@@ -21,12 +21,10 @@ package k8s.meta001
 
 import data.lib.k8s
 
-_required := ["app", "version"]
-
+# k8s.labels_paths names the places to check, only for objects that run pods.
 deny contains {"msg": msg, "path": path} if {
-	k8s.is_workload
-	some where, labels_path in _label_paths
-	some label in _required
+	some where, labels_path in k8s.labels_paths
+	some label in ["app", "version"]
 	not [where, label] in _labelled
 	path := array.concat(labels_path, [label])
 	msg := sprintf(
@@ -50,19 +48,12 @@ deny contains {"msg": msg, "path": path} if {
 	)
 }
 
-# For a Pod the object's metadata is the pod's: it is checked once.
-_label_paths["metadata"] := ["metadata", "labels"]
-
-_label_paths["pod template"] := array.concat(k8s.pod_metadata_path, ["labels"]) if {
-	input.object.kind != "Pod"
-}
-
 # _labelled holds where each required label is found with a value, read once
 # per object rather than through a helper call for each place and label.
 _labelled contains [where, label] if {
-	some where, labels_path in _label_paths
+	some where, labels_path in k8s.labels_paths
 	labels := object.get(input.object, labels_path, {})
-	some label in _required
+	some label in ["app", "version"]
 	value := labels[label]
 	is_string(value)
 	value != ""
@@ -81,7 +72,7 @@ _example("app") := _some_label("app", _name_or_placeholder)
 _example("version") := _image_version
 
 _some_label(label, fallback) := value if {
-	values := [v | some p in _label_paths; v := object.get(input.object, array.concat(p, [label]), null); _label_value(v)]
+	values := [v | some p in k8s.labels_paths; v := object.get(input.object, array.concat(p, [label]), null); _label_value(v)]
 	value := values[0]
 } else := fallback
 

@@ -58,16 +58,36 @@ _owned_pod if {
 
 # _selecting holds the NetworkPolicies of the workload's namespace that select
 # its pods. An empty or missing podSelector (null reads as missing) selects
-# every pod. This runs once per policy of the namespace, so its body stays
-# lean: the namespace and labels are read once, the policy's fields inline.
+# every pod.
+#
+# It runs once per policy of the namespace, and most policies there select
+# other pods, so each is first put to a test that is cheap and never fails for
+# a policy that selects the pods: its matchLabels, an object, must be a subset
+# of the pods' labels. Only the policies that pass it are checked in full: the
+# namespace, then the whole selector with k8s.label_selector_matches. A
+# matchLabels that is not an object selects nothing unless it is an empty
+# collection, which the second rule hands to the full check. (A namespace
+# without policies, a common case, is settled before anything is read.)
 _selecting contains np if {
+	policies := k8s.inventory("NetworkPolicy")
+	policies != []
 	namespace := k8s.namespace
 	labels := k8s.pod_labels
-	some np in k8s.inventory("NetworkPolicy")
+	some np in policies
+	match_labels := object.get(np, ["spec", "podSelector", "matchLabels"], {})
+	is_object(match_labels)
+	object.subset(labels, match_labels)
 	object.get(np, ["metadata", "namespace"], "") == namespace
-	selector := object.get(np, ["spec", "podSelector"], {})
-	every k, v in object.get(selector, "matchLabels", {}) {
-		labels[k] == v
-	}
-	k8s.label_selector_matches(selector, labels)
+	k8s.label_selector_matches(object.get(np, ["spec", "podSelector"], {}), labels)
+}
+
+_selecting contains np if {
+	policies := k8s.inventory("NetworkPolicy")
+	policies != []
+	namespace := k8s.namespace
+	labels := k8s.pod_labels
+	some np in policies
+	np.spec.podSelector.matchLabels in {[], set()}
+	object.get(np, ["metadata", "namespace"], "") == namespace
+	k8s.label_selector_matches(object.get(np, ["spec", "podSelector"], {}), labels)
 }

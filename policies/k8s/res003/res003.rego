@@ -23,6 +23,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.resource_containers
 	some resource, request in object.get(entry.container, ["resources", "requests"], {})
 	limit := entry.container.resources.limits[resource]
+	request != limit # equal as written: settled without parsing either
 	k8s.quantity(request) > k8s.quantity(limit)
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(

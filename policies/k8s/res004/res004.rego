@@ -30,6 +30,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some resource in ["cpu", "memory"]
 	value := entry.container.resources.limits[resource]
 	bound := input.profile.resources.limits[resource]
+	value != bound # the profile's own value, the usual case: settled without parsing
 	k8s.quantity(value) > k8s.quantity(bound)
 	path := array.concat(entry.path, ["resources", "limits", resource])
 	msg := sprintf(
@@ -43,6 +44,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some resource in ["cpu", "memory"]
 	value := entry.container.resources.requests[resource]
 	bound := input.profile.resources.requests[resource]
+	value != bound # the profile's own value, the usual case: settled without parsing
 	k8s.quantity(value) < k8s.quantity(bound)
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(

@@ -19,10 +19,10 @@ package k8s.sec001
 
 import data.lib.k8s
 
-# The test is written inline rather than in a helper: it runs for every
-# container of every object, and a function call costs several expressions.
+# The test is written out here rather than in a helper of its own: it runs for
+# every container of every object, and each function call costs.
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "runAsNonRoot"]), "container": entry.name} if {
 	some entry in k8s.containers
-	not k8s.security_or_null(entry, "runAsNonRoot") == true
+	k8s.security_or_null(entry, "runAsNonRoot") != true
 	msg := sprintf("container %q may run as root: set runAsNonRoot: true on the pod or container securityContext", [entry.name])
 }

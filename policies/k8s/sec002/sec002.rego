@@ -33,8 +33,9 @@ deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, ["securityCon
 	msg := "pod securityContext sets runAsUser: 0 (root): set runAsUser to a non-zero UID such as 1000"
 }
 
-# A container with no runAsUser of its own or from the pod. (Tested inline: it
-# runs for every container, and a helper call costs several expressions.)
+# A container with no runAsUser of its own or from the pod. (Tested here rather
+# than in a helper of its own: it runs for every container, and each function
+# call costs.)
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "runAsUser"]), "container": entry.name} if {
 	some entry in k8s.containers
 	not is_number(k8s.security_or_null(entry, "runAsUser"))

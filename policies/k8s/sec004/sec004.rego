@@ -41,10 +41,11 @@ deny contains {"msg": msg, "path": _type_path(entry), "container": entry.name} i
 	msg := sprintf("container %q sets %s: set seccompProfile.type to RuntimeDefault or Localhost", [entry.name, _describe(profile)])
 }
 
-# A container with no profile of its own and none on the pod.
+# A container with no profile of its own and none on the pod (or one that is
+# false), tested without a negation.
 deny contains {"msg": msg, "path": _type_path(entry), "container": entry.name} if {
 	some entry in k8s.containers
-	not k8s.security(entry, "seccompProfile")
+	k8s.security_or_null(entry, "seccompProfile") in {null, false}
 	msg := sprintf("container %q runs without a seccomp profile: set seccompProfile.type: RuntimeDefault on the pod or container securityContext", [entry.name])
 }
 

@@ -19,8 +19,8 @@ package k8s.sec006
 
 import data.lib.k8s
 
-# The test is written inline rather than in a helper: it runs for every
-# container of every object, and a function call costs several expressions.
+# The test is written out here rather than in a helper: it runs for every
+# container of every object, and a function call costs more than the test.
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "readOnlyRootFilesystem"]), "container": entry.name} if {
 	some entry in k8s.containers
 	not entry.container.securityContext.readOnlyRootFilesystem == true

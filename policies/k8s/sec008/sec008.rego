@@ -31,8 +31,9 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", 
 }
 
 deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, [field])} if {
+	spec := k8s.pod_spec
 	some field in _host_namespaces
-	k8s.pod_spec[field] == true
+	spec[field] == true
 	msg := sprintf("pod sets %s: true and shares the node's namespace: remove %s", [field, field])
 }
 

@@ -69,10 +69,7 @@ _is_tmp(mount_path) if {
 _mounts_tmp(container) if count(_tmp_mounts(container)) > 0
 
 _has_writable_tmp(container) if {
-	some mount in object.get(container, "volumeMounts", [])
-	mount_path := object.get(mount, "mountPath", "")
-	is_string(mount_path)
-	trim_right(mount_path, "/") == "/tmp"
+	some mount in _tmp_mounts(container)
 	_is_scratch(mount)
 	object.get(mount, "readOnly", false) != true
 }

@@ -34,10 +34,12 @@ _app_containers := list if {
 	is_array(list)
 } else := [] if pod_spec
 
-_app_index := min({i | some i, c in _app_containers; c.name == app_name}) if {
-	app_name != ""
-	some c in _app_containers
-	c.name == app_name
+# _app_index is the index of the first container named like the app, else 0
+# when the pod has a container.
+_app_index := matches[0] if {
+	name := app_name
+	name != ""
+	matches := [i | some i, c in _app_containers; c.name == name]
 } else := 0 if count(_app_containers) > 0
 
 # app_container is the container that runs the application (with path, type and
@@ -45,9 +47,10 @@ _app_index := min({i | some i, c in _app_containers; c.name == app_name}) if {
 # else the first container.
 app_container := {
 	"container": c,
-	"path": array.concat(pod_spec_path, ["containers", _app_index]),
+	"path": array.concat(pod_spec_path, ["containers", i]),
 	"type": "containers",
 	"name": object.get(c, "name", ""),
 } if {
-	c := _app_containers[_app_index]
+	i := _app_index
+	c := _app_containers[i]
 }

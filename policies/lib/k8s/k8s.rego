@@ -12,10 +12,11 @@ batch_kinds := {"Job", "CronJob"}
 # Kinds that carry spec.replicas and may be scaled by an HPA.
 scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet"}
 
-# Where each kind that runs pods keeps its pod spec and its pods' metadata. One
-# lookup by kind answers both for every rule of an evaluation, where a rule per
-# kind family would test the kind again for each of them.
-_pod_spec_paths := {
+# pod_spec_path is the field path of the object's pod spec, and
+# pod_metadata_path that of the metadata the pods get, for the kinds that run
+# pods. Each is one lookup by kind in a literal table: rules refer to them
+# often, and a reference to another rule costs more than the lookup.
+pod_spec_path := {
 	"Pod": ["spec"],
 	"Deployment": ["spec", "template", "spec"],
 	"StatefulSet": ["spec", "template", "spec"],
@@ -24,9 +25,9 @@ _pod_spec_paths := {
 	"Job": ["spec", "template", "spec"],
 	"ReplicationController": ["spec", "template", "spec"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-}
+}[input.object.kind]
 
-_pod_metadata_paths := {
+pod_metadata_path := {
 	"Pod": ["metadata"],
 	"Deployment": ["spec", "template", "metadata"],
 	"StatefulSet": ["spec", "template", "metadata"],
@@ -35,36 +36,38 @@ _pod_metadata_paths := {
 	"Job": ["spec", "template", "metadata"],
 	"ReplicationController": ["spec", "template", "metadata"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
-}
-
-# pod_spec_path is the field path of the object's pod spec.
-pod_spec_path := _pod_spec_paths[input.object.kind]
-
-# pod_metadata_path is the field path of the metadata the pods get.
-pod_metadata_path := _pod_metadata_paths[input.object.kind]
+}[input.object.kind]
 
 # is_workload holds for objects that run pods.
 is_workload if pod_spec_path
 
 # pod_spec is the pod spec, empty when the object has none. (Written out rather
-# than with as_object: every rule reads it, and a function call costs several
-# plain expressions.)
-# (Rules refer to it often, and OPA looks a rule up on each reference, which
-# costs more for a rule with an else branch: that one is kept private.)
-pod_spec := _pod_spec
-
-_pod_spec := spec if {
+# than with as_object: a function call costs more than the test.)
+pod_spec := spec if {
 	spec := object.get(input.object, pod_spec_path, {})
 	is_object(spec)
 } else := {} if pod_spec_path
 
 # pod_labels are the labels of the pods the object runs.
-pod_labels := _pod_labels
-
-_pod_labels := labels if {
+pod_labels := labels if {
 	labels := object.get(input.object, array.concat(pod_metadata_path, ["labels"]), {})
 	is_object(labels)
 } else := {} if pod_metadata_path
+
+# labels_paths maps the places whose labels rules check to the field path of
+# their labels: the object's metadata and, for a workload other than a Pod (a
+# Pod's metadata is its pods'), its pod template; undefined for objects that
+# run no pods. (A lookup by kind in a literal table, as for pod_spec_path.)
+labels_paths := {
+	"Pod": {"metadata": ["metadata", "labels"]},
+	"Deployment": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"StatefulSet": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"DaemonSet": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"ReplicaSet": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"Job": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"ReplicationController": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"CronJob": {"metadata": ["metadata", "labels"], "pod template": ["spec", "jobTemplate", "spec", "template", "metadata", "labels"]},
+}[input.object.kind]
 
 # as_object is x when it is an object, else empty: a field written as null
 # (or, in a custom resource, with an unexpected type) reads as absent.
@@ -83,15 +86,15 @@ namespace := object.get(input.object, ["metadata", "namespace"], "")
 # name is the object's name.
 name := object.get(input.object, ["metadata", "name"], "")
 
-_container_types := ["containers", "initContainers", "ephemeralContainers"]
-
 # containers holds every container of the pod spec: the container itself, its
 # field path, its type (containers, initContainers, ephemeralContainers) and name.
-# Computed once per evaluation and read by most rules, so its body stays free of
-# function calls: a list that is not an array (null included) holds nothing.
-containers contains {"container": c, "path": array.concat(pod_spec_path, [type, i]), "type": type, "name": object.get(c, "name", "")} if {
+# It is computed once per evaluation and read by most rules; its body refers to
+# no other rule inside the loop and calls no function: a list that is not an
+# array (null included) holds nothing.
+containers contains {"container": c, "path": array.concat(spec_path, [type, i]), "type": type, "name": object.get(c, "name", "")} if {
 	spec := pod_spec
-	some type in _container_types
+	spec_path := pod_spec_path
+	some type in ["containers", "initContainers", "ephemeralContainers"]
 	list := spec[type]
 	is_array(list)
 	some i, c in list
@@ -99,15 +102,16 @@ containers contains {"container": c, "path": array.concat(pod_spec_path, [type, 
 }
 
 # long_running holds the containers expected to serve for the pod's life:
-# app containers and restartable (sidecar) init containers of non-batch kinds.
+# app containers and restartable (sidecar) init containers of non-batch kinds
+# (batch_kinds, written as a literal to save a reference to it).
 long_running contains entry if {
-	not input.object.kind in batch_kinds
+	not input.object.kind in {"Job", "CronJob"}
 	some entry in containers
 	entry.type == "containers"
 }
 
 long_running contains entry if {
-	not input.object.kind in batch_kinds
+	not input.object.kind in {"Job", "CronJob"}
 	some entry in containers
 	entry.type == "initContainers"
 	entry.container.restartPolicy == "Always"
@@ -153,10 +157,17 @@ _exempt_prefix := "slotcheck.slotwise.com/exempt-"
 
 # exemption_annotations holds every exemption annotation on the object and its
 # pod template: the rule id it names, the reason and the annotation's path.
-# (Annotations that are not an object hold none; tested inline rather than with
-# as_object, as this runs for every object.)
+# (Annotations that are not an object hold none. One rule per place: for a Pod
+# both are the object's metadata, and the set keeps each annotation once.)
+exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": ["metadata", "annotations", key]} if {
+	annotations := object.get(input.object, ["metadata", "annotations"], {})
+	is_object(annotations)
+	some key, value in annotations
+	startswith(key, _exempt_prefix)
+}
+
 exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": array.concat(annotations_path, [key])} if {
-	some annotations_path in _annotations_paths
+	annotations_path := array.concat(pod_metadata_path, ["annotations"])
 	annotations := object.get(input.object, annotations_path, {})
 	is_object(annotations)
 	some key, value in annotations
@@ -167,10 +178,6 @@ exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "
 _reason(value) := trim_space(value) if is_string(value)
 
 _reason(value) := "" if not is_string(value)
-
-_annotations_paths contains ["metadata", "annotations"]
-
-_annotations_paths contains array.concat(pod_metadata_path, ["annotations"])
 
 # exemptions holds the exemptions that suppress a rule: those that give a reason.
 # One without a reason suppresses nothing (rule EXM001 reports it).

@@ -6,21 +6,17 @@ package lib.k8s
 # security is the value a container runs with for a securityContext
 # field that exists at both levels: the container's own non-null setting wins,
 # else the pod's non-null setting applies; undefined when neither sets it.
-# A container's `field: null` does not hide the pod's value. (An else chain:
-# the pod's value is only read when the container's is missing or null, with no
-# second test of the container.)
+# A container's `field: null` does not hide the pod's value.
 security(entry, field) := value if {
-	value := entry.container.securityContext[field]
-	value != null
-} else := value if {
-	value := pod_spec.securityContext[field]
+	value := security_or_null(entry, field)
 	value != null
 }
 
 # security_or_null is security(entry, field), or null when neither level sets
-# it: always defined, so a rule can test it under `not` (a call nested in a
-# negated expression is evaluated outside it, and its being undefined would
-# make the negation undefined too).
+# it. Rules call this one: being always defined, it can be compared directly,
+# also under `not` (which would itself be undefined, not true, for a call
+# nested in it whose value is undefined). An else chain reads the pod's value
+# only when the container's is missing or null, with no second test of it.
 security_or_null(entry, field) := value if {
 	value := entry.container.securityContext[field]
 	value != null

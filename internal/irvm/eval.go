@@ -1,0 +1,586 @@
+package irvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/topdown"
+	"github.com/open-policy-agent/opa/v1/topdown/builtins"
+)
+
+// Query is a list of a program's plans evaluated together: the rules they
+// share are computed once per evaluation.
+type Query struct {
+	plans []*plan
+	funcs int
+}
+
+// Query selects plans by name.
+func (p *Program) Query(names ...string) (*Query, error) {
+	q := &Query{funcs: len(p.funcs)}
+	for _, n := range names {
+		pl, ok := p.plans[n]
+		if !ok {
+			return nil, fmt.Errorf("irvm: no plan %q", n)
+		}
+		q.plans = append(q.plans, pl)
+	}
+	return q, nil
+}
+
+// Result is what one evaluation produced.
+type Result struct {
+	// Values holds, for each plan of the query in order, the value its query
+	// bound to its one variable, nil where that is undefined.
+	Values []*ast.Term
+	// BuiltinErrors are the errors built-in functions returned. As in OPA's
+	// topdown evaluator (without strict built-in errors), such a call is
+	// undefined and the evaluation goes on.
+	BuiltinErrors []*topdown.Error
+}
+
+// Control codes that exec returns besides a break depth (0 and up): the block
+// ran to its end, the function returned, or evaluation must stop.
+const (
+	fellThrough = -1
+	aborted     = -2
+	returned    = 1 << 30
+)
+
+type evaluator struct {
+	ctx     context.Context
+	memo    []*ast.Term
+	known   []bool
+	results ast.Set
+	retval  *ast.Term
+	err     error
+	out     *ast.Term
+	bctx    topdown.BuiltinContext
+	iter    func(*ast.Term) error
+	scratch []*ast.Term
+	argbuf  []*ast.Term
+	scans   []scanState
+	// objectStep is e.objectStep, bound once.
+	objStep func(k, v *ast.Term) bool
+	stack   []*ast.Term
+	errs    []*topdown.Error
+}
+
+// Eval evaluates the query's plans on input. Data is empty: slotcheck's
+// policies read only their input and each other.
+func (q *Query) Eval(ctx context.Context, input ast.Value) (res Result, err error) {
+	e := &evaluator{
+		ctx:   ctx,
+		memo:  make([]*ast.Term, q.funcs),
+		known: make([]bool, q.funcs),
+		stack: make([]*ast.Term, 0, 512),
+	}
+	e.iter = e.output
+	e.objStep = e.objectStep
+	e.bctx = topdown.BuiltinContext{Context: ctx, Cache: builtins.Cache{}}
+	defer func() {
+		// A built-in or a malformed plan must never take the process down:
+		// the caller gets an error and treats the target as not judged.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("irvm: evaluation failed: %v", r)
+		}
+	}()
+	inputTerm := ast.NewTerm(input)
+	dataTerm := ast.NewTerm(ast.NewObject())
+	res.Values = make([]*ast.Term, len(q.plans))
+	args := []*ast.Term{inputTerm, dataTerm}
+	for i, pl := range q.plans {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if pl.fn != nil {
+			t, k := e.invoke(pl.fn, args)
+			if k == aborted {
+				return res, e.err
+			}
+			res.Values[i] = t
+			continue
+		}
+		e.results = ast.NewSet()
+		locals := e.alloc(pl.size)
+		locals[0], locals[1] = inputTerm, dataTerm
+		for _, b := range pl.blocks {
+			if e.exec(b, locals) == aborted {
+				return res, e.err
+			}
+		}
+		e.free(pl.size)
+		v, err := binding(e.results)
+		if err != nil {
+			return res, fmt.Errorf("irvm: plan %s: %w", pl.name, err)
+		}
+		res.Values[i] = v
+	}
+	res.BuiltinErrors = e.errs
+	return res, nil
+}
+
+// alloc hands out a frame of locals from one stack per evaluation. A frame
+// that outgrows the stack gets a new backing array; frames below it keep
+// their own slices, which stay valid.
+func (e *evaluator) alloc(n int) []*ast.Term {
+	sp := len(e.stack)
+	if sp+n > cap(e.stack) {
+		grown := make([]*ast.Term, sp, 2*cap(e.stack)+n)
+		copy(grown, e.stack)
+		e.stack = grown
+	}
+	e.stack = e.stack[:sp+n]
+	frame := e.stack[sp : sp+n : sp+n]
+	clear(frame)
+	return frame
+}
+
+func (e *evaluator) free(n int) {
+	e.stack = e.stack[:len(e.stack)-n]
+}
+
+func (e *evaluator) output(t *ast.Term) error {
+	e.out = t
+	return nil
+}
+
+func read(o operand, locals []*ast.Term) *ast.Term {
+	if o.local >= 0 {
+		return locals[o.local]
+	}
+	return o.term
+}
+
+func (e *evaluator) abort(err error) int {
+	e.err = err
+	return aborted
+}
+
+// exec runs a block and says how it ended: fellThrough, a break depth (0
+// when a statement was undefined), returned or aborted.
+func (e *evaluator) exec(b *block, locals []*ast.Term) int {
+	for i := range b.instrs {
+		in := &b.instrs[i]
+		switch in.op {
+		case opNop:
+		case opResultSetAdd:
+			v := locals[in.a.local]
+			if v == nil {
+				return 0
+			}
+			e.results.Add(v)
+		case opReturnLocal:
+			e.retval = locals[in.a.local]
+			return returned
+		case opBlock:
+			for _, nested := range in.blocks {
+				switch k := e.exec(nested, locals); {
+				case k == aborted || k == returned:
+					return k
+				case k >= 1:
+					return k - 1
+				}
+			}
+		case opBreak:
+			return in.index
+		case opCallFunc:
+			t, k := e.call(in, locals)
+			if k == aborted {
+				return k
+			}
+			if t == nil {
+				return 0
+			}
+			locals[in.target] = t
+		case opCallBuiltin:
+			t, k := e.builtin(in, locals)
+			if k == aborted {
+				return k
+			}
+			if t == nil {
+				return 0
+			}
+			locals[in.target] = t
+		case opAssignVar:
+			locals[in.target] = read(in.a, locals)
+		case opAssignVarOnce:
+			v := read(in.a, locals)
+			if cur := locals[in.target]; cur != nil && v != nil && ast.Compare(cur.Value, v.Value) != 0 {
+				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "complete rules must not produce multiple outputs", Location: in.loc})
+			}
+			locals[in.target] = v
+		case opAssignInt, opConst:
+			locals[in.target] = in.term
+		case opScan:
+			if k := e.scan(in, locals); k != fellThrough {
+				return k
+			}
+		case opNot:
+			switch k := e.exec(in.body, locals); {
+			case k == fellThrough:
+				return 0
+			case k == aborted || k == returned:
+				return k
+			case k >= 1:
+				return k - 1
+			}
+		case opDot:
+			src, key := read(in.a, locals), read(in.b, locals)
+			if src == nil || key == nil {
+				return 0
+			}
+			t := dot(src.Value, key)
+			if t == nil {
+				return 0
+			}
+			locals[in.target] = t
+		case opLen:
+			v := read(in.a, locals)
+			if v == nil {
+				return 0
+			}
+			n, ok := length(v.Value)
+			if !ok {
+				return 0
+			}
+			locals[in.target] = ast.InternedTerm(n)
+		case opEqual:
+			a, b := read(in.a, locals), read(in.b, locals)
+			if a == nil || b == nil || ast.Compare(a.Value, b.Value) != 0 {
+				return 0
+			}
+		case opNotEqual:
+			a, b := read(in.a, locals), read(in.b, locals)
+			if a == nil || b == nil {
+				return 0
+			}
+			if x, ok := a.Value.(ast.Boolean); ok {
+				if y, ok := b.Value.(ast.Boolean); ok {
+					if x == y {
+						return 0
+					}
+					continue
+				}
+			}
+			if ast.Compare(a.Value, b.Value) == 0 {
+				return 0
+			}
+		case opBuildArray:
+			terms := make([]*ast.Term, len(in.args))
+			for k, a := range in.args {
+				if terms[k] = read(a, locals); terms[k] == nil {
+					return 0
+				}
+			}
+			locals[in.target] = ast.ArrayTerm(terms...)
+		case opBuildObject:
+			obj := ast.NewObjectWithCapacity(len(in.args) / 2)
+			for k := 0; k+1 < len(in.args); k += 2 {
+				key, v := read(in.args[k], locals), read(in.args[k+1], locals)
+				if key == nil || v == nil {
+					return 0
+				}
+				obj.Insert(key, v)
+			}
+			locals[in.target] = ast.NewTerm(obj)
+		case opBuildSet:
+			set := ast.NewSetWithCapacity(len(in.args))
+			for _, a := range in.args {
+				v := read(a, locals)
+				if v == nil {
+					return 0
+				}
+				set.Add(v)
+			}
+			locals[in.target] = ast.NewTerm(set)
+		case opMakeArray:
+			locals[in.target] = ast.NewTerm(ast.NewArrayWithCapacity(in.capacity))
+		case opMakeObject:
+			locals[in.target] = ast.NewTerm(ast.NewObject())
+		case opMakeSet:
+			locals[in.target] = ast.NewTerm(ast.NewSet())
+		case opIsArray:
+			v := read(in.a, locals)
+			if v == nil {
+				return 0
+			}
+			if _, ok := v.Value.(*ast.Array); !ok {
+				return 0
+			}
+		case opIsObject:
+			v := read(in.a, locals)
+			if v == nil {
+				return 0
+			}
+			if _, ok := v.Value.(ast.Object); !ok {
+				return 0
+			}
+		case opIsSet:
+			v := read(in.a, locals)
+			if v == nil {
+				return 0
+			}
+			if _, ok := v.Value.(ast.Set); !ok {
+				return 0
+			}
+		case opIsDefined:
+			if locals[in.a.local] == nil {
+				return 0
+			}
+		case opIsUndefined:
+			if locals[in.a.local] != nil {
+				return 0
+			}
+		case opResetLocal:
+			locals[in.target] = nil
+		case opArrayAppend:
+			arr, ok := valueOf(locals[in.target]).(*ast.Array)
+			v := read(in.a, locals)
+			if !ok || v == nil {
+				return e.abort(fmt.Errorf("irvm: append to %v", locals[in.target]))
+			}
+			// In place: the array is the plan's own, made by MakeArray.
+			*arr = *arr.Append(v)
+		case opObjectInsert, opObjectInsertOnce:
+			obj, ok := valueOf(locals[in.target]).(ast.Object)
+			k, v := read(in.a, locals), read(in.b, locals)
+			if !ok || k == nil || v == nil {
+				return e.abort(fmt.Errorf("irvm: insert into %v", locals[in.target]))
+			}
+			if in.op == opObjectInsertOnce {
+				if cur := obj.Get(k); cur != nil && ast.Compare(cur.Value, v.Value) != 0 {
+					return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object keys must be unique", Location: in.loc})
+				}
+			}
+			obj.Insert(k, v)
+		case opObjectMerge:
+			a, aok := valueOf(locals[in.a.local]).(ast.Object)
+			b, bok := valueOf(locals[in.b.local]).(ast.Object)
+			if !aok || !bok {
+				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object merge of non-objects", Location: in.loc})
+			}
+			merged, ok := a.Merge(b)
+			if !ok {
+				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object keys must be unique", Location: in.loc})
+			}
+			locals[in.target] = ast.NewTerm(merged)
+		case opSetAdd:
+			s, ok := valueOf(locals[in.target]).(ast.Set)
+			v := read(in.a, locals)
+			if !ok || v == nil {
+				return e.abort(fmt.Errorf("irvm: add to %v", locals[in.target]))
+			}
+			s.Add(v)
+		default:
+			return e.abort(fmt.Errorf("irvm: unknown instruction %d", in.op))
+		}
+	}
+	return fellThrough
+}
+
+func valueOf(t *ast.Term) ast.Value {
+	if t == nil {
+		return nil
+	}
+	return t.Value
+}
+
+// scan runs the body once per element of a collection; a scalar has none.
+// The body's break depth counts the scan as two levels (the iteration, then
+// the whole scan), as in OPA's Wasm compiler.
+func (e *evaluator) scan(in *instr, locals []*ast.Term) int {
+	src := locals[in.source]
+	if src == nil {
+		return fellThrough
+	}
+	switch x := src.Value.(type) {
+	case *ast.Array:
+		for i := range x.Len() {
+			if r, stop := e.step(in, locals, ast.InternedTerm(i), x.Elem(i)); stop {
+				return r
+			}
+		}
+	case ast.Set:
+		for _, t := range x.Slice() {
+			if r, stop := e.step(in, locals, t, t); stop {
+				return r
+			}
+		}
+	case ast.Object:
+		// Objects are iterated in key order through a callback: the state it
+		// needs lives on a stack in the evaluator, so that the callback is
+		// one method value made per evaluation, not a closure per scan.
+		e.scans = append(e.scans, scanState{in: in, locals: locals, result: fellThrough})
+		x.Until(e.objStep)
+		r := e.scans[len(e.scans)-1].result
+		e.scans = e.scans[:len(e.scans)-1]
+		return r
+	}
+	return fellThrough
+}
+
+type scanState struct {
+	in     *instr
+	locals []*ast.Term
+	result int
+}
+
+func (e *evaluator) objectStep(k, v *ast.Term) bool {
+	s := &e.scans[len(e.scans)-1]
+	r, stop := e.step(s.in, s.locals, k, v)
+	if stop {
+		// step may have grown the stack: look the state up again.
+		e.scans[len(e.scans)-1].result = r
+	}
+	return stop
+}
+
+// step runs the body for one element and says whether the scan stops there
+// and with what.
+func (e *evaluator) step(in *instr, locals []*ast.Term, k, v *ast.Term) (int, bool) {
+	locals[in.key], locals[in.value] = k, v
+	switch r := e.exec(in.body, locals); {
+	case r == aborted || r == returned:
+		return r, true
+	case r == 1:
+		return fellThrough, true
+	case r >= 2:
+		return r - 2, true
+	}
+	return fellThrough, false
+}
+
+func dot(src ast.Value, key *ast.Term) *ast.Term {
+	switch x := src.(type) {
+	case ast.Object:
+		return x.Get(key)
+	case *ast.Array:
+		n, ok := key.Value.(ast.Number)
+		if !ok {
+			return nil
+		}
+		i, ok := n.Int()
+		if !ok || i < 0 || i >= x.Len() {
+			return nil
+		}
+		return x.Elem(i)
+	case ast.Set:
+		if x.Contains(key) {
+			return key
+		}
+	}
+	return nil
+}
+
+func length(v ast.Value) (int, bool) {
+	switch x := v.(type) {
+	case *ast.Array:
+		return x.Len(), true
+	case ast.Object:
+		return x.Len(), true
+	case ast.Set:
+		return x.Len(), true
+	case ast.String:
+		return utf8.RuneCountInString(string(x)), true
+	}
+	return 0, false
+}
+
+// binding is the value of the one variable a plan's one result binds.
+func binding(results ast.Set) (*ast.Term, error) {
+	switch results.Len() {
+	case 0:
+		return nil, nil
+	case 1:
+		obj, ok := results.Slice()[0].Value.(ast.Object)
+		if !ok || obj.Len() != 1 {
+			return nil, fmt.Errorf("result %v binds more than one variable", results)
+		}
+		var v *ast.Term
+		obj.Foreach(func(_, value *ast.Term) { v = value })
+		return v, nil
+	}
+	return nil, fmt.Errorf("%d results, want one", results.Len())
+}
+
+// call runs a planned function (a rule or a Rego function).
+func (e *evaluator) call(in *instr, locals []*ast.Term) (*ast.Term, int) {
+	fn := in.fn
+	if fn.memo && e.known[fn.index] {
+		return e.memo[fn.index], fellThrough
+	}
+	args := e.argbuf[:0]
+	for _, a := range in.args {
+		v := read(a, locals)
+		if v == nil {
+			return nil, fellThrough
+		}
+		args = append(args, v)
+	}
+	e.argbuf = args[:0]
+	return e.invoke(fn, args)
+}
+
+// invoke runs fn on args; args may be reused once the frame holds them.
+func (e *evaluator) invoke(fn *function, args []*ast.Term) (*ast.Term, int) {
+	if fn.memo && e.known[fn.index] {
+		return e.memo[fn.index], fellThrough
+	}
+	frame := e.alloc(fn.size)
+	for i, v := range args {
+		frame[fn.params[i]] = v
+	}
+	var result *ast.Term
+	for _, b := range fn.blocks {
+		k := e.exec(b, frame)
+		if k == aborted {
+			return nil, aborted
+		}
+		if k == returned {
+			result = e.retval
+			break
+		}
+		if k >= 1 {
+			break
+		}
+	}
+	e.free(fn.size)
+	if fn.memo {
+		e.memo[fn.index], e.known[fn.index] = result, true
+	}
+	return result, fellThrough
+}
+
+// builtin calls one of OPA's built-in functions the way topdown does: an
+// error makes the call undefined and is collected, unless it halts.
+func (e *evaluator) builtin(in *instr, locals []*ast.Term) (*ast.Term, int) {
+	args := e.scratch[:0]
+	for _, a := range in.args {
+		v := read(a, locals)
+		if v == nil {
+			return nil, fellThrough
+		}
+		args = append(args, v)
+	}
+	e.scratch = args
+	e.out = nil
+	e.bctx.Location = in.loc
+	err := in.bi.f(e.bctx, args, e.iter)
+	if err != nil {
+		var halt topdown.Halt
+		if errors.As(err, &halt) {
+			return nil, e.abort(halt.Err)
+		}
+		var te *topdown.Error
+		if !errors.As(err, &te) {
+			te = &topdown.Error{Code: topdown.BuiltinErr, Message: in.bi.name + ": " + err.Error(), Location: in.loc}
+		}
+		e.errs = append(e.errs, te)
+		return nil, fellThrough
+	}
+	return e.out, fellThrough
+}
