@@ -370,6 +370,7 @@ func (l *loader) parse(res *Result, name string, src []byte) {
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
+	c := &converter{}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -398,11 +399,11 @@ func (l *loader) parse(res *Result, name string, src []byte) {
 		if len(doc.Content) == 0 {
 			continue // an empty document between separators
 		}
-		l.document(res, name, doc.Content[0])
+		l.document(res, c, name, doc.Content[0])
 	}
 }
 
-func (l *loader) document(res *Result, name string, root *yaml.Node) {
+func (l *loader) document(res *Result, c *converter, name string, root *yaml.Node) {
 	root = resolve(root)
 	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		return // a document holding only comments
@@ -426,11 +427,11 @@ func (l *loader) document(res *Result, name string, root *yaml.Node) {
 			return
 		}
 		for _, it := range items.Content {
-			l.document(res, name, it)
+			l.document(res, c, name, it)
 		}
 		return
 	}
-	val, err := toValue(root, 0)
+	val, err := c.toValue(root)
 	if err != nil {
 		var ve *valueError
 		if errors.As(err, &ve) {
@@ -446,7 +447,7 @@ func (l *loader) document(res *Result, name string, root *yaml.Node) {
 		obj.Name = scalarField(meta, "name")
 		obj.Namespace = scalarField(meta, "namespace")
 	}
-	if l.schemaErrors(res, obj) {
+	if l.schemaErrors(res, c, obj) {
 		return
 	}
 	res.Objects = append(res.Objects, obj)
@@ -455,19 +456,25 @@ func (l *loader) document(res *Result, name string, root *yaml.Node) {
 // schemaErrors reports what the API server would reject in a built-in kind;
 // such an object is not linted, since rules would judge fields that cannot
 // be applied as written.
-func (l *loader) schemaErrors(res *Result, o *Object) bool {
+func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 	if !l.checker.Known(o.APIVersion, o.Kind) {
 		return false
 	}
-	raw, err := ast.JSON(o.Value)
-	if err != nil {
-		res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
-		return true
-	}
-	manifest, err := json.Marshal(raw)
-	if err != nil {
-		res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
-		return true
+	// The converter's buffer is reused from object to object: the checker
+	// keeps nothing of the manifest.
+	manifest, ok := kube.AppendJSON(c.json[:0], o.Value)
+	if ok {
+		c.json = manifest
+	} else {
+		raw, err := ast.JSON(o.Value)
+		if err != nil {
+			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+			return true
+		}
+		if manifest, err = json.Marshal(raw); err != nil {
+			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+			return true
+		}
 	}
 	problems := l.checker.Check(o.APIVersion, o.Kind, manifest)
 	for _, p := range problems {

@@ -163,7 +163,7 @@ func TestValueConversion(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		t.Fatal(err)
 	}
-	v, err := toValue(&doc, 0)
+	v, err := (&converter{}).toValue(&doc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,14 +27,19 @@ type valueError struct {
 func (e *valueError) Error() string { return e.msg }
 
 // converter turns YAML nodes into the Rego values the rules see, the way the
-// API server would read the same manifest as JSON.
+// API server would read the same manifest as JSON. One serves the objects of
+// one file, in turn.
 type converter struct {
+	// nodes counts the values of the object being converted.
 	nodes int
+	// json is scratch space for the manifests sent to the schema check.
+	json []byte
 }
 
 // toValue converts one object's node.
-func toValue(n *yaml.Node, depth int) (ast.Value, error) {
-	return (&converter{}).value(n, depth)
+func (c *converter) toValue(n *yaml.Node) (ast.Value, error) {
+	c.nodes = 0
+	return c.value(n, 0)
 }
 
 func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
