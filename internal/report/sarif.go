@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -55,6 +54,15 @@ func securitySeverity(s rules.Severity) string {
 // finding (GitHub ignores suppressions, so suppressed findings are left out),
 // and input errors as tool execution notifications.
 func SARIF(w io.Writer, rep *scan.Report, opts SARIFOptions) error {
+	log, err := buildSARIF(rep, opts)
+	if err != nil {
+		return err
+	}
+	return writeLean(w, log)
+}
+
+// buildSARIF builds the log that SARIF writes.
+func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarif.Report, error) {
 	root := opts.Root
 	if root == "" {
 		root = repositoryRoot()
@@ -82,7 +90,7 @@ func SARIF(w io.Writer, rep *scan.Report, opts SARIFOptions) error {
 		}
 		i, ok := index[f.Rule.ID]
 		if !ok {
-			return fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
+			return nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
 		}
 		run.Results = append(run.Results, result(f, i, root))
 	}
@@ -122,31 +130,7 @@ func SARIF(w io.Writer, rep *scan.Report, opts SARIFOptions) error {
 
 	log := sarif.NewReport()
 	log.AddRun(run)
-	var buf bytes.Buffer
-	if err := log.Write(&buf); err != nil {
-		return fmt.Errorf("sarif: %w", err)
-	}
-	return writeLean(w, buf.Bytes())
-}
-
-// writeLean rewrites go-sarif's output without what SARIF defines as unset:
-// go-sarif's structs write every index field (as -1, the "unset" sentinel),
-// byte and char offsets, rank and every empty array, which the SARIF
-// Multitool reports as SARIF2004 warnings and which only bloat the log that
-// code scanning uploads. results stays even when empty, as GitHub expects.
-func writeLean(w io.Writer, raw []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return fmt.Errorf("sarif: %w", err)
-	}
-	out, err := json.MarshalIndent(lean(doc), "", "  ")
-	if err != nil {
-		return fmt.Errorf("sarif: %w", err)
-	}
-	_, err = w.Write(append(out, '\n'))
-	return err
+	return log, nil
 }
 
 // unsetSentinel reports whether SARIF gives the property -1 as its "unset" value.
@@ -158,6 +142,11 @@ func unsetSentinel(key string) bool {
 	return false
 }
 
+// lean strips, in place, what SARIF defines as unset from decoded go-sarif output:
+// go-sarif's structs write every index field (as -1, the "unset" sentinel),
+// byte and char offsets, rank and every empty array, which the SARIF
+// Multitool reports as SARIF2004 warnings and which only bloat the log that
+// code scanning uploads. results stays even when empty, as GitHub expects.
 func lean(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
