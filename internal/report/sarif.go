@@ -84,7 +84,9 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarif.Report, error) {
 		index[r.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, descriptor(r))
 	}
-	for _, f := range rep.Findings {
+	results := newResultBuilder(root)
+	for n := range rep.Findings {
+		f := &rep.Findings[n]
 		if f.Suppressed {
 			continue
 		}
@@ -92,7 +94,7 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarif.Report, error) {
 		if !ok {
 			return nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
 		}
-		run.Results = append(run.Results, result(f, i, root))
+		run.Results = append(run.Results, results.result(f, i))
 	}
 
 	inv := sarif.NewInvocation()
@@ -106,7 +108,7 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarif.Report, error) {
 		if e.File != source.StdinName {
 			loc := sarif.NewLocation()
 			loc.PhysicalLocation = sarif.NewPhysicalLocation()
-			loc.PhysicalLocation.ArtifactLocation = artifact(e.File, root)
+			loc.PhysicalLocation.ArtifactLocation = results.artifact(e.File)
 			if e.Line > 0 {
 				region := sarif.NewRegion()
 				region.StartLine = ptr(e.Line)
@@ -207,35 +209,68 @@ func descriptor(r *rules.Rule) *sarif.ReportingDescriptor {
 	return d
 }
 
-func result(f scan.Finding, ruleIndex int, root string) *sarif.Result {
+// resultBuilder turns findings into results, computing once what many
+// findings share: a file's URI, an object's name, the constant strings.
+// Results share those strings and point into the findings' own, so the log
+// must be written before the report changes.
+type resultBuilder struct {
+	root string
+	// uris holds each file's URI, as relativeURI reads the working
+	// directory and the file system.
+	uris map[string]*string
+	// object is the last object named, as findings come sorted by file and
+	// an object's findings mostly follow one another.
+	kind, namespace, name string
+	object                *string
+	// hash is the buffer Fingerprint's input is written to.
+	hash []byte
+	// The constant strings, shared by every result.
+	srcRoot, resource, member *string
+}
+
+func newResultBuilder(root string) *resultBuilder {
+	return &resultBuilder{
+		root:     root,
+		uris:     map[string]*string{},
+		srcRoot:  ptr("%SRCROOT%"),
+		resource: ptr("resource"),
+		member:   ptr("member"),
+	}
+}
+
+func (b *resultBuilder) result(f *scan.Finding, ruleIndex int) *sarif.Result {
 	res := sarif.NewResult()
-	res.RuleID = ptr(f.Rule.ID)
+	res.RuleID = &f.Rule.ID
 	res.RuleIndex = ruleIndex
 	res.Level = string(f.Severity)
-	res.Message = &sarif.Message{Text: ptr(f.Message), Arguments: []string{}}
+	res.Message = &sarif.Message{Text: &f.Message, Arguments: []string{}}
 
 	loc := sarif.NewLocation()
 	loc.PhysicalLocation = sarif.NewPhysicalLocation()
-	loc.PhysicalLocation.ArtifactLocation = artifact(f.File, root)
+	loc.PhysicalLocation.ArtifactLocation = b.artifact(f.File)
 	region := sarif.NewRegion()
-	region.StartLine, region.EndLine = ptr(f.Line), ptr(f.Line)
+	line := ptr(f.Line)
+	region.StartLine, region.EndLine = line, line
 	region.StartColumn, region.EndColumn = ptr(f.Column), ptr(max(f.EndColumn, f.Column+1))
 	loc.PhysicalLocation.Region = region
-	object := Object(f.Kind, f.Namespace, f.Name)
+	if b.object == nil || f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name {
+		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
+		b.object = ptr(Object(f.Kind, f.Namespace, f.Name))
+	}
 	ll := sarif.NewLogicalLocation()
-	ll.Name = ptr(f.Name)
-	ll.FullyQualifiedName = ptr(object)
-	ll.Kind = ptr("resource")
+	ll.Name = &f.Name
+	ll.FullyQualifiedName = b.object
+	ll.Kind = b.resource
 	loc.LogicalLocations = append(loc.LogicalLocations, ll)
 	if f.Container != "" {
 		c := sarif.NewLogicalLocation()
-		c.Name = ptr(f.Container)
-		c.FullyQualifiedName = ptr(object + "/" + f.Container)
-		c.Kind = ptr("member")
+		c.Name = &f.Container
+		c.FullyQualifiedName = ptr(*b.object + "/" + f.Container)
+		c.Kind = b.member
 		loc.LogicalLocations = append(loc.LogicalLocations, c)
 	}
 	res.Locations = append(res.Locations, loc)
-	res.PartialFingerprints = map[string]string{fingerprintKey: Fingerprint(f)}
+	res.PartialFingerprints = map[string]string{fingerprintKey: fingerprint(&b.hash, f)}
 	props := sarif.NewPropertyBag()
 	props.Add("environment", f.Environment)
 	props.Add("field", f.FieldPath)
@@ -243,23 +278,39 @@ func result(f scan.Finding, ruleIndex int, root string) *sarif.Result {
 	return res
 }
 
+// artifact is the location of a reported file.
+func (b *resultBuilder) artifact(file string) *sarif.ArtifactLocation {
+	uri, ok := b.uris[file]
+	if !ok {
+		uri = ptr(relativeURI(file, b.root))
+		b.uris[file] = uri
+	}
+	a := sarif.NewArtifactLocation()
+	a.URI = uri
+	a.URIBaseID = b.srcRoot
+	return a
+}
+
 // Fingerprint identifies a finding across commits: the rule, the file, the
 // object and the field, never the line, so that an alert survives edits
 // above it.
 func Fingerprint(f scan.Finding) string {
-	h := sha256.New()
-	for _, part := range []string{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name, f.Container, f.FieldPath} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	var buf []byte
+	return fingerprint(&buf, &f)
 }
 
-func artifact(file, root string) *sarif.ArtifactLocation {
-	a := sarif.NewArtifactLocation()
-	a.URI = ptr(relativeURI(file, root))
-	a.URIBaseID = ptr("%SRCROOT%")
-	return a
+// fingerprint is Fingerprint with the hash's input written into *buf,
+// which it keeps for the next call.
+func fingerprint(buf *[]byte, f *scan.Finding) string {
+	in := (*buf)[:0]
+	for _, part := range [...]string{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name, f.Container, f.FieldPath} {
+		in = append(append(in, part...), 0)
+	}
+	*buf = in
+	sum := sha256.Sum256(in)
+	var out [32]byte
+	hex.Encode(out[:], sum[:len(out)/2])
+	return string(out[:])
 }
 
 // relativeURI writes a reported path relative to the repository root, as
