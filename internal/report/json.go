@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/slotwise/slotcheck/internal/rules"
@@ -58,33 +57,100 @@ type JSONReport struct {
 	Summary  JSONSummary   `json:"summary"`
 }
 
-// JSON writes the report as one indented JSON object.
+// JSON writes the report as one indented JSON object: a JSONReport as
+// encoding/json's Encoder writes it with two-space indentation and no HTML
+// escaping, but straight from the report, as a report of 100,000 findings
+// would otherwise be copied, marshalled and indented whole in memory.
 func JSON(w io.Writer, rep *scan.Report) error {
-	out := JSONReport{Findings: []JSONFinding{}, Errors: []JSONError{}}
-	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, JSONFinding{
-			ID: f.Rule.ID, Severity: string(f.Severity), Title: f.Rule.Title,
-			File: f.File, Line: f.Line, Column: f.Column, Message: f.Message,
-			Kind: f.Kind, Namespace: f.Namespace, Name: f.Name, Container: f.Container,
-			Field: f.FieldPath, Environment: f.Environment,
-			Section: f.Rule.Section, Remediation: f.Rule.Remediation,
-			Suppressed: f.Suppressed, Reason: f.Reason,
-		})
+	e := newJSONWriter(w, false, false)
+	o := e.openObject(0)
+	e.key(&o, "findings")
+	if len(rep.Findings) == 0 {
+		e.buf = append(e.buf, '[', ']')
+	} else {
+		e.buf = append(e.buf, '[')
+		for i := range rep.Findings {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.newline(2)
+			e.jsonFinding(&rep.Findings[i])
+			if err := e.maybeFlush(); err != nil {
+				return err
+			}
+		}
+		e.newline(1)
+		e.buf = append(e.buf, ']')
 	}
-	for _, e := range rep.Errors {
-		out.Errors = append(out.Errors, JSONError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Message})
+	e.key(&o, "errors")
+	if len(rep.Errors) == 0 {
+		e.buf = append(e.buf, '[', ']')
+	} else {
+		e.buf = append(e.buf, '[')
+		for i, er := range rep.Errors {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			e.newline(2)
+			eo := e.openObject(2)
+			e.stringMember(&eo, "file", er.File)
+			e.intMember(&eo, "line", er.Line)
+			if er.Column != 0 {
+				e.intMember(&eo, "column", er.Column)
+			}
+			e.stringMember(&eo, "message", er.Message)
+			e.closeObject(&eo)
+		}
+		e.newline(1)
+		e.buf = append(e.buf, ']')
 	}
 	s := rep.Summary
-	out.Summary = JSONSummary{
-		Files: s.Files, Objects: s.Objects, SkippedDocuments: s.Skipped,
-		ChartsRendered: append([]string{}, s.Charts...), PatchesSkipped: s.Patches,
-		Errors:     s.BySeverity[rules.SeverityError],
-		Warnings:   s.BySeverity[rules.SeverityWarning],
-		Notes:      s.BySeverity[rules.SeverityNote],
-		Suppressed: s.Suppressed, InputErrors: s.Errors,
+	e.key(&o, "summary")
+	so := e.openObject(1)
+	e.intMember(&so, "files", s.Files)
+	e.intMember(&so, "objects", s.Objects)
+	e.intMember(&so, "skipped_documents", s.Skipped)
+	e.key(&so, "charts_rendered")
+	if len(s.Charts) == 0 {
+		e.buf = append(e.buf, '[', ']')
+	} else {
+		e.stringArray(s.Charts, 2)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	e.intMember(&so, "kustomize_patches_skipped", s.Patches)
+	e.intMember(&so, "errors", s.BySeverity[rules.SeverityError])
+	e.intMember(&so, "warnings", s.BySeverity[rules.SeverityWarning])
+	e.intMember(&so, "notes", s.BySeverity[rules.SeverityNote])
+	e.intMember(&so, "suppressed", s.Suppressed)
+	e.intMember(&so, "input_errors", s.Errors)
+	e.closeObject(&so)
+	e.closeObject(&o)
+	e.buf = append(e.buf, '\n')
+	return e.flush()
+}
+
+// jsonFinding writes f as its JSONFinding, at depth 2.
+func (e *jsonWriter) jsonFinding(f *scan.Finding) {
+	o := e.openObject(2)
+	e.stringMember(&o, "id", f.Rule.ID)
+	e.stringMember(&o, "severity", string(f.Severity))
+	e.stringMember(&o, "title", f.Rule.Title)
+	e.stringMember(&o, "file", f.File)
+	e.intMember(&o, "line", f.Line)
+	e.intMember(&o, "column", f.Column)
+	e.stringMember(&o, "message", f.Message)
+	e.stringMember(&o, "kind", f.Kind)
+	e.stringMember(&o, "namespace", f.Namespace)
+	e.stringMember(&o, "name", f.Name)
+	if f.Container != "" {
+		e.stringMember(&o, "container", f.Container)
+	}
+	e.stringMember(&o, "field", f.FieldPath)
+	e.stringMember(&o, "environment", f.Environment)
+	e.stringMember(&o, "section", f.Rule.Section)
+	e.stringMember(&o, "remediation", f.Rule.Remediation)
+	e.boolMember(&o, "suppressed", f.Suppressed)
+	if f.Reason != "" {
+		e.stringMember(&o, "reason", f.Reason)
+	}
+	e.closeObject(&o)
 }
