@@ -38,6 +38,7 @@ type Problem struct {
 // Checker decodes built-in kinds strictly.
 type Checker struct {
 	scheme *runtime.Scheme
+	shapes shapes
 }
 
 // NewChecker returns a checker for the kinds client-go's scheme registers.

@@ -457,7 +457,7 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 // such an object is not linted, since rules would judge fields that cannot
 // be applied as written.
 func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
-	if !l.checker.Known(o.APIVersion, o.Kind) {
+	if !l.checker.Known(o.APIVersion, o.Kind) || l.checker.Accepts(o.APIVersion, o.Kind, o.Value) {
 		return false
 	}
 	// The converter's buffer is reused from object to object: the checker
