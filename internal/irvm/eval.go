@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -16,11 +17,16 @@ import (
 type Query struct {
 	plans []*plan
 	funcs int
+	data  *ast.Term
+	// evaluators are reused: each holds several kilobytes of frames and
+	// memo tables that a scan of many objects would otherwise allocate anew
+	// for every one.
+	evaluators sync.Pool
 }
 
 // Query selects plans by name.
 func (p *Program) Query(names ...string) (*Query, error) {
-	q := &Query{funcs: len(p.funcs)}
+	q := &Query{funcs: len(p.funcs), data: ast.NewTerm(ast.NewObject())}
 	for _, n := range names {
 		pl, ok := p.plans[n]
 		if !ok {
@@ -67,29 +73,58 @@ type evaluator struct {
 	objStep func(k, v *ast.Term) bool
 	stack   []*ast.Term
 	errs    []*topdown.Error
+	cache   builtins.Cache
+}
+
+func (q *Query) evaluator(ctx context.Context) *evaluator {
+	e, _ := q.evaluators.Get().(*evaluator)
+	if e == nil {
+		e = &evaluator{
+			memo:  make([]*ast.Term, q.funcs),
+			known: make([]bool, q.funcs),
+			stack: make([]*ast.Term, 0, 512),
+			cache: builtins.Cache{},
+		}
+		e.iter = e.output
+		e.objStep = e.objectStep
+	}
+	e.ctx = ctx
+	e.bctx = topdown.BuiltinContext{Context: ctx, Cache: e.cache}
+	return e
+}
+
+// release hands an evaluator back for reuse, holding on to nothing of the
+// evaluation it ran.
+func (q *Query) release(e *evaluator) {
+	clear(e.memo)
+	clear(e.known)
+	clear(e.stack[:cap(e.stack)])
+	e.stack = e.stack[:0]
+	clear(e.scratch[:cap(e.scratch)])
+	clear(e.argbuf[:cap(e.argbuf)])
+	e.scans = e.scans[:0]
+	clear(e.cache)
+	e.results, e.retval, e.out, e.err, e.errs, e.ctx = nil, nil, nil, nil, nil, nil
+	e.bctx = topdown.BuiltinContext{}
+	q.evaluators.Put(e)
 }
 
 // Eval evaluates the query's plans on input. Data is empty: slotcheck's
 // policies read only their input and each other.
 func (q *Query) Eval(ctx context.Context, input ast.Value) (res Result, err error) {
-	e := &evaluator{
-		ctx:   ctx,
-		memo:  make([]*ast.Term, q.funcs),
-		known: make([]bool, q.funcs),
-		stack: make([]*ast.Term, 0, 512),
-	}
-	e.iter = e.output
-	e.objStep = e.objectStep
-	e.bctx = topdown.BuiltinContext{Context: ctx, Cache: builtins.Cache{}}
+	e := q.evaluator(ctx)
 	defer func() {
 		// A built-in or a malformed plan must never take the process down:
-		// the caller gets an error and treats the target as not judged.
+		// the caller gets an error and treats the target as not judged. An
+		// evaluator that panicked is dropped, not reused.
 		if r := recover(); r != nil {
 			err = fmt.Errorf("irvm: evaluation failed: %v", r)
+			return
 		}
+		q.release(e)
 	}()
 	inputTerm := ast.NewTerm(input)
-	dataTerm := ast.NewTerm(ast.NewObject())
+	dataTerm := q.data
 	res.Values = make([]*ast.Term, len(q.plans))
 	args := []*ast.Term{inputTerm, dataTerm}
 	for i, pl := range q.plans {

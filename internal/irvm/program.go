@@ -455,42 +455,126 @@ func mutatesParam(fn *function) bool {
 // one statement, modified only by the constant inserts right after it, and
 // never copied to a local that something modifies.
 func fold(params []int, blocks []*block, shared bool) {
+	// The planner numbers locals afresh in each of a function's top-level
+	// blocks (one per rule body), so each is analysed alone. A local a block
+	// reads before it writes it comes from another block (the set a partial
+	// rule fills, say) and is left alone.
+	liveIns := make([]map[int]bool, len(blocks))
+	for i, b := range blocks {
+		liveIn := map[int]bool{}
+		liveIns[i] = liveIn
+		defined := map[int]bool{}
+		for _, p := range params {
+			defined[p] = true
+		}
+		walkInstrs(b, func(in *instr) {
+			for _, l := range in.reads() {
+				if !defined[l] {
+					liveIn[l] = true
+				}
+			}
+			for _, l := range in.writes() {
+				defined[l] = true
+			}
+		})
+	}
+	// A local some block reads before writing it lives across blocks: no
+	// block may fold it, not even the one that makes it.
+	across := map[int]bool{}
+	for _, liveIn := range liveIns {
+		for l := range liveIn {
+			across[l] = true
+		}
+	}
+	for _, b := range blocks {
+		foldBlock(params, b, shared, across)
+	}
+}
+
+// walkInstrs calls f for every instruction of b in order, nested ones
+// included (after the instruction that holds them).
+func walkInstrs(b *block, f func(*instr)) {
+	for i := range b.instrs {
+		in := &b.instrs[i]
+		f(in)
+		for _, nested := range in.blocks {
+			walkInstrs(nested, f)
+		}
+		if in.body != nil {
+			walkInstrs(in.body, f)
+		}
+	}
+}
+
+// reads lists the locals an instruction reads, a collection it adds to
+// included.
+func (in *instr) reads() []int {
+	var out []int
+	add := func(os ...operand) {
+		for _, o := range os {
+			if o.local >= 0 {
+				out = append(out, o.local)
+			}
+		}
+	}
+	switch in.op {
+	case opResultSetAdd, opReturnLocal, opAssignVar, opLen, opIsArray, opIsObject, opIsSet, opIsDefined, opIsUndefined:
+		add(in.a)
+	case opAssignVarOnce:
+		add(in.a)
+		out = append(out, in.target)
+	case opCallFunc, opCallBuiltin, opBuildArray, opBuildObject, opBuildSet:
+		add(in.args...)
+	case opScan:
+		out = append(out, in.source)
+	case opDot, opEqual, opNotEqual, opObjectMerge:
+		add(in.a, in.b)
+	case opArrayAppend, opSetAdd:
+		add(in.a)
+		out = append(out, in.target)
+	case opObjectInsert, opObjectInsertOnce:
+		add(in.a, in.b)
+		out = append(out, in.target)
+	}
+	return out
+}
+
+// writes lists the locals an instruction sets.
+func (in *instr) writes() []int {
+	switch in.op {
+	case opCallFunc, opCallBuiltin, opAssignVar, opAssignVarOnce, opAssignInt, opConst, opMakeArray,
+		opMakeObject, opMakeSet, opDot, opLen, opResetLocal, opObjectMerge, opBuildArray, opBuildObject, opBuildSet:
+		return []int{in.target}
+	case opScan:
+		return []int{in.key, in.value}
+	}
+	return nil
+}
+
+func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 	defs := map[int]int{}
 	muts := map[int]int{}
 	var assigns [][2]int
 	for _, p := range params {
 		defs[p]++
 	}
-	var walk func(b *block)
-	walk = func(b *block) {
-		for i := range b.instrs {
-			in := &b.instrs[i]
-			switch in.op {
-			case opCallFunc, opCallBuiltin, opAssignInt, opConst, opMakeArray, opMakeObject, opMakeSet,
-				opDot, opLen, opResetLocal, opObjectMerge:
-				defs[in.target]++
-			case opAssignVar, opAssignVarOnce:
-				defs[in.target]++
-				if in.a.local >= 0 {
-					assigns = append(assigns, [2]int{in.a.local, in.target})
-				}
-			case opScan:
-				defs[in.key]++
-				defs[in.value]++
-			case opArrayAppend, opObjectInsert, opObjectInsertOnce, opSetAdd:
-				muts[in.target]++
+	walkInstrs(top, func(in *instr) {
+		switch in.op {
+		case opCallFunc, opCallBuiltin, opAssignInt, opConst, opMakeArray, opMakeObject, opMakeSet,
+			opDot, opLen, opResetLocal, opObjectMerge:
+			defs[in.target]++
+		case opAssignVar, opAssignVarOnce:
+			defs[in.target]++
+			if in.a.local >= 0 {
+				assigns = append(assigns, [2]int{in.a.local, in.target})
 			}
-			for _, nested := range in.blocks {
-				walk(nested)
-			}
-			if in.body != nil {
-				walk(in.body)
-			}
+		case opScan:
+			defs[in.key]++
+			defs[in.value]++
+		case opArrayAppend, opObjectInsert, opObjectInsertOnce, opSetAdd:
+			muts[in.target]++
 		}
-	}
-	for _, b := range blocks {
-		walk(b)
-	}
+	})
 	copied := func(l int) bool {
 		for _, a := range assigns {
 			if a[0] == l && muts[a[1]] > 0 {
@@ -522,7 +606,7 @@ func fold(params []int, blocks []*block, shared bool) {
 				continue
 			}
 			t := in.target
-			if defs[t] != 1 || copied(t) {
+			if defs[t] != 1 || liveIn[t] || copied(t) {
 				out = append(out, in)
 				continue
 			}
@@ -588,7 +672,5 @@ func fold(params []int, blocks []*block, shared bool) {
 		}
 		b.instrs = out
 	}
-	for _, b := range blocks {
-		rewrite(b)
-	}
+	rewrite(top)
 }
