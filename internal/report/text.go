@@ -5,6 +5,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/slotwise/slotcheck/internal/rules"
@@ -32,42 +33,115 @@ const (
 //
 //	file:line:col  severity  ID  message  (kind/namespace/name, container)
 func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
-	paint := func(code, s string) string {
-		if !opts.Color {
-			return s
-		}
-		return code + s + ansiReset
-	}
-	var b strings.Builder
+	t := textWriter{w: w, color: opts.Color, buf: make([]byte, 0, flushAt+flushAt/2)}
 	for _, e := range rep.Errors {
-		fmt.Fprintf(&b, "%s  %s  %s\n", paint(ansiBold, location(e.File, e.Line, e.Column)), paint(ansiRed, "input-error"), e.Message)
+		t.open(ansiBold)
+		t.buf = appendLocation(t.buf, e.File, e.Line, e.Column)
+		t.close()
+		t.buf = append(t.buf, "  "...)
+		t.painted(ansiRed, "input-error")
+		t.buf = append(t.buf, "  "...)
+		t.buf = append(t.buf, e.Message...)
+		t.buf = append(t.buf, '\n')
 	}
-	for _, f := range rep.Findings {
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
 		if f.Suppressed && !opts.ShowSuppressed {
 			continue
 		}
-		sev := string(f.Severity)
-		switch f.Severity {
-		case rules.SeverityError:
-			sev = paint(ansiRed, sev)
-		case rules.SeverityWarning:
-			sev = paint(ansiYellow, sev)
-		default:
-			sev = paint(ansiBlue, sev)
-		}
-		who := Object(f.Kind, f.Namespace, f.Name)
-		if f.Container != "" {
-			who += ", " + f.Container
-		}
-		line := fmt.Sprintf("%s  %s  %s  %s  %s", paint(ansiBold, location(f.File, f.Line, f.Column)), sev, f.Rule.ID, f.Message, paint(ansiDim, "("+who+")"))
 		if f.Suppressed {
-			line = paint(ansiDim, fmt.Sprintf("%s  %s  %s  suppressed: %s  %s", location(f.File, f.Line, f.Column), f.Severity, f.Rule.ID, f.Reason, "("+who+")"))
+			t.open(ansiDim)
+			t.buf = appendLocation(t.buf, f.File, f.Line, f.Column)
+			t.buf = append(t.buf, "  "...)
+			t.buf = append(t.buf, f.Severity...)
+			t.buf = append(t.buf, "  "...)
+			t.buf = append(t.buf, f.Rule.ID...)
+			t.buf = append(t.buf, "  suppressed: "...)
+			t.buf = append(t.buf, f.Reason...)
+			t.buf = append(t.buf, "  "...)
+			t.buf = appendWho(t.buf, f)
+			t.close()
+		} else {
+			t.open(ansiBold)
+			t.buf = appendLocation(t.buf, f.File, f.Line, f.Column)
+			t.close()
+			t.buf = append(t.buf, "  "...)
+			switch f.Severity {
+			case rules.SeverityError:
+				t.open(ansiRed)
+			case rules.SeverityWarning:
+				t.open(ansiYellow)
+			default:
+				t.open(ansiBlue)
+			}
+			t.buf = append(t.buf, f.Severity...)
+			t.close()
+			t.buf = append(t.buf, "  "...)
+			t.buf = append(t.buf, f.Rule.ID...)
+			t.buf = append(t.buf, "  "...)
+			t.buf = append(t.buf, f.Message...)
+			t.buf = append(t.buf, "  "...)
+			t.open(ansiDim)
+			t.buf = appendWho(t.buf, f)
+			t.close()
 		}
-		b.WriteString(line + "\n")
+		t.buf = append(t.buf, '\n')
+		if len(t.buf) >= flushAt {
+			if err := t.flush(); err != nil {
+				return err
+			}
+		}
 	}
-	b.WriteString(Summary(rep) + "\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	t.buf = append(t.buf, Summary(rep)...)
+	t.buf = append(t.buf, '\n')
+	return t.flush()
+}
+
+// textWriter buffers the text report, flushing it to w between lines.
+type textWriter struct {
+	w     io.Writer
+	color bool
+	buf   []byte
+}
+
+// open starts text painted with an ANSI code, when colouring.
+func (t *textWriter) open(code string) {
+	if t.color {
+		t.buf = append(t.buf, code...)
+	}
+}
+
+// close ends painted text.
+func (t *textWriter) close() {
+	if t.color {
+		t.buf = append(t.buf, ansiReset...)
+	}
+}
+
+func (t *textWriter) painted(code, s string) {
+	t.open(code)
+	t.buf = append(t.buf, s...)
+	t.close()
+}
+
+func (t *textWriter) flush() error {
+	_, err := t.w.Write(t.buf)
+	t.buf = t.buf[:0]
+	if err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// appendWho appends who a finding is about: (kind/namespace/name, container).
+func appendWho(dst []byte, f *scan.Finding) []byte {
+	dst = append(dst, '(')
+	dst = appendObject(dst, f.Kind, f.Namespace, f.Name)
+	if f.Container != "" {
+		dst = append(dst, ", "...)
+		dst = append(dst, f.Container...)
+	}
+	return append(dst, ')')
 }
 
 // Object names an object the way kubectl users read it: Kind/namespace/name.
@@ -81,14 +155,33 @@ func Object(kind, namespace, name string) string {
 	return kind + "/" + namespace + "/" + name
 }
 
-func location(file string, line, col int) string {
-	switch {
-	case line <= 0:
-		return file
-	case col <= 0:
-		return fmt.Sprintf("%s:%d", file, line)
+// appendObject appends Object(kind, namespace, name).
+func appendObject(dst []byte, kind, namespace, name string) []byte {
+	dst = append(dst, kind...)
+	if name == "" && namespace == "" {
+		return dst
 	}
-	return fmt.Sprintf("%s:%d:%d", file, line, col)
+	if namespace != "" {
+		dst = append(dst, '/')
+		dst = append(dst, namespace...)
+	}
+	dst = append(dst, '/')
+	return append(dst, name...)
+}
+
+// appendLocation appends file:line:col, leaving out what is unknown.
+func appendLocation(dst []byte, file string, line, col int) []byte {
+	dst = append(dst, file...)
+	if line <= 0 {
+		return dst
+	}
+	dst = append(dst, ':')
+	dst = strconv.AppendInt(dst, int64(line), 10)
+	if col <= 0 {
+		return dst
+	}
+	dst = append(dst, ':')
+	return strconv.AppendInt(dst, int64(col), 10)
 }
 
 // Summary is the closing line of the text report.
