@@ -217,3 +217,35 @@ func TestGlob(t *testing.T) {
 		})
 	}
 }
+
+func TestValueConversionOfLargeAndMergedMappings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: X\nnil:\nbase: &b {k: v, nil: 1, own: 9}\nmerged:\n  <<: [*b, {z: 1}]\n  own: 1\n  nil: ~\ndata:\n")
+	for i := range 40 {
+		b.WriteString("  k" + itoa(i) + ": v\n")
+	}
+	conv := func(src string) (string, error) {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+			t.Fatal(err)
+		}
+		v, err := (&converter{}).toValue(&doc)
+		if err != nil {
+			return "", err
+		}
+		return v.String(), nil
+	}
+	got, err := conv(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, `"merged": {"k": "v", "nil": 1, "own": 1, "z": 1}`) || !strings.Contains(got, `"k39": "v"`) || strings.Contains(got, `"nil": null`) {
+		t.Errorf("got %s", got)
+	}
+	b.WriteString("  k7: again\n")
+	if _, err := conv(b.String()); err == nil || err.Error() != `duplicate key "k7"` {
+		t.Errorf("duplicate in a large mapping: got %v", err)
+	} else if ve := err.(*valueError); ve.line != 50 {
+		t.Errorf("duplicate reported on line %d, want 50", ve.line)
+	}
+}
