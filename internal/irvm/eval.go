@@ -18,6 +18,7 @@ type Query struct {
 	plans []*plan
 	funcs int
 	data  *ast.Term
+	empty ast.Set
 	// evaluators are reused: each holds several kilobytes of frames and
 	// memo tables that a scan of many objects would otherwise allocate anew
 	// for every one.
@@ -26,7 +27,7 @@ type Query struct {
 
 // Query selects plans by name.
 func (p *Program) Query(names ...string) (*Query, error) {
-	q := &Query{funcs: len(p.funcs), data: ast.NewTerm(ast.NewObject())}
+	q := &Query{funcs: len(p.funcs), data: ast.NewTerm(ast.NewObject()), empty: ast.NewSet()}
 	for _, n := range names {
 		pl, ok := p.plans[n]
 		if !ok {
@@ -74,6 +75,8 @@ type evaluator struct {
 	stack   []*ast.Term
 	errs    []*topdown.Error
 	cache   builtins.Cache
+	// empty is the query's shared empty set, never added to.
+	empty ast.Set
 }
 
 func (q *Query) evaluator(ctx context.Context) *evaluator {
@@ -89,6 +92,7 @@ func (q *Query) evaluator(ctx context.Context) *evaluator {
 		e.objStep = e.objectStep
 	}
 	e.ctx = ctx
+	e.empty = q.empty
 	e.bctx = topdown.BuiltinContext{Context: ctx, Cache: e.cache}
 	return e
 }
@@ -337,7 +341,12 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 		case opMakeObject:
 			locals[in.target] = ast.NewTerm(ast.NewObject())
 		case opMakeSet:
-			locals[in.target] = ast.NewTerm(ast.NewSet())
+			// Most sets a plan makes stay empty (a rule's deny set on a
+			// compliant object): each starts as its own term holding one
+			// shared empty set, and gets a set of its own on the first add.
+			// Copies of the local hold the same term, so they see the add as
+			// they would see an add to the set itself.
+			locals[in.target] = &ast.Term{Value: e.empty}
 		case opIsArray:
 			v := read(in.a, locals)
 			if v == nil {
@@ -404,10 +413,15 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 			}
 			locals[in.target] = ast.NewTerm(merged)
 		case opSetAdd:
-			s, ok := valueOf(locals[in.target]).(ast.Set)
+			t := locals[in.target]
+			s, ok := valueOf(t).(ast.Set)
 			v := read(in.a, locals)
 			if !ok || v == nil {
-				return e.abort(fmt.Errorf("irvm: add to %v", locals[in.target]))
+				return e.abort(fmt.Errorf("irvm: add to %v", t))
+			}
+			if s == e.empty {
+				s = ast.NewSet()
+				t.Value = s
 			}
 			s.Add(v)
 		default:

@@ -614,8 +614,16 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 			var ops []operand
 			dynamic := false
 			j := i + 1
+			// Constants the planner defines between the make and the adds
+			// (the elements of a literal) are moved before it.
+			var pre []instr
 			for ; j < len(b.instrs); j++ {
 				m := b.instrs[j]
+				if m.op == opConst && m.target != t {
+					pre = append(pre, m)
+					consts[m.target] = m.term
+					continue
+				}
 				if m.target != t || !(m.op == opArrayAppend && in.op == opMakeArray ||
 					m.op == opObjectInsert && in.op == opMakeObject || m.op == opSetAdd && in.op == opMakeSet) {
 					break
@@ -640,6 +648,7 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 				// Built in one go from the values at hand, rather than
 				// grown one element at a time.
 				build := map[opcode]opcode{opMakeArray: opBuildArray, opMakeObject: opBuildObject, opMakeSet: opBuildSet}[in.op]
+				out = append(out, pre...)
 				out = append(out, instr{op: build, target: t, args: ops})
 				i = j - 1
 				continue
@@ -667,10 +676,14 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 			}
 			term := ast.NewTerm(value)
 			consts[t] = term
+			out = append(out, pre...)
 			out = append(out, instr{op: opConst, target: t, term: term})
 			i = j - 1
 		}
 		b.instrs = out
 	}
+	// A literal nested in another is folded first; the second pass then
+	// finds the outer one's elements constant.
+	rewrite(top)
 	rewrite(top)
 }
