@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -194,6 +195,20 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchObjects*b.N)/b.Elapsed().Seconds(), "objects/s")
+	b.ReportMetric(liveAfterLoad(dir)/(1<<20), "live-MB")
+}
+
+// liveAfterLoad is how many bytes the loaded objects keep alive: the
+// CLI holds them all until every object is judged.
+func liveAfterLoad(dir string) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	res := source.Load([]string{dir}, source.Options{WorkDir: dir})
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(res)
+	return float64(after.HeapAlloc) - float64(before.HeapAlloc)
 }
 
 // BenchmarkEvaluate is the engine alone, on one core, over loaded objects.
