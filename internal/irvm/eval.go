@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -19,6 +20,7 @@ type Query struct {
 	funcs int
 	data  *ast.Term
 	empty ast.Set
+	pure  pureCache
 	// evaluators are reused: each holds several kilobytes of frames and
 	// memo tables that a scan of many objects would otherwise allocate anew
 	// for every one.
@@ -77,6 +79,7 @@ type evaluator struct {
 	cache   builtins.Cache
 	// empty is the query's shared empty set, never added to.
 	empty ast.Set
+	pure  *pureCache
 }
 
 func (q *Query) evaluator(ctx context.Context) *evaluator {
@@ -93,6 +96,7 @@ func (q *Query) evaluator(ctx context.Context) *evaluator {
 	}
 	e.ctx = ctx
 	e.empty = q.empty
+	e.pure = &q.pure
 	e.bctx = topdown.BuiltinContext{Context: ctx, Cache: e.cache}
 	return e
 }
@@ -579,6 +583,74 @@ func (e *evaluator) invoke(fn *function, args []*ast.Term) (*ast.Term, int) {
 	if fn.memo && e.known[fn.index] {
 		return e.memo[fn.index], fellThrough
 	}
+	if fn.pure {
+		return e.invokePure(fn, args)
+	}
+	return e.run(fn, args)
+}
+
+// invokePure answers a pure function from the values it had in earlier
+// evaluations (a quantity the rules parse on every object, say). A call
+// that raised a built-in error is not kept: every evaluation reports it.
+func (e *evaluator) invokePure(fn *function, args []*ast.Term) (*ast.Term, int) {
+	hash := fn.index
+	for _, a := range args[2:] {
+		hash = hash*31 + a.Hash()
+	}
+	if t, ok := e.pure.get(fn.index, hash, args[2:]); ok {
+		return t, fellThrough
+	}
+	errs := len(e.errs)
+	t, k := e.run(fn, args)
+	if k != aborted && len(e.errs) == errs {
+		e.pure.put(fn.index, hash, args[2:], t)
+	}
+	return t, k
+}
+
+// pureCache holds values of pure functions, shared by a query's
+// evaluations. It stops growing at pureCacheSize entries, which only costs
+// later calls the saving.
+type pureCache struct {
+	mu      sync.Mutex
+	entries map[int][]pureEntry
+	size    int
+}
+
+const pureCacheSize = 1 << 16
+
+type pureEntry struct {
+	fn     int
+	args   []*ast.Term
+	result *ast.Term
+}
+
+func (c *pureCache) get(fn, hash int, args []*ast.Term) (*ast.Term, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, en := range c.entries[hash] {
+		if en.fn == fn && slices.EqualFunc(en.args, args, (*ast.Term).Equal) {
+			return en.result, true
+		}
+	}
+	return nil, false
+}
+
+func (c *pureCache) put(fn, hash int, args []*ast.Term, result *ast.Term) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.size >= pureCacheSize {
+		return
+	}
+	if c.entries == nil {
+		c.entries = map[int][]pureEntry{}
+	}
+	c.entries[hash] = append(c.entries[hash], pureEntry{fn: fn, args: slices.Clone(args), result: result})
+	c.size++
+}
+
+// run runs fn's blocks in a new frame.
+func (e *evaluator) run(fn *function, args []*ast.Term) (*ast.Term, int) {
 	frame := e.alloc(fn.size)
 	for i, v := range args {
 		frame[fn.params[i]] = v

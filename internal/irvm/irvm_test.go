@@ -127,6 +127,19 @@ p[k] := v if some k, v in input.o`,
 		inputs: []string{`{"o": {"a": 1, "b": [2]}}`, `{"o": []}`},
 	},
 	{
+		// The inputs run one after another on one query: what a pure
+		// function gave for an argument is reused, what depends on input is
+		// not, and a built-in error is reported every time.
+		name: "values shared between evaluations",
+		module: `package t
+_pure(q) := units.parse(q)
+_impure(x) := x + input.n
+_indirect(x) := _impure(x) * 2
+p := [_pure(input.q), _impure(1), _indirect(1), _pure("1Gi")]`,
+		rule:   "p",
+		inputs: []string{`{"q": "2x", "n": 1}`, `{"q": "2x", "n": 2}`, `{"q": "1k", "n": 3}`, `{"q": "1k", "n": 4}`},
+	},
+	{
 		name: "sprintf, regex and strings",
 		module: `package t
 p contains sprintf("%s=%v", [k, v]) if {

@@ -48,6 +48,10 @@ type function struct {
 	// memo: a function of input and data alone (a rule without arguments)
 	// has one value per evaluation, computed on first use.
 	memo bool
+	// pure: a function of its arguments alone (it reads neither input nor
+	// data, and calls nothing that does or that is nondeterministic), whose
+	// value for given arguments is the same in every evaluation.
+	pure bool
 }
 
 type block struct {
@@ -176,6 +180,7 @@ func Compile(policy *ir.Policy) (*Program, error) {
 	for _, fn := range p.funcs {
 		fold(fn.params, fn.blocks, foldable)
 	}
+	markPure(p.funcs)
 	for _, pl := range policy.Plans.Plans {
 		if fn := c.ruleOf(pl); fn != nil {
 			p.plans[pl.Name] = &plan{name: pl.Name, fn: fn}
@@ -419,6 +424,49 @@ func (c *compiler) instr(s ir.Stmt) (instr, error) {
 		return in, fmt.Errorf("unsupported statement %T", s)
 	}
 	return in, err
+}
+
+// markPure finds the functions whose values depend on their arguments alone.
+// Every function is handed input and data as its first two parameters; one
+// that reads them only to hand them on to pure functions is pure itself.
+func markPure(funcs []*function) {
+	for _, fn := range funcs {
+		fn.pure = len(fn.params) > 2
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range funcs {
+			if fn.pure && !pureBody(fn) {
+				fn.pure, changed = false, true
+			}
+		}
+	}
+}
+
+func pureBody(fn *function) bool {
+	in0, in1 := fn.params[0], fn.params[1]
+	pure := true
+	for _, b := range fn.blocks {
+		walkInstrs(b, func(in *instr) {
+			switch in.op {
+			case opCallFunc:
+				for i, a := range in.args {
+					if (a.local == in0 || a.local == in1) && (i > 1 || !in.fn.pure || a.local != fn.params[i]) {
+						pure = false
+					}
+				}
+				return
+			case opCallBuiltin:
+				if bi := ast.BuiltinMap[in.bi.name]; bi == nil || bi.Nondeterministic || in.bi.name == "trace" || in.bi.name == "print" || in.bi.name == "opa.runtime" {
+					pure = false
+				}
+			}
+			if slices.Contains(in.reads(), in0) || slices.Contains(in.reads(), in1) {
+				pure = false
+			}
+		})
+	}
+	return pure
 }
 
 // mutatesParam reports whether fn appends or inserts into a parameter.
