@@ -39,7 +39,7 @@ type HelmOptions struct {
 // does, and reads every rendered manifest. Each object is reported in its
 // template file, at the line of the offending field when the template
 // spells it out.
-func (l *loader) chart(res *Result, dir string) {
+func (l *loader) chart(res *Result, c *converter, dir string) {
 	display := l.display(dir)
 	ch, err := chartloader.Load(dir)
 	if err != nil {
@@ -116,7 +116,7 @@ func (l *loader) chart(res *Result, dir string) {
 			tmpl = strings.Split(string(src), "\n")
 		}
 		part := &Result{}
-		l.parse(part, file, []byte(rendered[name]))
+		l.parse(part, c, file, []byte(rendered[name]))
 		for _, o := range part.Objects {
 			o.template = tmpl
 		}

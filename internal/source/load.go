@@ -131,7 +131,7 @@ func Parse(name string, src []byte, opts Options) *Result {
 	if IsDockerfileName(name) {
 		l.dockerfile(l.res, name, src)
 	} else {
-		l.parse(l.res, name, src)
+		l.parse(l.res, &converter{}, name, src)
 	}
 	return l.res
 }
@@ -154,7 +154,7 @@ func (l *loader) path(p string) {
 			l.errorf(StdinName, 0, 0, "read: %v", err)
 			return
 		}
-		l.parse(l.res, StdinName, src)
+		l.parse(l.res, &converter{}, StdinName, src)
 		return
 	}
 	info, err := os.Stat(p)
@@ -163,7 +163,7 @@ func (l *loader) path(p string) {
 		return
 	}
 	if !info.IsDir() {
-		l.named(l.res, p)
+		l.named(l.res, &converter{}, p)
 		return
 	}
 	var files, charts []string
@@ -232,11 +232,14 @@ func (l *loader) files(paths, charts []string) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// One converter per worker: its interned strings serve every
+			// file the worker reads, however few objects each holds.
+			c := &converter{}
 			for i := range next {
 				if i < len(paths) {
-					l.file(&results[i], paths[i])
+					l.file(&results[i], c, paths[i])
 				} else {
-					l.chart(&results[i], charts[i-len(paths)])
+					l.chart(&results[i], c, charts[i-len(paths)])
 				}
 			}
 		}()
@@ -309,7 +312,7 @@ func kustomizePatches(dir string) []string {
 	return out
 }
 
-func (l *loader) file(res *Result, p string) {
+func (l *loader) file(res *Result, c *converter, p string) {
 	src, err := os.ReadFile(p)
 	if err != nil {
 		res.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
@@ -319,12 +322,12 @@ func (l *loader) file(res *Result, p string) {
 		l.dockerfile(res, l.display(p), src)
 		return
 	}
-	l.parse(res, l.display(p), src)
+	l.parse(res, c, l.display(p), src)
 }
 
 // named reads a file given on the command line: whatever its name, it may
 // be a Dockerfile, which the content tells when the name does not.
-func (l *loader) named(res *Result, p string) {
+func (l *loader) named(res *Result, c *converter, p string) {
 	src, err := os.ReadFile(p)
 	if err != nil {
 		res.errorf(l.display(p), 0, 0, "%v", unwrapPathError(err))
@@ -332,14 +335,14 @@ func (l *loader) named(res *Result, p string) {
 	}
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".yaml", ".yml", ".json":
-		l.parse(res, l.display(p), src)
+		l.parse(res, c, l.display(p), src)
 		return
 	}
 	if IsDockerfileName(p) || looksLikeDockerfile(src) {
 		l.dockerfile(res, l.display(p), src)
 		return
 	}
-	l.parse(res, l.display(p), src)
+	l.parse(res, c, l.display(p), src)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -363,14 +366,13 @@ var parserProblems = map[string]bool{
 
 // parse reads every document of a file. A syntax error ends the file (the
 // YAML stream cannot be resumed), but the documents before it still count.
-func (l *loader) parse(res *Result, name string, src []byte) {
+func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 	res.Files++
 	if bytes.IndexByte(src, 0) >= 0 {
 		res.errorf(name, 0, 0, "binary file, not YAML or JSON")
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	c := &converter{}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)

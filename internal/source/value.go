@@ -28,7 +28,7 @@ func (e *valueError) Error() string { return e.msg }
 
 // converter turns YAML nodes into the Rego values the rules see, the way the
 // API server would read the same manifest as JSON. One serves the objects of
-// one file, in turn; it is not safe for concurrent use.
+// one worker's files, in turn; it is not safe for concurrent use.
 type converter struct {
 	// nodes counts the values of the object being converted.
 	nodes int
@@ -39,12 +39,12 @@ type converter struct {
 	// growing pair by pair.
 	pairs [][2]*ast.Term
 	// strings holds the terms of the keys and short strings converted so
-	// far: the objects of a file repeat the same few (name, image,
-	// containers, ...), and terms are never modified, so they are shared.
+	// far: objects repeat the same few (name, image, containers, ...), and
+	// terms are never modified, so they are shared.
 	strings map[string]*ast.Term
 }
 
-// Interning bounds: longer strings rarely repeat, and a file of unique
+// Interning bounds: longer strings rarely repeat, and files of unique
 // values must not grow the table without end.
 const (
 	maxInternedLen = 64
