@@ -164,6 +164,9 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 					once.Do(func() { internal = fmt.Errorf("%s %s: %w", t.obj.File, identity(t.obj), err) })
 					continue
 				}
+				// Sorted here, in parallel: objects come in file order and
+				// do not share lines, so the final sort mostly only checks.
+				slices.SortStableFunc(fs, compareFindings)
 				results[i] = fs
 			}
 		}()
@@ -182,6 +185,12 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	total := 0
+	for _, fs := range results {
+		total += len(fs)
+	}
+	rep.Findings = make([]Finding, 0, total)
+	rep.Targets = make([]Target, 0, len(targets))
 	for i := range targets {
 		o := targets[i].obj
 		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
@@ -284,19 +293,33 @@ func Judges(r *rules.Rule, t Target) bool {
 // Sort puts findings in file, line, column, id order and errors in file,
 // line order, so that output never depends on scheduling.
 func Sort(rep *Report) {
-	slices.SortStableFunc(rep.Findings, func(a, b Finding) int {
-		return cmp.Or(
-			cmp.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Column, b.Column),
-			cmp.Compare(a.Rule.ID, b.Rule.ID),
-			cmp.Compare(a.Container, b.Container),
-			cmp.Compare(a.Message, b.Message),
-		)
-	})
+	if !slices.IsSortedFunc(rep.Findings, compareFindings) {
+		slices.SortStableFunc(rep.Findings, compareFindings)
+	}
 	slices.SortStableFunc(rep.Errors, func(a, b source.Error) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
 	})
+}
+
+// compareFindings orders findings by file, line, column, id, container and
+// message, comparing only as far as it must.
+func compareFindings(a, b Finding) int {
+	if a.File != b.File {
+		return cmp.Compare(a.File, b.File)
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Column, b.Column); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Rule.ID, b.Rule.ID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Container, b.Container); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Message, b.Message)
 }
 
 // profileSet is the profiles that apply to one scanned path, with their Rego
