@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -116,11 +117,21 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		}
 		env = e
 	}
-	engine, err := rules.New(ctx, policies.FS())
-	if err != nil {
-		return err
+	// The policies compile while the files load: each takes a core.
+	type compiled struct {
+		engine *rules.Engine
+		err    error
 	}
-	rep, err := scan.Run(ctx, engine, scan.Options{
+	done := make(chan compiled, 1)
+	go func() {
+		e, err := rules.New(ctx, policies.FS())
+		done <- compiled{e, err}
+	}()
+	getEngine := sync.OnceValues(func() (*rules.Engine, error) {
+		c := <-done
+		return c.engine, c.err
+	})
+	rep, err := scan.RunWith(ctx, getEngine, scan.Options{
 		Paths:       paths,
 		Environment: env,
 		ProfilesDir: opts.profiles,
@@ -129,6 +140,10 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		BuildArgs:   buildArgs,
 		Helm:        opts.helm,
 	})
+	if err != nil {
+		return err
+	}
+	engine, err := getEngine()
 	if err != nil {
 		return err
 	}

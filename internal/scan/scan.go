@@ -97,6 +97,12 @@ type Report struct {
 
 // Run scans opts.Paths with the engine.
 func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, error) {
+	return RunWith(ctx, func() (*rules.Engine, error) { return engine, nil }, opts)
+}
+
+// RunWith is Run with an engine it asks for only once the files are
+// loaded, so that a caller can compile the policies while they load.
+func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts Options) (*Report, error) {
 	if opts.WorkDir == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -131,6 +137,10 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 		}
 	}
 	rep.Summary.Objects = len(targets)
+	engine, err := getEngine()
+	if err != nil {
+		return nil, err
+	}
 
 	workers := cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0))
 	results := make([][]Finding, len(targets))
