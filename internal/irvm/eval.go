@@ -600,10 +600,13 @@ func (e *evaluator) invokePure(fn *function, args []*ast.Term) (*ast.Term, int) 
 	if t, ok := e.pure.get(fn.index, hash, args[2:]); ok {
 		return t, fellThrough
 	}
+	// The arguments are copied first: args lives in a buffer the calls
+	// the function makes reuse.
+	key := slices.Clone(args[2:])
 	errs := len(e.errs)
 	t, k := e.run(fn, args)
 	if k != aborted && len(e.errs) == errs {
-		e.pure.put(fn.index, hash, args[2:], t)
+		e.pure.put(fn.index, hash, key, t)
 	}
 	return t, k
 }
@@ -645,7 +648,7 @@ func (c *pureCache) put(fn, hash int, args []*ast.Term, result *ast.Term) {
 	if c.entries == nil {
 		c.entries = map[int][]pureEntry{}
 	}
-	c.entries[hash] = append(c.entries[hash], pureEntry{fn: fn, args: slices.Clone(args), result: result})
+	c.entries[hash] = append(c.entries[hash], pureEntry{fn: fn, args: args, result: result})
 	c.size++
 }
 

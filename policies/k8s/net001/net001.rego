@@ -58,36 +58,44 @@ _owned_pod if {
 
 # _selecting holds the NetworkPolicies of the workload's namespace that select
 # its pods. An empty or missing podSelector (null reads as missing) selects
-# every pod.
-#
-# It runs once per policy of the namespace, and most policies there select
-# other pods, so each is first put to a test that is cheap and never fails for
-# a policy that selects the pods: its matchLabels, an object, must be a subset
-# of the pods' labels. Only the policies that pass it are checked in full: the
-# namespace, then the whole selector with k8s.label_selector_matches. A
-# matchLabels that is not an object selects nothing unless it is an empty
-# collection, which the second rule hands to the full check. (A namespace
-# without policies, a common case, is settled before anything is read.)
+# every pod. Only the candidates _index finds for the pods' labels are checked
+# in full: the namespace, then the whole selector.
 _selecting contains np if {
 	policies := k8s.inventory("NetworkPolicy")
 	policies != []
 	namespace := k8s.namespace
 	labels := k8s.pod_labels
-	some np in policies
-	match_labels := object.get(np, ["spec", "podSelector", "matchLabels"], {})
-	is_object(match_labels)
-	object.subset(labels, match_labels)
+	some i in _candidates(_index(policies), labels)
+	np := policies[i]
 	object.get(np, ["metadata", "namespace"], "") == namespace
 	k8s.label_selector_matches(object.get(np, ["spec", "podSelector"], {}), labels)
 }
 
-_selecting contains np if {
-	policies := k8s.inventory("NetworkPolicy")
-	policies != []
-	namespace := k8s.namespace
-	labels := k8s.pod_labels
-	some np in policies
-	np.spec.podSelector.matchLabels in {[], set()}
-	object.get(np, ["metadata", "namespace"], "") == namespace
-	k8s.label_selector_matches(object.get(np, ["spec", "podSelector"], {}), labels)
+# _candidates are the indexes of the policies that may select pods with these
+# labels: those whose matchLabels holds one of them (a policy that selects the
+# pods holds all of its matchLabels among their labels), and those whose
+# matchLabels leaves nothing to go by.
+_candidates(index, labels) := index.unlabelled | {i |
+	some key, value in labels
+	some i in object.get(index.labelled, [[key, value]], set())
 }
+
+# _index sorts a namespace's policies by matchLabels: "labelled" leads from
+# each [key, value] a matchLabels object holds to the policies holding it;
+# "unlabelled" lists those with no or an empty matchLabels (an empty list, as
+# some write it, included). Any other matchLabels selects no pod. It is a
+# function of the policies alone: slotcheck works it out once per namespace
+# rather than reading every policy for every workload.
+_index(policies) := {
+	"labelled": {pair: {i | some i, np in policies; _match_labels(np)[pair[0]] == pair[1]} | some pair in _pairs(policies)},
+	"unlabelled": {i | some i, np in policies; _match_labels(np) in {{}, [], set()}},
+}
+
+_pairs(policies) := {[key, value] |
+	some np in policies
+	match_labels := _match_labels(np)
+	is_object(match_labels)
+	some key, value in match_labels
+}
+
+_match_labels(np) := object.get(np, ["spec", "podSelector", "matchLabels"], {})
