@@ -39,3 +39,21 @@ p := _f(input.x)`, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		t.Errorf("kept %v, want _f under [1] and _g under [2]", found)
 	}
 }
+
+// A full cache starts over rather than growing or refusing new values.
+func TestPureCacheStartsOverWhenFull(t *testing.T) {
+	c := &pureCache{limit: 2}
+	arg := func(i int) []*ast.Term { return []*ast.Term{ast.InternedTerm(i)} }
+	for i := range 3 {
+		c.put(0, i, arg(i), ast.InternedTerm(i*10))
+	}
+	if _, ok := c.get(0, 0, arg(0)); ok {
+		t.Error("the first value survived a full cache")
+	}
+	if v, ok := c.get(0, 2, arg(2)); !ok || v.String() != "20" {
+		t.Errorf("the newest value: got %v, %v", v, ok)
+	}
+	if c.size != 1 {
+		t.Errorf("size %d after starting over, want 1", c.size)
+	}
+}

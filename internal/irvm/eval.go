@@ -1,6 +1,7 @@
 package irvm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -612,12 +613,15 @@ func (e *evaluator) invokePure(fn *function, args []*ast.Term) (*ast.Term, int) 
 }
 
 // pureCache holds values of pure functions, shared by a query's
-// evaluations. It stops growing at pureCacheSize entries, which only costs
-// later calls the saving.
+// evaluations. At pureCacheSize entries it starts over, so that a webhook
+// judging objects for months holds a bounded number, and values it no
+// longer meets are let go.
 type pureCache struct {
 	mu      sync.Mutex
 	entries map[int][]pureEntry
 	size    int
+	// limit replaces pureCacheSize when set (in tests).
+	limit int
 }
 
 const pureCacheSize = 1 << 16
@@ -642,8 +646,9 @@ func (c *pureCache) get(fn, hash int, args []*ast.Term) (*ast.Term, bool) {
 func (c *pureCache) put(fn, hash int, args []*ast.Term, result *ast.Term) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.size >= pureCacheSize {
-		return
+	if c.size >= cmp.Or(c.limit, pureCacheSize) {
+		clear(c.entries)
+		c.size = 0
 	}
 	if c.entries == nil {
 		c.entries = map[int][]pureEntry{}

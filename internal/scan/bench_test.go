@@ -211,15 +211,13 @@ func liveAfterLoad(dir string) float64 {
 	return float64(after.HeapAlloc) - float64(before.HeapAlloc)
 }
 
-// BenchmarkEvaluate is the engine alone, on one core, over loaded objects.
+// BenchmarkEvaluate is the engine alone, on one core, over loaded objects:
+// OPA's plans of the policies as slotcheck runs them, and OPA's topdown
+// evaluator, the reference they are held to.
 func BenchmarkEvaluate(b *testing.B) {
 	dir := b.TempDir()
 	writeSet(b, dir, benchObjects)
 	res := source.Load([]string{dir}, source.Options{WorkDir: dir})
-	e, err := rules.New(context.Background(), policies.FS())
-	if err != nil {
-		b.Fatal(err)
-	}
 	profiles, err := rules.BuiltinProfiles()
 	if err != nil {
 		b.Fatal(err)
@@ -232,15 +230,29 @@ func BenchmarkEvaluate(b *testing.B) {
 	for _, o := range res.Objects {
 		inv.Add(o.Kind, o.Namespace, o.Value)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	n := 0
-	for b.Loop() {
-		o := res.Objects[n%len(res.Objects)]
-		n++
-		if _, err := e.Evaluate(context.Background(), rules.Input{Domain: "k8s", Object: o.Value, Environment: "production", Profile: prof, Inventory: inv.Value(o.Namespace)}); err != nil {
-			b.Fatal(err)
-		}
+	for _, bc := range []struct {
+		name string
+		opts []rules.Option
+	}{
+		{"plans", nil},
+		{"topdown", []rules.Option{rules.WithReferenceEvaluator()}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			e, err := rules.New(context.Background(), policies.FS(), bc.opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			n := 0
+			for b.Loop() {
+				o := res.Objects[n%len(res.Objects)]
+				n++
+				if _, err := e.Evaluate(context.Background(), rules.Input{Domain: "k8s", Object: o.Value, Environment: "production", Profile: prof, Inventory: inv.Value(o.Namespace)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+		})
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "objects/s")
 }
