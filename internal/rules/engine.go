@@ -331,7 +331,13 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 	if len(sets) != len(q.rules) {
 		return nil, fmt.Errorf("evaluate policies: %d rule results for %d rules", len(sets), len(q.rules))
 	}
-	var out []Violation
+	n := 0
+	for _, set := range sets {
+		if set != nil {
+			n += set.Len()
+		}
+	}
+	out := make([]Violation, 0, n)
 	for i, set := range sets {
 		r := q.rules[i]
 		if set == nil {
@@ -368,6 +374,7 @@ func (e *Engine) run(ctx context.Context, q *query, input ast.Value) (sets []ast
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("evaluate policies: %w", err)
 	}
+	sets = make([]ast.Set, 0, len(q.rules))
 	for i, v := range res.Values {
 		set, _ := valueOf(v).(ast.Set)
 		if i < len(q.rules) {
@@ -489,6 +496,7 @@ func violationFrom(k keys, r *Rule, raw *ast.Term) (Violation, error) {
 	if p == nil {
 		return v, nil
 	}
+	v.Path = make([]any, 0, p.Len())
 	for i := range p.Len() {
 		switch s := p.Elem(i).Value.(type) {
 		case ast.String:
