@@ -352,28 +352,8 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 			// Copies of the local hold the same term, so they see the add as
 			// they would see an add to the set itself.
 			locals[in.target] = &ast.Term{Value: e.empty}
-		case opIsArray:
-			v := read(in.a, locals)
-			if v == nil {
-				return 0
-			}
-			if _, ok := v.Value.(*ast.Array); !ok {
-				return 0
-			}
-		case opIsObject:
-			v := read(in.a, locals)
-			if v == nil {
-				return 0
-			}
-			if _, ok := v.Value.(ast.Object); !ok {
-				return 0
-			}
-		case opIsSet:
-			v := read(in.a, locals)
-			if v == nil {
-				return 0
-			}
-			if _, ok := v.Value.(ast.Set); !ok {
+		case opIsArray, opIsObject, opIsSet:
+			if !isKind(in.op, read(in.a, locals)) {
 				return 0
 			}
 		case opIsDefined:
@@ -434,6 +414,23 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 		}
 	}
 	return fellThrough
+}
+
+// isKind is the type test of IsArray, IsObject and IsSet; an undefined
+// value has no type.
+func isKind(op opcode, v *ast.Term) bool {
+	if v == nil {
+		return false
+	}
+	switch v.Value.(type) {
+	case *ast.Array:
+		return op == opIsArray
+	case ast.Object:
+		return op == opIsObject
+	case ast.Set:
+		return op == opIsSet
+	}
+	return false
 }
 
 func valueOf(t *ast.Term) ast.Value {

@@ -423,22 +423,28 @@ func (e *jsonWriter) messageMember(o *jsonObject, name string, m *sarif.Message)
 
 // locationsMember writes a []*Location member, which is not omitempty.
 func (e *jsonWriter) locationsMember(o *jsonObject, name string, ls []*sarif.Location) bool {
-	if ls == nil {
+	return arrayMember(e, o, name, ls, e.location)
+}
+
+// arrayMember writes a member holding a list that go-sarif does not mark
+// omitempty: null when nil, nothing when empty, else each item in turn.
+func arrayMember[T any](e *jsonWriter, o *jsonObject, name string, items []T, item func(T, int) bool) bool {
+	if items == nil {
 		e.key(o, name)
 		e.buf = append(e.buf, "null"...)
 		return true
 	}
-	if len(ls) == 0 {
+	if len(items) == 0 {
 		return true
 	}
 	e.key(o, name)
 	e.buf = append(e.buf, '[')
-	for i, l := range ls {
+	for i, it := range items {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
 		e.newline(o.depth + 2)
-		if !e.location(l, o.depth+2) {
+		if !item(it, o.depth+2) {
 			return false
 		}
 	}
@@ -471,28 +477,7 @@ func (e *jsonWriter) location(l *sarif.Location, depth int) bool {
 }
 
 func (e *jsonWriter) logicalLocationsMember(o *jsonObject, name string, ls []*sarif.LogicalLocation) bool {
-	if ls == nil {
-		e.key(o, name)
-		e.buf = append(e.buf, "null"...)
-		return true
-	}
-	if len(ls) == 0 {
-		return true
-	}
-	e.key(o, name)
-	e.buf = append(e.buf, '[')
-	for i, l := range ls {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.newline(o.depth + 2)
-		if !e.logicalLocation(l, o.depth+2) {
-			return false
-		}
-	}
-	e.newline(o.depth + 1)
-	e.buf = append(e.buf, ']')
-	return true
+	return arrayMember(e, o, name, ls, e.logicalLocation)
 }
 
 func (e *jsonWriter) logicalLocation(l *sarif.LogicalLocation, depth int) bool {
@@ -559,30 +544,14 @@ func (e *jsonWriter) artifactLocationMember(o *jsonObject, name string, a *sarif
 
 // regionsMember writes a []*Region member, which is not omitempty.
 func (e *jsonWriter) regionsMember(o *jsonObject, name string, rs []*sarif.Region) bool {
-	if rs == nil {
-		e.key(o, name)
-		e.buf = append(e.buf, "null"...)
-		return true
-	}
-	if len(rs) == 0 {
-		return true
-	}
-	e.key(o, name)
-	e.buf = append(e.buf, '[')
-	for i, r := range rs {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.newline(o.depth + 2)
+	return arrayMember(e, o, name, rs, func(r *sarif.Region, depth int) bool {
 		if r == nil {
 			e.buf = append(e.buf, "null"...)
-		} else if _, ok := e.region(r, o.depth+2); !ok {
-			return false
+			return true
 		}
-	}
-	e.newline(o.depth + 1)
-	e.buf = append(e.buf, ']')
-	return true
+		_, ok := e.region(r, depth)
+		return ok
+	})
 }
 
 func (e *jsonWriter) regionMember(o *jsonObject, name string, r *sarif.Region) bool {
