@@ -693,6 +693,11 @@ func (e *evaluator) builtin(in *instr, locals []*ast.Term) (*ast.Term, int) {
 		args = append(args, v)
 	}
 	e.scratch = args
+	if in.bi.native != nil {
+		if t, ok := in.bi.native(args); ok {
+			return t, fellThrough
+		}
+	}
 	e.out = nil
 	e.bctx.Location = in.loc
 	err := in.bi.f(e.bctx, args, e.iter)

@@ -140,6 +140,35 @@ p := [_pure(input.q), _impure(1), _indirect(1), _pure("1Gi")]`,
 		inputs: []string{`{"q": "2x", "n": 1}`, `{"q": "2x", "n": 2}`, `{"q": "1k", "n": 3}`, `{"q": "1k", "n": 4}`},
 	},
 	{
+		// These built-ins run natively; on arguments OPA's rejects, OPA's
+		// own raises the error.
+		name: "built-ins run natively, errors and all",
+		module: `package t
+p := [
+	is_string(input.v), is_number(input.v), is_object(input.v), is_array(input.v), is_set(input.v),
+	is_boolean(input.v), is_null(input.v),
+	input.v != 1, input.v == 1.0, input.v > 1, input.v >= 1, input.v < "a", input.v <= [],
+	input.v in [1, "1", {}], input.v in {1, "x"}, input.v in {"k": 1},
+	object.get(input, ["o", "a", 0], "none"), object.get(input, "v", "none"),
+]
+c := count(input.v)
+g := object.get(input.v, "a", "none")`,
+		rule:   "p",
+		inputs: []string{`{"v": 1, "o": {"a": ["x"]}}`, `{"v": "1"}`, `{"v": null}`, `{"v": {"a": 1}}`, `{"v": [1]}`, `{"v": true}`},
+	},
+	{
+		name:   "count and object.get on what they reject",
+		module: "package t\nc := [count(input.v), object.get(input.v, \"a\", 0)]\nd := count(input.v)",
+		rule:   "d",
+		inputs: []string{`{"v": 1}`, `{"v": "héllo"}`, `{"v": {"a": 1}}`, `{"v": null}`},
+	},
+	{
+		name:   "object.get on what it rejects",
+		module: "package t\ng := object.get(input.v, \"a\", 0)",
+		rule:   "g",
+		inputs: []string{`{"v": 1}`, `{"v": {"a": 2}}`, `{"v": [1]}`},
+	},
+	{
 		name: "sprintf, regex and strings",
 		module: `package t
 p contains sprintf("%s=%v", [k, v]) if {

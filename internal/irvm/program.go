@@ -122,8 +122,9 @@ type instr struct {
 }
 
 type builtin struct {
-	name string
-	f    topdown.BuiltinFunc
+	name   string
+	f      topdown.BuiltinFunc
+	native native
 }
 
 // Compile makes a program of a planned policy. It fails on statements this
@@ -347,7 +348,7 @@ func (c *compiler) instr(s ir.Stmt) (instr, error) {
 		if f == nil {
 			return in, fmt.Errorf("call %s: no such function or built-in", s.Func)
 		}
-		in.op, in.bi, in.loc = opCallBuiltin, &builtin{name: s.Func, f: f}, c.location(s.Location)
+		in.op, in.bi, in.loc = opCallBuiltin, &builtin{name: s.Func, f: f, native: nativeFor(s.Func)}, c.location(s.Location)
 	case *ir.AssignVarStmt:
 		in.op, in.target = opAssignVar, c.local(s.Target)
 		in.a, err = c.operand(s.Source)
