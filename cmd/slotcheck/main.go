@@ -87,7 +87,7 @@ func tuneGC() {
 		return
 	}
 	limit := int64(gcMemoryLimit)
-	if c, ok := containerMemory(); ok && c/2 < limit {
+	if c, ok := containerMemory(os.ReadFile); ok && c/2 < limit {
 		limit = c / 2
 	}
 	debug.SetGCPercent(-1)
@@ -95,10 +95,10 @@ func tuneGC() {
 }
 
 // containerMemory reads the memory limit of the process's cgroup (v2, then
-// v1); a missing or unlimited one reads as none.
-func containerMemory() (int64, bool) {
+// v1) with read; a missing or unlimited one reads as none.
+func containerMemory(read func(string) ([]byte, error)) (int64, bool) {
 	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		b, err := os.ReadFile(path)
+		b, err := read(path)
 		if err != nil {
 			continue
 		}
