@@ -1,10 +1,10 @@
 package report
 
 import (
-	"encoding/xml"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -19,121 +19,477 @@ type JUnitOptions struct {
 	FailOn int
 }
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Error     *junitMessage `xml:"error,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Body    string `xml:",chardata"`
-}
+// xmlHeader is encoding/xml's Header.
+const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // JUnit writes one test suite per rule with one test case per object the
 // rule judged, for GitLab and Jenkins. A case fails when the object has an
 // unsuppressed finding of the rule at or above FailOn; findings below it are
 // listed in system-out; an exempted object's case is skipped with the
 // reason. Input errors form a suite of their own, as errors.
+//
+// The document is what encoding/xml's Encoder, indenting by two spaces,
+// writes for a tree of testsuites, testsuite, testcase and failure, error,
+// skipped and system-out elements, but written straight from the report:
+// a report of 100,000 findings would otherwise be copied into a tree of
+// hundreds of thousands of cases and walked by reflection.
 func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
-	type key struct{ rule, file, kind, namespace, name string }
-	byCase := map[key][]scan.Finding{}
-	for _, f := range rep.Findings {
-		k := key{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name}
-		byCase[k] = append(byCase[k], f)
-	}
-	out := junitSuites{Name: "slotcheck"}
-	for _, r := range rep.Evaluated(opts.Rules) {
-		suite := junitSuite{Name: r.ID + " " + r.Title}
-		for _, t := range rep.Targets {
-			if !scan.Judges(r, t) {
+	j := newJUnitCases(rep, opts)
+	suites := make([]junitCounts, len(j.rules))
+	var total junitCounts
+	for i, r := range j.rules {
+		for t := range rep.Targets {
+			if !scan.Judges(r, rep.Targets[t]) {
 				continue
 			}
-			c := junitCase{
-				Name:      Object(t.Kind, t.Namespace, t.Name),
-				Classname: r.ID,
-				File:      t.File,
-				Line:      t.Line,
+			suites[i].tests++
+			switch c := j.classify(i, t); {
+			case c.failing > 0:
+				suites[i].failures++
+			case c.reason >= 0 && c.other == 0:
+				suites[i].skipped++
 			}
-			var failing, other []string
-			var reasons []string
-			for _, f := range byCase[key{r.ID, t.File, t.Kind, t.Namespace, t.Name}] {
-				line := fmt.Sprintf("%s:%d:%d %s: %s", f.File, f.Line, f.Column, f.Severity, f.Message)
-				switch {
-				case f.Suppressed:
-					reasons = append(reasons, f.Reason)
-				case opts.FailOn > 0 && f.Severity.Rank() >= opts.FailOn:
-					failing = append(failing, line)
-				default:
-					other = append(other, line)
-				}
-			}
-			switch {
-			case len(failing) > 0:
-				c.Failure = &junitMessage{Message: strings.SplitN(failing[0], " ", 2)[1], Type: r.ID, Body: strings.Join(append(failing, "How to fix: "+r.Remediation), "\n")}
-				suite.Failures++
-			case len(reasons) > 0 && len(other) == 0:
-				c.Skipped = &junitMessage{Message: "exempt: " + reasons[0]}
-				suite.Skipped++
-			}
-			if len(other) > 0 {
-				c.SystemOut = strings.Join(other, "\n")
-			}
-			suite.Cases = append(suite.Cases, c)
 		}
-		suite.Tests = len(suite.Cases)
-		out.Suites = append(out.Suites, suite)
+		total.add(suites[i])
+	}
+	errs := junitCounts{tests: len(rep.Errors), errors: len(rep.Errors)}
+	total.add(errs)
+
+	x := &xmlWriter{w: w, buf: make([]byte, 0, flushAt+flushAt/2)}
+	x.buf = append(x.buf, xmlHeader...)
+	x.buf = append(x.buf, `<testsuites name="slotcheck"`...)
+	x.counts(total)
+	x.buf = append(x.buf, '>')
+	empty := true
+	for i, r := range j.rules {
+		empty = false
+		x.buf = append(x.buf, "\n  <testsuite name=\""...)
+		x.esc(r.ID)
+		x.buf = append(x.buf, ' ')
+		x.esc(r.Title)
+		x.buf = append(x.buf, '"')
+		x.counts(suites[i])
+		x.buf = append(x.buf, '>')
+		for t := range rep.Targets {
+			if !scan.Judges(r, rep.Targets[t]) {
+				continue
+			}
+			j.writeCase(x, i, t)
+			if err := x.maybeFlush(); err != nil {
+				return err
+			}
+		}
+		x.endSuite(suites[i].tests > 0)
 	}
 	if len(rep.Errors) > 0 {
-		suite := junitSuite{Name: "input errors"}
+		empty = false
+		x.buf = append(x.buf, "\n  <testsuite name=\"input errors\""...)
+		x.counts(errs)
+		x.buf = append(x.buf, '>')
 		for _, e := range rep.Errors {
-			suite.Cases = append(suite.Cases, junitCase{
-				Name: e.File, Classname: "input", File: e.File, Line: e.Line,
-				Error: &junitMessage{Message: e.Message, Type: "input-error"},
-			})
+			x.buf = append(x.buf, "\n    <testcase name=\""...)
+			x.esc(e.File)
+			x.buf = append(x.buf, `" classname="input"`...)
+			x.fileLine(e.File, e.Line)
+			x.buf = append(x.buf, ">\n      <error message=\""...)
+			x.esc(e.Message)
+			x.buf = append(x.buf, "\" type=\"input-error\"></error>\n    </testcase>"...)
+			if err := x.maybeFlush(); err != nil {
+				return err
+			}
 		}
-		suite.Tests, suite.Errors = len(suite.Cases), len(suite.Cases)
-		out.Suites = append(out.Suites, suite)
+		x.endSuite(true)
 	}
-	for _, s := range out.Suites {
-		out.Tests += s.Tests
-		out.Failures += s.Failures
-		out.Errors += s.Errors
-		out.Skipped += s.Skipped
+	// An element with no children is closed on its own line, as
+	// encoding/xml closes it.
+	if !empty {
+		x.buf = append(x.buf, '\n')
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
+	x.buf = append(x.buf, "</testsuites>\n"...)
+	return x.flush()
+}
+
+// junitCounts are a suite's or the whole report's counts.
+type junitCounts struct{ tests, failures, errors, skipped int }
+
+func (c *junitCounts) add(o junitCounts) {
+	c.tests += o.tests
+	c.failures += o.failures
+	c.errors += o.errors
+	c.skipped += o.skipped
+}
+
+// junitCases finds the findings of each test case, a rule and a target,
+// without a map lookup per case: findings are grouped by target (objects
+// that share file, kind, namespace and name share their findings) and each
+// is tagged with its rule's position in rules.
+type junitCases struct {
+	rep    *scan.Report
+	rules  []*rules.Rule
+	failOn int
+	// ruleOf is, for each rule in rules, the first rule of rules with its
+	// ID: findings are matched to rules by ID.
+	ruleOf []int
+	// group is each target's group; a group's findings, in report order,
+	// are findings[start[g]:start[g+1]] and the rule of findings[i] is
+	// rules[ruleAt[i]].
+	group    []int
+	start    []int
+	findings []int
+	ruleAt   []int
+}
+
+func newJUnitCases(rep *scan.Report, opts JUnitOptions) *junitCases {
+	j := &junitCases{rep: rep, rules: rep.Evaluated(opts.Rules), failOn: opts.FailOn}
+	byID := make(map[string]int, len(j.rules))
+	j.ruleOf = make([]int, len(j.rules))
+	for i, r := range j.rules {
+		if first, ok := byID[r.ID]; ok {
+			j.ruleOf[i] = first
+			continue
+		}
+		byID[r.ID] = i
+		j.ruleOf[i] = i
 	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
+	type key struct{ file, kind, namespace, name string }
+	groups := make(map[key]int, len(rep.Targets))
+	j.group = make([]int, len(rep.Targets))
+	for i, t := range rep.Targets {
+		k := key{t.File, t.Kind, t.Namespace, t.Name}
+		g, ok := groups[k]
+		if !ok {
+			g = len(groups)
+			groups[k] = g
+		}
+		j.group[i] = g
 	}
-	_, err := io.WriteString(w, "\n")
+	// Each finding of an evaluated rule and a judged object goes to its
+	// group, counted first so that the groups share one slice.
+	groupOf := make([]int, len(rep.Findings))
+	ruleIdx := make([]int, len(rep.Findings))
+	j.start = make([]int, len(groups)+2)
+	var lastRule *rules.Rule
+	lastIdx := -1
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		groupOf[i] = -1
+		// Findings of one object come in turn, often of one rule: the
+		// previous finding's rule saves most lookups by ID.
+		if i == 0 || f.Rule != lastRule {
+			idx, ok := byID[f.Rule.ID]
+			if !ok {
+				idx = -1
+			}
+			lastRule, lastIdx = f.Rule, idx
+		}
+		if lastIdx < 0 {
+			continue
+		}
+		g, ok := groups[key{f.File, f.Kind, f.Namespace, f.Name}]
+		if !ok {
+			continue
+		}
+		groupOf[i], ruleIdx[i] = g, lastIdx
+		j.start[g+2]++
+	}
+	for g := 2; g < len(j.start); g++ {
+		j.start[g] += j.start[g-1]
+	}
+	n := j.start[len(j.start)-1]
+	j.findings = make([]int, n)
+	j.ruleAt = make([]int, n)
+	for i, g := range groupOf {
+		if g < 0 {
+			continue
+		}
+		at := j.start[g+1]
+		j.findings[at], j.ruleAt[at] = i, ruleIdx[i]
+		j.start[g+1]++
+	}
+	j.start = j.start[:len(groups)+1]
+	return j
+}
+
+// caseFindings returns the findings of target t's group with their rules.
+func (j *junitCases) caseFindings(t int) (findings, ruleAt []int) {
+	g := j.group[t]
+	lo, hi := j.start[g], j.start[g+1]
+	return j.findings[lo:hi], j.ruleAt[lo:hi]
+}
+
+// junitClass is what a test case holds: how many findings fail it, how
+// many are listed in system-out, the first failing finding and the first
+// suppressed one (-1 when none).
+type junitClass struct {
+	failing, other       int
+	firstFailing, reason int
+}
+
+// kind says how finding f counts in its case: a suppression, a failure or
+// other.
+func (j *junitCases) kind(f *scan.Finding) byte {
+	switch {
+	case f.Suppressed:
+		return 's'
+	case j.failOn > 0 && f.Severity.Rank() >= j.failOn:
+		return 'f'
+	}
+	return 'o'
+}
+
+func (j *junitCases) classify(rule, t int) junitClass {
+	c := junitClass{firstFailing: -1, reason: -1}
+	want := j.ruleOf[rule]
+	fs, rs := j.caseFindings(t)
+	for k, i := range fs {
+		if rs[k] != want {
+			continue
+		}
+		switch j.kind(&j.rep.Findings[i]) {
+		case 's':
+			if c.reason < 0 {
+				c.reason = i
+			}
+		case 'f':
+			if c.failing == 0 {
+				c.firstFailing = i
+			}
+			c.failing++
+		default:
+			c.other++
+		}
+	}
+	return c
+}
+
+// writeCase writes the test case of rules[rule] and target t.
+func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
+	r, tg := j.rules[rule], &j.rep.Targets[t]
+	c := j.classify(rule, t)
+	x.buf = append(x.buf, "\n    <testcase name=\""...)
+	x.object(tg.Kind, tg.Namespace, tg.Name)
+	x.buf = append(x.buf, `" classname="`...)
+	x.esc(r.ID)
+	x.buf = append(x.buf, '"')
+	x.fileLine(tg.File, tg.Line)
+	x.buf = append(x.buf, '>')
+	children := false
+	want := j.ruleOf[rule]
+	fs, rs := j.caseFindings(t)
+	switch {
+	case c.failing > 0:
+		children = true
+		x.buf = append(x.buf, "\n      <failure message=\""...)
+		x.failureMessage(&j.rep.Findings[c.firstFailing])
+		x.buf = append(x.buf, '"')
+		if r.ID != "" {
+			x.buf = append(x.buf, ` type="`...)
+			x.esc(r.ID)
+			x.buf = append(x.buf, '"')
+		}
+		x.buf = append(x.buf, '>')
+		for k, i := range fs {
+			if rs[k] == want && j.kind(&j.rep.Findings[i]) == 'f' {
+				x.findingLine(&j.rep.Findings[i])
+				x.buf = append(x.buf, "&#xA;"...)
+			}
+		}
+		x.buf = append(x.buf, "How to fix: "...)
+		x.esc(r.Remediation)
+		x.buf = append(x.buf, "</failure>"...)
+	case c.reason >= 0 && c.other == 0:
+		children = true
+		x.buf = append(x.buf, "\n      <skipped message=\"exempt: "...)
+		x.esc(j.rep.Findings[c.reason].Reason)
+		x.buf = append(x.buf, `"></skipped>`...)
+	}
+	if c.other > 0 {
+		children = true
+		x.buf = append(x.buf, "\n      <system-out>"...)
+		n := 0
+		for k, i := range fs {
+			if rs[k] == want && j.kind(&j.rep.Findings[i]) == 'o' {
+				if n > 0 {
+					x.buf = append(x.buf, "&#xA;"...)
+				}
+				x.findingLine(&j.rep.Findings[i])
+				n++
+			}
+		}
+		x.buf = append(x.buf, "</system-out>"...)
+	}
+	if children {
+		x.buf = append(x.buf, "\n    "...)
+	}
+	x.buf = append(x.buf, "</testcase>"...)
+}
+
+// xmlWriter writes escaped XML into a buffer that it flushes to w between
+// test cases.
+type xmlWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (x *xmlWriter) maybeFlush() error {
+	if len(x.buf) < flushAt {
+		return nil
+	}
+	return x.flush()
+}
+
+func (x *xmlWriter) flush() error {
+	if len(x.buf) == 0 {
+		return nil
+	}
+	_, err := x.w.Write(x.buf)
+	x.buf = x.buf[:0]
 	return err
+}
+
+func (x *xmlWriter) int(n int) { x.buf = strconv.AppendInt(x.buf, int64(n), 10) }
+
+// esc appends s escaped as encoding/xml escapes both attribute values and
+// the character data of a marshalled field.
+func (x *xmlWriter) esc(s string) { x.buf = appendXMLEscaped(x.buf, s) }
+
+func (x *xmlWriter) counts(c junitCounts) {
+	x.buf = append(x.buf, ` tests="`...)
+	x.int(c.tests)
+	x.buf = append(x.buf, `" failures="`...)
+	x.int(c.failures)
+	x.buf = append(x.buf, `" errors="`...)
+	x.int(c.errors)
+	x.buf = append(x.buf, `" skipped="`...)
+	x.int(c.skipped)
+	x.buf = append(x.buf, '"')
+}
+
+// fileLine writes a test case's file and line attributes, both omitempty.
+func (x *xmlWriter) fileLine(file string, line int) {
+	if file != "" {
+		x.buf = append(x.buf, ` file="`...)
+		x.esc(file)
+		x.buf = append(x.buf, '"')
+	}
+	if line != 0 {
+		x.buf = append(x.buf, ` line="`...)
+		x.int(line)
+		x.buf = append(x.buf, '"')
+	}
+}
+
+func (x *xmlWriter) endSuite(hasCases bool) {
+	if hasCases {
+		x.buf = append(x.buf, "\n  "...)
+	}
+	x.buf = append(x.buf, "</testsuite>"...)
+}
+
+// object writes Object(kind, namespace, name) escaped. Escaping the parts
+// one by one is escaping the whole, as they are joined by an ASCII byte,
+// which ends any sequence of UTF-8 bytes; the same holds for findingLine.
+func (x *xmlWriter) object(kind, namespace, name string) {
+	x.esc(kind)
+	if name == "" && namespace == "" {
+		return
+	}
+	if namespace != "" {
+		x.buf = append(x.buf, '/')
+		x.esc(namespace)
+	}
+	x.buf = append(x.buf, '/')
+	x.esc(name)
+}
+
+// findingLine writes "file:line:column severity: message", escaped.
+func (x *xmlWriter) findingLine(f *scan.Finding) {
+	x.esc(f.File)
+	x.lineRest(f)
+}
+
+// lineRest writes a finding's line after its file.
+func (x *xmlWriter) lineRest(f *scan.Finding) {
+	x.buf = append(x.buf, ':')
+	x.int(f.Line)
+	x.buf = append(x.buf, ':')
+	x.int(f.Column)
+	x.buf = append(x.buf, ' ')
+	x.esc(string(f.Severity))
+	x.buf = append(x.buf, ':', ' ')
+	x.esc(f.Message)
+}
+
+// failureMessage writes a failing finding's line after its first space, as
+// the message of its case's failure: the severity and message, unless the
+// file holds a space.
+func (x *xmlWriter) failureMessage(f *scan.Finding) {
+	if i := strings.IndexByte(f.File, ' '); i >= 0 {
+		x.esc(f.File[i+1:])
+		x.lineRest(f)
+		return
+	}
+	x.esc(string(f.Severity))
+	x.buf = append(x.buf, ':', ' ')
+	x.esc(f.Message)
+}
+
+// appendXMLEscaped appends s escaped as encoding/xml's EscapeString and
+// EscapeText escape it: the five XML specials as character references, tab,
+// newline and carriage return as numeric ones so that they survive attribute
+// normalisation, and each invalid UTF-8 byte and each rune outside XML's
+// character range as U+FFFD.
+func appendXMLEscaped(dst []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			var esc string
+			switch b {
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '\t':
+				esc = "&#x9;"
+			case '\n':
+				esc = "&#xA;"
+			case '\r':
+				esc = "&#xD;"
+			default:
+				if b >= 0x20 {
+					i++
+					continue
+				}
+				esc = "\uFFFD"
+			}
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, esc...)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || !inXMLCharRange(r) {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, "\uFFFD"...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(dst, s[start:]...)
+}
+
+// inXMLCharRange reports whether a rune of two bytes or more is in XML's
+// Char production, as encoding/xml's isInCharacterRange does.
+func inXMLCharRange(r rune) bool {
+	return r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
