@@ -131,12 +131,19 @@ type junitCases struct {
 	// ID: findings are matched to rules by ID.
 	ruleOf []int
 	// group is each target's group; a group's findings, in report order,
-	// are findings[start[g]:start[g+1]] and the rule of findings[i] is
-	// rules[ruleAt[i]].
+	// are findings[start[g]:start[g+1]], the rule of findings[i] is
+	// rules[ruleAt[i]] and kindAt[i] says how it counts (see kind).
 	group    []int
 	start    []int
 	findings []int
 	ruleAt   []int
+	kindAt   []byte
+	// attrs holds each target's escaped name attribute value and its file
+	// and line attributes, written once rather than once per rule:
+	// attrs[attrAt[t]:nameEnd[t]] and attrs[nameEnd[t]:attrAt[t+1]].
+	attrs   []byte
+	attrAt  []int
+	nameEnd []int
 }
 
 func newJUnitCases(rep *scan.Report, opts JUnitOptions) *junitCases {
@@ -198,23 +205,37 @@ func newJUnitCases(rep *scan.Report, opts JUnitOptions) *junitCases {
 	n := j.start[len(j.start)-1]
 	j.findings = make([]int, n)
 	j.ruleAt = make([]int, n)
+	j.kindAt = make([]byte, n)
 	for i, g := range groupOf {
 		if g < 0 {
 			continue
 		}
 		at := j.start[g+1]
 		j.findings[at], j.ruleAt[at] = i, ruleIdx[i]
+		j.kindAt[at] = j.kind(&rep.Findings[i])
 		j.start[g+1]++
 	}
 	j.start = j.start[:len(groups)+1]
+	x := xmlWriter{}
+	j.attrAt = make([]int, len(rep.Targets)+1)
+	j.nameEnd = make([]int, len(rep.Targets))
+	for i := range rep.Targets {
+		t := &rep.Targets[i]
+		x.object(t.Kind, t.Namespace, t.Name)
+		j.nameEnd[i] = len(x.buf)
+		x.fileLine(t.File, t.Line)
+		j.attrAt[i+1] = len(x.buf)
+	}
+	j.attrs = x.buf
 	return j
 }
 
-// caseFindings returns the findings of target t's group with their rules.
-func (j *junitCases) caseFindings(t int) (findings, ruleAt []int) {
+// caseFindings returns the findings of target t's group with their rules
+// and kinds.
+func (j *junitCases) caseFindings(t int) (findings, ruleAt []int, kindAt []byte) {
 	g := j.group[t]
 	lo, hi := j.start[g], j.start[g+1]
-	return j.findings[lo:hi], j.ruleAt[lo:hi]
+	return j.findings[lo:hi], j.ruleAt[lo:hi], j.kindAt[lo:hi]
 }
 
 // junitClass is what a test case holds: how many findings fail it, how
@@ -240,12 +261,12 @@ func (j *junitCases) kind(f *scan.Finding) byte {
 func (j *junitCases) classify(rule, t int) junitClass {
 	c := junitClass{firstFailing: -1, reason: -1}
 	want := j.ruleOf[rule]
-	fs, rs := j.caseFindings(t)
+	fs, rs, ks := j.caseFindings(t)
 	for k, i := range fs {
 		if rs[k] != want {
 			continue
 		}
-		switch j.kind(&j.rep.Findings[i]) {
+		switch ks[k] {
 		case 's':
 			if c.reason < 0 {
 				c.reason = i
@@ -264,18 +285,18 @@ func (j *junitCases) classify(rule, t int) junitClass {
 
 // writeCase writes the test case of rules[rule] and target t.
 func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
-	r, tg := j.rules[rule], &j.rep.Targets[t]
+	r := j.rules[rule]
 	c := j.classify(rule, t)
 	x.buf = append(x.buf, "\n    <testcase name=\""...)
-	x.object(tg.Kind, tg.Namespace, tg.Name)
+	x.buf = append(x.buf, j.attrs[j.attrAt[t]:j.nameEnd[t]]...)
 	x.buf = append(x.buf, `" classname="`...)
 	x.esc(r.ID)
 	x.buf = append(x.buf, '"')
-	x.fileLine(tg.File, tg.Line)
+	x.buf = append(x.buf, j.attrs[j.nameEnd[t]:j.attrAt[t+1]]...)
 	x.buf = append(x.buf, '>')
 	children := false
 	want := j.ruleOf[rule]
-	fs, rs := j.caseFindings(t)
+	fs, rs, ks := j.caseFindings(t)
 	switch {
 	case c.failing > 0:
 		children = true
@@ -289,7 +310,7 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 		}
 		x.buf = append(x.buf, '>')
 		for k, i := range fs {
-			if rs[k] == want && j.kind(&j.rep.Findings[i]) == 'f' {
+			if rs[k] == want && ks[k] == 'f' {
 				x.findingLine(&j.rep.Findings[i])
 				x.buf = append(x.buf, "&#xA;"...)
 			}
@@ -308,7 +329,7 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 		x.buf = append(x.buf, "\n      <system-out>"...)
 		n := 0
 		for k, i := range fs {
-			if rs[k] == want && j.kind(&j.rep.Findings[i]) == 'o' {
+			if rs[k] == want && ks[k] == 'o' {
 				if n > 0 {
 					x.buf = append(x.buf, "&#xA;"...)
 				}
@@ -443,6 +464,10 @@ func appendXMLEscaped(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]
+		if b >= 0x20 && b < utf8.RuneSelf && b != '"' && b != '\'' && b != '&' && b != '<' && b != '>' {
+			i++
+			continue
+		}
 		if b < utf8.RuneSelf {
 			var esc string
 			switch b {
@@ -463,10 +488,6 @@ func appendXMLEscaped(dst []byte, s string) []byte {
 			case '\r':
 				esc = "&#xD;"
 			default:
-				if b >= 0x20 {
-					i++
-					continue
-				}
 				esc = "\uFFFD"
 			}
 			dst = append(dst, s[start:i]...)
