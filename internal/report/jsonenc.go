@@ -16,8 +16,7 @@ const flushAt = 64 << 10
 // MarshalIndent(v, "", "  ") does, without reflection, into a buffer that
 // it flushes to w between values.
 type jsonWriter struct {
-	w   io.Writer
-	buf []byte
+	buffered
 	// escapeHTML escapes <, > and & as encoding/json does by default.
 	escapeHTML bool
 	// decoded writes an invalid UTF-8 byte as U+FFFD itself rather than
@@ -27,24 +26,35 @@ type jsonWriter struct {
 }
 
 func newJSONWriter(w io.Writer, escapeHTML, decoded bool) *jsonWriter {
-	return &jsonWriter{w: w, buf: make([]byte, 0, flushAt+flushAt/2), escapeHTML: escapeHTML, decoded: decoded}
+	return &jsonWriter{buffered: newBuffered(w), escapeHTML: escapeHTML, decoded: decoded}
+}
+
+// buffered is a report's output, written out in large pieces: the writers
+// append to buf and flush between values.
+type buffered struct {
+	w   io.Writer
+	buf []byte
+}
+
+func newBuffered(w io.Writer) buffered {
+	return buffered{w: w, buf: make([]byte, 0, flushAt+flushAt/2)}
 }
 
 // maybeFlush writes the buffer out once it is full; callers call it only
 // between values, so that nothing written can still be taken back.
-func (e *jsonWriter) maybeFlush() error {
-	if len(e.buf) < flushAt {
+func (b *buffered) maybeFlush() error {
+	if len(b.buf) < flushAt {
 		return nil
 	}
-	return e.flush()
+	return b.flush()
 }
 
-func (e *jsonWriter) flush() error {
-	if len(e.buf) == 0 {
+func (b *buffered) flush() error {
+	if len(b.buf) == 0 {
 		return nil
 	}
-	_, err := e.w.Write(e.buf)
-	e.buf = e.buf[:0]
+	_, err := b.w.Write(b.buf)
+	b.buf = b.buf[:0]
 	if err != nil {
 		return fmt.Errorf("write: %w", err)
 	}

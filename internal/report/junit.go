@@ -55,7 +55,7 @@ func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	errs := junitCounts{tests: len(rep.Errors), errors: len(rep.Errors)}
 	total.add(errs)
 
-	x := &xmlWriter{w: w, buf: make([]byte, 0, flushAt+flushAt/2)}
+	x := &xmlWriter{buffered: newBuffered(w)}
 	x.buf = append(x.buf, xmlHeader...)
 	x.buf = append(x.buf, `<testsuites name="slotcheck"`...)
 	x.counts(total)
@@ -348,24 +348,7 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 // xmlWriter writes escaped XML into a buffer that it flushes to w between
 // test cases.
 type xmlWriter struct {
-	w   io.Writer
-	buf []byte
-}
-
-func (x *xmlWriter) maybeFlush() error {
-	if len(x.buf) < flushAt {
-		return nil
-	}
-	return x.flush()
-}
-
-func (x *xmlWriter) flush() error {
-	if len(x.buf) == 0 {
-		return nil
-	}
-	_, err := x.w.Write(x.buf)
-	x.buf = x.buf[:0]
-	return err
+	buffered
 }
 
 func (x *xmlWriter) int(n int) { x.buf = strconv.AppendInt(x.buf, int64(n), 10) }
