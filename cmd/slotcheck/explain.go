@@ -25,7 +25,7 @@ func newExplainCommand(s streams) *cobra.Command {
 			return nil
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-			engine, err := rules.New(cmd.Context(), policies.FS())
+			engine, err := rules.New(cmd.Context(), policies.FS(), engineOptions()...)
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
@@ -43,7 +43,7 @@ func newExplainCommand(s streams) *cobra.Command {
 }
 
 func runExplain(ctx context.Context, _ *explainOptions, id string, s streams) error {
-	engine, err := rules.New(ctx, policies.FS())
+	engine, err := rules.New(ctx, policies.FS(), engineOptions()...)
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	}
 	done := make(chan compiled, 1)
 	go func() {
-		e, err := rules.New(ctx, policies.FS())
+		e, err := rules.New(ctx, policies.FS(), engineOptions()...)
 		done <- compiled{e, err}
 	}()
 	getEngine := sync.OnceValues(func() (*rules.Engine, error) {
