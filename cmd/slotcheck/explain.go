@@ -25,7 +25,7 @@ func newExplainCommand(s streams) *cobra.Command {
 			return nil
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-			engine, err := rules.New(cmd.Context(), policies.FS(), engineOptions()...)
+			engine, err := rules.New(cmd.Context(), policies.FS())
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
@@ -43,7 +43,7 @@ func newExplainCommand(s streams) *cobra.Command {
 }
 
 func runExplain(ctx context.Context, _ *explainOptions, id string, s streams) error {
-	engine, err := rules.New(ctx, policies.FS(), engineOptions()...)
+	engine, err := rules.New(ctx, policies.FS())
 	if err != nil {
 		return err
 	}

@@ -124,7 +124,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	}
 	done := make(chan compiled, 1)
 	go func() {
-		e, err := rules.New(ctx, policies.FS(), engineOptions()...)
+		e, err := rules.New(ctx, policies.FS())
 		done <- compiled{e, err}
 	}()
 	getEngine := sync.OnceValues(func() (*rules.Engine, error) {

@@ -9,13 +9,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
-
-	"github.com/slotwise/slotcheck/internal/rules"
 )
 
 // Exit codes: the one mapping from outcomes to the process's status.
@@ -112,15 +109,4 @@ func containerMemory(read func(string) ([]byte, error)) (int64, bool) {
 		return n, true
 	}
 	return 0, false
-}
-
-// engineOptions keeps OPA's plan of the policies in the user's cache folder
-// (${XDG_CACHE_HOME:-$HOME/.cache}/slotcheck), where there is one: starting
-// the engine then skips planning.
-func engineOptions() []rules.Option {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return nil
-	}
-	return []rules.Option{rules.WithPlanCache(filepath.Join(dir, "slotcheck"))}
 }

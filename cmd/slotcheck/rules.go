@@ -44,7 +44,7 @@ func runRules(ctx context.Context, opts *rulesOptions, s streams) error {
 	if write == nil {
 		return usageError{fmt.Errorf("--format %q: want text, json or markdown", opts.format)}
 	}
-	engine, err := rules.New(ctx, policies.FS(), engineOptions()...)
+	engine, err := rules.New(ctx, policies.FS())
 	if err != nil {
 		return err
 	}

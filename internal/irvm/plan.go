@@ -17,16 +17,6 @@ import (
 // plan per entrypoint, named by it. The modules are not changed: OPA's
 // compile step works on its own copy.
 func Plan(ctx context.Context, modules map[string]*ast.Module, entrypoints []string) (*Program, error) {
-	raw, err := PlanJSON(ctx, modules, entrypoints)
-	if err != nil {
-		return nil, err
-	}
-	return Load(raw)
-}
-
-// PlanJSON is Plan's plan as OPA writes it, for a caller that keeps plans
-// between runs; Load makes it a program.
-func PlanJSON(ctx context.Context, modules map[string]*ast.Module, entrypoints []string) ([]byte, error) {
 	b := &bundle.Bundle{Data: map[string]any{}}
 	names := make([]string, 0, len(modules))
 	for name := range modules {
@@ -49,14 +39,9 @@ func PlanJSON(ctx context.Context, modules map[string]*ast.Module, entrypoints [
 	if len(out.PlanModules) != 1 {
 		return nil, fmt.Errorf("%d plans, want 1", len(out.PlanModules))
 	}
-	return out.PlanModules[0].Raw, nil
-}
-
-// Load makes a program of a plan in OPA's JSON form (the compile package
-// hands plans over in no other).
-func Load(raw []byte) (*Program, error) {
+	// The compile package hands the plan over as JSON only.
 	var policy ir.Policy
-	if err := json.Unmarshal(raw, &policy); err != nil {
+	if err := json.Unmarshal(out.PlanModules[0].Raw, &policy); err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
 	return Compile(&policy)

@@ -5,14 +5,10 @@ package rules
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -20,7 +16,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
-	"github.com/open-policy-agent/opa/v1/version"
 
 	"github.com/slotwise/slotcheck/internal/irvm"
 )
@@ -43,17 +38,6 @@ type Option func(*options)
 
 type options struct {
 	reference bool
-	planCache string
-}
-
-// WithPlanCache keeps OPA's plan of the policies in dir between runs:
-// planning is most of what starting the engine costs, and the policies
-// rarely change. The file is named by a hash of the policies, the
-// entrypoints and OPA's version, so a change is a new plan. The cache is a
-// convenience only: a folder that cannot be read or written is planned
-// without, and a damaged file is planned again and replaced.
-func WithPlanCache(dir string) Option {
-	return func(o *options) { o.planCache = dir }
 }
 
 // WithReferenceEvaluator makes the engine evaluate with OPA's topdown
@@ -190,7 +174,7 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		if compiler.Compile(modules); compiler.Failed() {
 			return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
 		}
-	} else if program, err = planPolicies(ctx, fsys, modules, e.rules, exemptions, o.planCache); err != nil {
+	} else if program, err = planPolicies(ctx, modules, e.rules, exemptions); err != nil {
 		return nil, err
 	}
 	for domain := range domains {
@@ -211,7 +195,7 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 // planPolicies has OPA plan every rule's deny set and each domain's
 // exemptions, and makes the plans a program. The modules are planned as
 // parsed: OPA's compile step works on its own copy.
-func planPolicies(ctx context.Context, fsys fs.FS, modules map[string]*ast.Module, rules []*Rule, exemptions map[string]bool, cacheDir string) (*irvm.Program, error) {
+func planPolicies(ctx context.Context, modules map[string]*ast.Module, rules []*Rule, exemptions map[string]bool) (*irvm.Program, error) {
 	var entrypoints []string
 	for _, r := range rules {
 		entrypoints = append(entrypoints, entrypoint(r.Package, "deny"))
@@ -220,84 +204,11 @@ func planPolicies(ctx context.Context, fsys fs.FS, modules map[string]*ast.Modul
 		entrypoints = append(entrypoints, entrypoint("lib."+domain, "exemptions"))
 	}
 	sort.Strings(entrypoints)
-	var path string
-	if cacheDir != "" {
-		if key, err := planKey(fsys, entrypoints); err == nil {
-			path = filepath.Join(cacheDir, "plan-"+key+".json")
-			if raw, err := os.ReadFile(path); err == nil {
-				if program, err := irvm.Load(raw); err == nil {
-					return program, nil
-				}
-			}
-		}
-	}
-	raw, err := irvm.PlanJSON(ctx, modules, entrypoints)
-	if err != nil {
-		return nil, fmt.Errorf("plan policies: %w", err)
-	}
-	if path != "" {
-		keepPlan(path, raw)
-	}
-	program, err := irvm.Load(raw)
+	program, err := irvm.Plan(ctx, modules, entrypoints)
 	if err != nil {
 		return nil, fmt.Errorf("plan policies: %w", err)
 	}
 	return program, nil
-}
-
-// planCacheFormat changes whenever what a kept plan means changes.
-const planCacheFormat = "slotcheck plan 1"
-
-// planKey hashes everything a plan depends on: the policies (tests left
-// out), the entrypoints and the version of OPA that plans them.
-func planKey(fsys fs.FS, entrypoints []string) (string, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", planCacheFormat, version.Version, strings.Join(entrypoints, ","))
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
-			return nil
-		}
-		src, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", p, len(src))
-		h.Write(src)
-		return nil
-	})
-	if err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// keepPlan writes a plan to its cache file, atomically, and removes the
-// plans of other policies kept beside it. Failing is not an error: the next
-// run plans again.
-func keepPlan(file string, raw []byte) {
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(dir, "plan-*.tmp")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(raw)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
-		os.Remove(tmp.Name())
-		return
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "plan-*.json"))
-	for _, o := range old {
-		if o != file {
-			os.Remove(o)
-		}
-	}
 }
 
 // entrypoint names the rule name of package pkg as OPA's planner does.
