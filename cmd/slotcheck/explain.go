@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/policies"
@@ -20,7 +21,7 @@ func newExplainCommand(s streams) *cobra.Command {
 		Short: "Explain one rule: why it exists and how to fix a finding",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usageError{fmt.Errorf("explain takes one rule id, e.g. slotcheck explain SEC001")}
+				return cli.UsageError{Err: fmt.Errorf("explain takes one rule id, e.g. slotcheck explain SEC001")}
 			}
 			return nil
 		},
@@ -49,7 +50,7 @@ func runExplain(ctx context.Context, _ *explainOptions, id string, s streams) er
 	}
 	r, ok := engine.Rule(id)
 	if !ok {
-		return usageError{fmt.Errorf("no rule %q: 'slotcheck rules' lists them", id)}
+		return cli.UsageError{Err: fmt.Errorf("no rule %q: 'slotcheck rules' lists them", id)}
 	}
 	return report.Explain(s.out, r)
 }

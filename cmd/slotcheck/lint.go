@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -48,7 +49,7 @@ func newLintCommand(s streams) *cobra.Command {
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError{fmt.Errorf("no path to lint: give files or folders, or - for standard input")}
+				return cli.UsageError{Err: fmt.Errorf("no path to lint: give files or folders, or - for standard input")}
 			}
 			return runLint(cmd.Context(), opts, args, s)
 		},
@@ -72,23 +73,23 @@ func newLintCommand(s streams) *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "note", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("env", cobra.FixedCompletions(rules.Environments(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
 
 func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) error {
 	if !slices.Contains(formats, opts.format) {
-		return usageError{fmt.Errorf("--format %q: want one of %s", opts.format, strings.Join(formats, ", "))}
+		return cli.UsageError{Err: fmt.Errorf("--format %q: want one of %s", opts.format, strings.Join(formats, ", "))}
 	}
 	files := map[string]string{}
 	var order []string
 	for _, o := range opts.outputs {
 		format, path, ok := strings.Cut(o, "=")
 		if !ok || path == "" || !slices.Contains(formats, format) {
-			return usageError{fmt.Errorf("--output %q: want FORMAT=PATH with FORMAT one of %s", o, strings.Join(formats, ", "))}
+			return cli.UsageError{Err: fmt.Errorf("--output %q: want FORMAT=PATH with FORMAT one of %s", o, strings.Join(formats, ", "))}
 		}
 		if _, dup := files[path]; dup {
-			return usageError{fmt.Errorf("--output: %s named twice", path)}
+			return cli.UsageError{Err: fmt.Errorf("--output: %s named twice", path)}
 		}
 		files[path] = format
 		order = append(order, path)
@@ -97,7 +98,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	if opts.failOn != "never" {
 		sev, err := rules.ParseSeverity(opts.failOn)
 		if err != nil {
-			return usageError{fmt.Errorf("--fail-on: %w (or never)", err)}
+			return cli.UsageError{Err: fmt.Errorf("--fail-on: %w (or never)", err)}
 		}
 		threshold = sev.Rank()
 	}
@@ -105,7 +106,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	for _, a := range opts.buildArgs {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
-			return usageError{fmt.Errorf("--build-arg %q: want NAME=VALUE", a)}
+			return cli.UsageError{Err: fmt.Errorf("--build-arg %q: want NAME=VALUE", a)}
 		}
 		buildArgs[k] = v
 	}
@@ -113,7 +114,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	if opts.environment != "" {
 		e, err := rules.ParseEnvironment(opts.environment)
 		if err != nil {
-			return usageError{fmt.Errorf("--env: %w", err)}
+			return cli.UsageError{Err: fmt.Errorf("--env: %w", err)}
 		}
 		env = e
 	}
@@ -167,11 +168,11 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		}
 	}
 	if len(rep.Errors) > 0 {
-		return statusError(exitInput)
+		return cli.StatusError(exitInput)
 	}
 	for _, f := range rep.Findings {
 		if !f.Suppressed && threshold > 0 && f.Severity.Rank() >= threshold {
-			return statusError(exitFindings)
+			return cli.StatusError(exitFindings)
 		}
 	}
 	return nil
@@ -181,7 +182,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return usageError{fmt.Errorf("--output: %w", err)}
+		return cli.UsageError{Err: fmt.Errorf("--output: %w", err)}
 	}
 	if err := write(f); err != nil {
 		f.Close()

@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -13,14 +11,15 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/slotwise/slotcheck/internal/cli"
 )
 
-// Exit codes: the one mapping from outcomes to the process's status.
+// Exit codes beside those of internal/cli: blocking findings, and an input
+// error (a malformed file), which shares the code of a usage error.
 const (
-	exitClean    = 0
 	exitFindings = 1
-	exitInput    = 2
-	exitInternal = 3
+	exitInput    = cli.ExitUsage
 )
 
 // streams are the process's standard streams, replaced by buffers in tests.
@@ -28,18 +27,6 @@ type streams struct {
 	in       io.Reader
 	out, err io.Writer
 }
-
-// statusError ends a command with a status after the command has already
-// said everything it had to say.
-type statusError int
-
-func (s statusError) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
-
-// usageError is a mistake in the command line.
-type usageError struct{ err error }
-
-func (u usageError) Error() string { return u.err.Error() }
-func (u usageError) Unwrap() error { return u.err }
 
 func main() {
 	tuneGC()
@@ -53,21 +40,7 @@ func main() {
 func execute(ctx context.Context, args []string, s streams) int {
 	root := newRootCommand(s)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	var status statusError
-	var usage usageError
-	switch {
-	case err == nil:
-		return exitClean
-	case errors.As(err, &status):
-		return int(status)
-	case errors.As(err, &usage):
-		fmt.Fprintf(s.err, "slotcheck: %v\nRun 'slotcheck --help' for usage.\n", usage.err)
-		return exitInput
-	default:
-		fmt.Fprintf(s.err, "slotcheck: internal error: %v\n", err)
-		return exitInternal
-	}
+	return cli.ExitCode(s.err, "slotcheck", root.ExecuteContext(ctx))
 }
 
 // gcMemoryLimit is the heap size up to which a scan runs without collecting

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/version"
 )
 
@@ -25,7 +26,7 @@ With no command, slotcheck lints: 'slotcheck ./k8s' is 'slotcheck lint ./k8s'.`,
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	root.AddCommand(lint, newRulesCommand(s), newExplainCommand(s), newVersionCommand(s))
 	return root
 }

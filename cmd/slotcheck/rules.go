@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/policies"
@@ -31,7 +32,7 @@ func newRulesCommand(s streams) *cobra.Command {
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "text, json or markdown")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
 
@@ -42,7 +43,7 @@ func runRules(ctx context.Context, opts *rulesOptions, s streams) error {
 		"markdown": func(w io.Writer, rs []*rules.Rule) error { return report.RulesMarkdown(w, rs) },
 	}[opts.format]
 	if write == nil {
-		return usageError{fmt.Errorf("--format %q: want text, json or markdown", opts.format)}
+		return cli.UsageError{Err: fmt.Errorf("--format %q: want text, json or markdown", opts.format)}
 	}
 	engine, err := rules.New(ctx, policies.FS())
 	if err != nil {
@@ -53,7 +54,7 @@ func runRules(ctx context.Context, opts *rulesOptions, s streams) error {
 	}
 	f, err := os.Create(opts.output)
 	if err != nil {
-		return usageError{fmt.Errorf("--output: %w", err)}
+		return cli.UsageError{Err: fmt.Errorf("--output: %w", err)}
 	}
 	if err := write(f, engine.Rules()); err != nil {
 		f.Close()
@@ -65,7 +66,7 @@ func runRules(ctx context.Context, opts *rulesOptions, s streams) error {
 // noArgs rejects positional arguments as a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.Name(), args)}
+		return cli.UsageError{Err: fmt.Errorf("%s takes no arguments, got %q", cmd.Name(), args)}
 	}
 	return nil
 }

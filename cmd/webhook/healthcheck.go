@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/spf13/cobra"
 )
 
@@ -36,17 +37,17 @@ func runHealthcheck(ctx context.Context, opts *healthcheckOptions, s streams) er
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, opts.url, nil)
 	if err != nil {
-		return usageError{fmt.Errorf("--url: %w", err)}
+		return cli.UsageError{Err: fmt.Errorf("--url: %w", err)}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(s.err, "unhealthy: %v\n", err)
-		return statusError(exitUnhealth)
+		return cli.StatusError(exitUnhealth)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		fmt.Fprintf(s.err, "unhealthy: %s answered %s\n", opts.url, resp.Status)
-		return statusError(exitUnhealth)
+		return cli.StatusError(exitUnhealth)
 	}
 	fmt.Fprintln(s.out, "healthy")
 	return nil

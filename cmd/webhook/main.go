@@ -5,37 +5,22 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/slotwise/slotcheck/internal/cli"
 )
 
-// Exit codes: the one mapping from outcomes to the process's status.
-const (
-	exitOK       = 0
-	exitUnhealth = 1
-	exitUsage    = 2
-	exitInternal = 3
-)
+// exitUnhealth is healthcheck's status for a server that is not healthy,
+// beside the exit codes of internal/cli.
+const exitUnhealth = 1
 
 // streams are the process's standard streams, replaced by buffers in tests.
 type streams struct {
 	out, err io.Writer
 }
-
-// statusError ends a command with a status after it has said what it had to.
-type statusError int
-
-func (s statusError) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
-
-// usageError is a mistake in the command line.
-type usageError struct{ err error }
-
-func (u usageError) Error() string { return u.err.Error() }
-func (u usageError) Unwrap() error { return u.err }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -48,19 +33,5 @@ func execute(ctx context.Context, args []string, s streams) int {
 	root := newServeCommand(s)
 	root.AddCommand(newHealthcheckCommand(s))
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	var status statusError
-	var usage usageError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &status):
-		return int(status)
-	case errors.As(err, &usage):
-		fmt.Fprintf(s.err, "slotcheck-webhook: %v\nRun 'slotcheck-webhook --help' for usage.\n", usage.err)
-		return exitUsage
-	default:
-		fmt.Fprintf(s.err, "slotcheck-webhook: %v\n", err)
-		return exitInternal
-	}
+	return cli.ExitCode(s.err, "slotcheck-webhook", root.ExecuteContext(ctx))
 }

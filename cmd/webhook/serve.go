@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/slotwise/slotcheck/internal/admission"
+	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
 	"github.com/slotwise/slotcheck/policies"
@@ -75,14 +76,14 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root")
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
 
 func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	mode, err := admission.ParseMode(opts.mode)
 	if err != nil {
-		return usageError{fmt.Errorf("--mode: %w", err)}
+		return cli.UsageError{Err: fmt.Errorf("--mode: %w", err)}
 	}
 	if err := dropPrivileges(opts.runAs); err != nil {
 		return err
@@ -199,13 +200,13 @@ func restConfig(kubeconfig string) (*rest.Config, error) {
 	if kubeconfig != "" {
 		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--kubeconfig: %w", err)}
+			return nil, cli.UsageError{Err: fmt.Errorf("--kubeconfig: %w", err)}
 		}
 		return cfg, nil
 	}
 	cfg, err := rest.InClusterConfig()
 	if err != nil {
-		return nil, usageError{fmt.Errorf("no --kubeconfig and not in a cluster: %w", err)}
+		return nil, cli.UsageError{Err: fmt.Errorf("no --kubeconfig and not in a cluster: %w", err)}
 	}
 	return cfg, nil
 }
@@ -239,7 +240,7 @@ func dropPrivileges(runAs string) error {
 	}
 	var uid, gid int
 	if _, err := fmt.Sscanf(runAs, "%d:%d", &uid, &gid); err != nil || uid == 0 || gid == 0 {
-		return usageError{fmt.Errorf("--run-as %q: want a non-root UID:GID", runAs)}
+		return cli.UsageError{Err: fmt.Errorf("--run-as %q: want a non-root UID:GID", runAs)}
 	}
 	if err := syscall.Setgroups(nil); err != nil {
 		return fmt.Errorf("drop privileges: setgroups: %w", err)

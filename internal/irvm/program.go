@@ -25,7 +25,6 @@ import (
 type Program struct {
 	plans map[string]*plan
 	funcs []*function
-	files []string
 }
 
 type plan struct {
@@ -136,8 +135,7 @@ func Compile(policy *ir.Policy) (*Program, error) {
 		return nil, errors.New("irvm: empty policy")
 	}
 	c := &compiler{
-		policy: policy,
-		funcs:  map[string]*function{},
+		funcs: map[string]*function{},
 	}
 	if policy.Static != nil {
 		for _, s := range policy.Static.Strings {
@@ -147,7 +145,7 @@ func Compile(policy *ir.Policy) (*Program, error) {
 			c.files = append(c.files, f.Value)
 		}
 	}
-	p := &Program{plans: map[string]*plan{}, files: c.files}
+	p := &Program{plans: map[string]*plan{}}
 	if policy.Funcs != nil {
 		for i, f := range policy.Funcs.Funcs {
 			fn := &function{name: f.Name, index: i, ret: int(f.Return), memo: len(f.Params) == 2}
@@ -198,15 +196,6 @@ func Compile(policy *ir.Policy) (*Program, error) {
 	return p, nil
 }
 
-// Plans lists the names of the program's plans (its entrypoints).
-func (p *Program) Plans() []string {
-	out := make([]string, 0, len(p.plans))
-	for name := range p.plans {
-		out = append(out, name)
-	}
-	return out
-}
-
 // ruleOf recognises the plan OPA makes of a query for one rule's value: call
 // the rule's function with input and data, bind the value to the query's
 // variable, add the bindings to the result set.
@@ -238,7 +227,6 @@ func (c *compiler) ruleOf(pl *ir.Plan) *function {
 }
 
 type compiler struct {
-	policy  *ir.Policy
 	strings []*ast.Term
 	files   []string
 	funcs   map[string]*function

@@ -211,15 +211,15 @@ func (l *loader) path(p string) {
 	if err != nil {
 		l.errorf(l.display(p), 0, 0, "%v", err)
 	}
-	var todo []string
+	var manifests []string
 	for _, fp := range files {
 		if abs, err := filepath.Abs(fp); err == nil && patches[abs] {
 			l.res.Patches++
 			continue
 		}
-		todo = append(todo, fp)
+		manifests = append(manifests, fp)
 	}
-	l.files(todo, charts)
+	l.files(manifests, charts)
 }
 
 // files reads files and renders charts in parallel and adds what they hold
