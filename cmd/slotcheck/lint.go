@@ -33,6 +33,7 @@ type lintOptions struct {
 	helm           source.HelmOptions
 	showSuppressed bool
 	noColor        bool
+	kustomize      bool
 }
 
 // formats are the reports lint writes, to standard output or to files.
@@ -67,6 +68,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVar(&opts.helm.ReleaseName, "release-name", "release-name", "Helm release name the charts are rendered with")
 	f.StringVar(&opts.helm.Namespace, "release-namespace", "default", "Helm release namespace the charts are rendered with")
 	f.StringVar(&opts.helm.KubeVersion, "kube-version", source.DefaultKubeVersion, "Kubernetes version the charts are rendered for (.Capabilities.KubeVersion)")
+	f.BoolVar(&opts.kustomize, "kustomize", true, "render every kustomization (kustomization.yaml) found and lint what it renders; false lints its files one by one")
 	f.StringVar(&opts.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning, note or never")
 	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted findings in text output")
 	f.BoolVar(&opts.noColor, "no-color", false, "never colour the text output (NO_COLOR is honoured too)")
@@ -140,6 +142,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		Stdin:       s.in,
 		BuildArgs:   buildArgs,
 		Helm:        opts.helm,
+		Kustomize:   opts.kustomize,
 	})
 	if err != nil {
 		return err

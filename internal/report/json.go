@@ -42,6 +42,7 @@ type JSONSummary struct {
 	Objects          int      `json:"objects"`
 	SkippedDocuments int      `json:"skipped_documents"`
 	ChartsRendered   []string `json:"charts_rendered"`
+	Kustomizations   []string `json:"kustomizations_rendered"`
 	PatchesSkipped   int      `json:"kustomize_patches_skipped"`
 	Errors           int      `json:"errors"`
 	Warnings         int      `json:"warnings"`
@@ -115,6 +116,12 @@ func JSON(w io.Writer, rep *scan.Report) error {
 		e.buf = append(e.buf, '[', ']')
 	} else {
 		e.stringArray(s.Charts, 2)
+	}
+	e.key(&so, "kustomizations_rendered")
+	if len(s.Kustomizations) == 0 {
+		e.buf = append(e.buf, '[', ']')
+	} else {
+		e.stringArray(s.Kustomizations, 2)
 	}
 	e.intMember(&so, "kustomize_patches_skipped", s.Patches)
 	e.intMember(&so, "errors", s.BySeverity[rules.SeverityError])

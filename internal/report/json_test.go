@@ -32,10 +32,11 @@ func jsonReference(t *testing.T, rep *scan.Report) []byte {
 	out.Summary = JSONSummary{
 		Files: s.Files, Objects: s.Objects, SkippedDocuments: s.Skipped,
 		ChartsRendered: append([]string{}, s.Charts...), PatchesSkipped: s.Patches,
-		Errors:     s.BySeverity[rules.SeverityError],
-		Warnings:   s.BySeverity[rules.SeverityWarning],
-		Notes:      s.BySeverity[rules.SeverityNote],
-		Suppressed: s.Suppressed, InputErrors: s.Errors,
+		Kustomizations: append([]string{}, s.Kustomizations...),
+		Errors:         s.BySeverity[rules.SeverityError],
+		Warnings:       s.BySeverity[rules.SeverityWarning],
+		Notes:          s.BySeverity[rules.SeverityNote],
+		Suppressed:     s.Suppressed, InputErrors: s.Errors,
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -209,6 +209,9 @@ func Summary(rep *scan.Report) string {
 	if len(s.Charts) > 0 {
 		extra = append(extra, fmt.Sprintf("%s rendered: %s", plural(len(s.Charts), "Helm chart"), strings.Join(s.Charts, ", ")))
 	}
+	if len(s.Kustomizations) > 0 {
+		extra = append(extra, fmt.Sprintf("%s rendered: %s", plural(len(s.Kustomizations), "kustomization"), strings.Join(s.Kustomizations, ", ")))
+	}
 	if len(extra) > 0 {
 		line += " (" + strings.Join(extra, "; ") + ")"
 	}

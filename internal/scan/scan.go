@@ -38,6 +38,9 @@ type Options struct {
 	BuildArgs map[string]string
 	// Helm renders the charts found.
 	Helm source.HelmOptions
+	// Kustomize renders the kustomizations found; without it their files
+	// are linted one by one.
+	Kustomize bool
 }
 
 // Finding is one violation at its place in a file.
@@ -64,14 +67,16 @@ type Finding struct {
 
 // Summary counts what a scan saw.
 type Summary struct {
-	Files      int
-	Objects    int
-	Skipped    int
-	Charts     []string
-	Patches    int
-	Errors     int
-	Suppressed int
-	BySeverity map[rules.Severity]int
+	Files   int
+	Objects int
+	Skipped int
+	Charts  []string
+	// Kustomizations lists the kustomization roots rendered.
+	Kustomizations []string
+	Patches        int
+	Errors         int
+	Suppressed     int
+	BySeverity     map[rules.Severity]int
 }
 
 // Target is an object a scan judged, for reports that list what passed too.
@@ -123,11 +128,12 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
 			continue
 		}
-		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm})
+		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Kustomize: opts.Kustomize})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped
 		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
+		rep.Summary.Kustomizations = append(rep.Summary.Kustomizations, res.Kustomizations...)
 		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
 			targets = append(targets, loaded{o, ps})
@@ -156,7 +162,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 			defer wg.Done()
 			for i := range next {
 				t := targets[i]
-				env := rules.ResolveEnvironment(opts.Environment, t.obj.Namespace, t.obj.File)
+				env := rules.ResolveEnvironment(opts.Environment, t.obj.Namespace, envPath(t.obj))
 				envs[i] = env
 				profile, err := t.profiles.value(env)
 				if err != nil {
@@ -167,8 +173,8 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 				var ee *rules.EvalError
 				switch {
 				case errors.As(err, &ee):
-					pos := t.obj.Locate(nil, "")
-					evalErrs[i] = &source.Error{File: t.obj.File, Line: pos.Line, Column: pos.Column,
+					pos := t.obj.Place(nil, "")
+					evalErrs[i] = &source.Error{File: pos.File, Line: pos.Line, Column: pos.Column,
 						Message: fmt.Sprintf("%s: %v", identity(t.obj), ee)}
 				case err != nil:
 					once.Do(func() { internal = fmt.Errorf("%s %s: %w", t.obj.File, identity(t.obj), err) })
@@ -253,12 +259,12 @@ func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Contex
 func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 	out := make([]Finding, 0, len(vs))
 	for _, v := range vs {
-		pos := o.Locate(v.Path, v.Token)
+		pos := o.Place(v.Path, v.Token)
 		out = append(out, Finding{
 			Rule:        v.Rule,
 			Severity:    v.Severity,
 			Message:     v.Message,
-			File:        o.File,
+			File:        pos.File,
 			Line:        pos.Line,
 			Column:      pos.Column,
 			EndColumn:   pos.EndColumn,
@@ -274,6 +280,16 @@ func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 		})
 	}
 	return out
+}
+
+// envPath is the path an object's environment is read from: the
+// kustomization it was rendered through (an overlay names its
+// environment, the base it shares does not), else its file.
+func envPath(o *source.Object) string {
+	if o.Root != "" {
+		return o.Root + "/"
+	}
+	return o.File
 }
 
 func identity(o *source.Object) string {

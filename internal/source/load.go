@@ -41,6 +41,12 @@ type Object struct {
 	// Line is where the object starts.
 	Line    int
 	locator *dockerfileLocator
+	// fields places the fields of an object Kustomize rendered, each in
+	// the file that wrote it.
+	fields *kustomizeLocator
+	// Root is the kustomization folder the object was rendered through,
+	// as reports show it; empty for an object read from its own file.
+	Root string
 	// template holds the lines of the Helm template an object was rendered
 	// from: findings point there, not at the rendered text.
 	template []string
@@ -81,6 +87,8 @@ type Result struct {
 	// Patches counts files a kustomization names as patches: fragments
 	// merged into other objects, not objects of their own.
 	Patches int
+	// Kustomizations lists the kustomization roots rendered.
+	Kustomizations []string
 }
 
 // Options tunes a load.
@@ -97,6 +105,9 @@ type Options struct {
 	Helm HelmOptions
 	// WorkDir makes paths relative for reports; empty means the process's.
 	WorkDir string
+	// Kustomize renders the kustomizations found (see kustomize.go);
+	// without it their files are read one by one.
+	Kustomize bool
 }
 
 // Load reads every path: files whatever their name, folders recursively
@@ -120,6 +131,7 @@ func Load(paths []string, opts Options) *Result {
 		l.path(p)
 	}
 	sort.Strings(l.res.Charts)
+	sort.Strings(l.res.Kustomizations)
 	return l.res
 }
 
@@ -166,7 +178,7 @@ func (l *loader) path(p string) {
 		l.named(l.res, &converter{}, p)
 		return
 	}
-	var files, charts []string
+	var files, charts, dirs []string
 	patches := map[string]bool{}
 	err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -190,6 +202,7 @@ func (l *loader) path(p string) {
 				charts = append(charts, fp)
 				return fs.SkipDir
 			}
+			dirs = append(dirs, fp)
 			for _, patch := range kustomizePatches(fp) {
 				patches[patch] = true
 			}
@@ -211,6 +224,7 @@ func (l *loader) path(p string) {
 	if err != nil {
 		l.errorf(l.display(p), 0, 0, "%v", err)
 	}
+	files = l.kustomize(files, dirs)
 	var manifests []string
 	for _, fp := range files {
 		if abs, err := filepath.Abs(fp); err == nil && patches[abs] {
@@ -415,7 +429,7 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
-	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) {
+	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) || isKustomizeConfig(apiVersion, kind) {
 		res.Skipped++
 		return
 	}
@@ -488,11 +502,16 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 		if p.AtKey {
 			pos = LocateKey(o.Node, path)
 		}
+		file := o.File
+		if o.fields != nil {
+			at := o.fields.locate(path)
+			file, pos = at.File, at.Position
+		}
 		where := o.identity()
 		if len(path) > 0 {
 			where += " " + FieldPath(path)
 		}
-		res.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
+		res.errorf(file, pos.Line, pos.Column, "%s: %s", where, p.Message)
 	}
 	return len(problems) > 0
 }
@@ -502,6 +521,9 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 func (o *Object) Locate(path []any, token string) Position {
 	if o.locator != nil {
 		return o.locator.locate(path, token)
+	}
+	if o.fields != nil {
+		return o.fields.locate(path).Position
 	}
 	if o.template != nil {
 		return templatePosition(o.template, path, Locate(o.Node, path))
