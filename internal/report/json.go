@@ -26,6 +26,8 @@ type JSONFinding struct {
 	Remediation string `json:"remediation"`
 	Suppressed  bool   `json:"suppressed"`
 	Reason      string `json:"reason,omitempty"`
+	// Kustomization is the root the object was rendered through.
+	Kustomization string `json:"kustomization,omitempty"`
 }
 
 // JSONError is one input error in the JSON report.
@@ -158,6 +160,9 @@ func (e *jsonWriter) jsonFinding(f *scan.Finding) {
 	e.boolMember(&o, "suppressed", f.Suppressed)
 	if f.Reason != "" {
 		e.stringMember(&o, "reason", f.Reason)
+	}
+	if f.Root != "" {
+		e.stringMember(&o, "kustomization", f.Root)
 	}
 	e.closeObject(&o)
 }

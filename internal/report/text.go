@@ -31,7 +31,7 @@ const (
 
 // Text writes one line per finding and per input error, then a summary:
 //
-//	file:line:col  severity  ID  message  (kind/namespace/name, container)
+//	file:line:col  severity  ID  message  (kind/namespace/name, container, via kustomization)
 func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 	t := textWriter{w: w, color: opts.Color, buf: make([]byte, 0, flushAt+flushAt/2)}
 	for _, e := range rep.Errors {
@@ -133,13 +133,18 @@ func (t *textWriter) flush() error {
 	return nil
 }
 
-// appendWho appends who a finding is about: (kind/namespace/name, container).
+// appendWho appends who a finding is about: (kind/namespace/name,
+// container, via the kustomization it was rendered through).
 func appendWho(dst []byte, f *scan.Finding) []byte {
 	dst = append(dst, '(')
 	dst = appendObject(dst, f.Kind, f.Namespace, f.Name)
 	if f.Container != "" {
 		dst = append(dst, ", "...)
 		dst = append(dst, f.Container...)
+	}
+	if f.Root != "" {
+		dst = append(dst, ", via "...)
+		dst = append(dst, f.Root...)
 	}
 	return append(dst, ')')
 }

@@ -63,6 +63,10 @@ type Finding struct {
 	Path       []any
 	Suppressed bool
 	Reason     string
+	// Root is the kustomization folder the object was rendered through:
+	// one base line reached by two overlays gives a finding for each.
+	// Empty for an object linted from its own file.
+	Root string
 }
 
 // Summary counts what a scan saw.
@@ -277,6 +281,7 @@ func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 			Path:        v.Path,
 			Suppressed:  v.Suppressed,
 			Reason:      v.Reason,
+			Root:        o.Root,
 		})
 	}
 	return out
@@ -327,8 +332,8 @@ func Sort(rep *Report) {
 	})
 }
 
-// compareFindings orders findings by file, line, column, id, container and
-// message, comparing only as far as it must.
+// compareFindings orders findings by file, line, column, id, container,
+// kustomization root and message, comparing only as far as it must.
 func compareFindings(a, b Finding) int {
 	if a.File != b.File {
 		return cmp.Compare(a.File, b.File)
@@ -343,6 +348,9 @@ func compareFindings(a, b Finding) int {
 		return c
 	}
 	if c := cmp.Compare(a.Container, b.Container); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Root, b.Root); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.Message, b.Message)
