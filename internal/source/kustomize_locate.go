@@ -378,7 +378,9 @@ func (l *loader) kustomizeLocator(root *kustomization, w *kustomizeWalk, origins
 			chain = c
 			k := c[len(c)-1]
 			loc.file = k.display
-			loc.origin = generatorEntry(k, origin.ConfiguredBy.Name)
+			if loc.origin = generatorEntry(k, obj.Name); loc.origin != nil {
+				loc.setters = generatorSetters(k.display, loc.origin)
+			}
 		}
 	}
 	id := newObjectID(rendered, loc.origin)
@@ -424,16 +426,38 @@ func (k *kustomization) componentsAfter(w *kustomizeWalk, next *kustomization) [
 }
 
 // generatorEntry is the configMapGenerator or secretGenerator entry that
-// generates name.
+// generated the object named name: Kustomize's origin does not name it, so
+// it is the entry whose name the rendered name holds (a hash suffix and
+// name prefixes added), the longest such.
 func generatorEntry(k *kustomization, name string) *yaml.Node {
+	var best *yaml.Node
 	for _, key := range []string{"configMapGenerator", "secretGenerator"} {
 		for _, g := range seq(k.node, key) {
-			if scalarField(g, "name") == name {
-				return g
+			n := scalarField(g, "name")
+			if n != "" && strings.Contains(name, n) && (best == nil || len(n) > len(scalarField(best, "name"))) {
+				best = g
 			}
 		}
 	}
-	return nil
+	return best
+}
+
+// generatorSetters place the data keys of a generated object at the
+// literal or file of the generator entry that gives them.
+func generatorSetters(file string, entry *yaml.Node) []fieldSetter {
+	var out []fieldSetter
+	for _, list := range []string{"literals", "files"} {
+		for _, n := range seq(entry, list) {
+			key, _, ok := strings.Cut(n.Value, "=")
+			if !ok && list == "files" {
+				key = filepath.Base(n.Value)
+			}
+			out = append(out, entrySetter{file, n, func(_ *yaml.Node, path []any) bool {
+				return len(path) == 2 && (path[0] == "data" || path[0] == "stringData" || path[0] == "binaryData") && path[1] == key
+			}})
+		}
+	}
+	return out
 }
 
 // Place is Locate with the file the field is in: the object's own file,

@@ -189,3 +189,28 @@ func TestKustomizeRoots(t *testing.T) {
 		t.Errorf("without Kustomize: rendered %v, %d objects", off.Kustomizations, len(off.Objects))
 	}
 }
+
+func TestKustomizeGeneratedObject(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"app/kustomization.yaml": "namePrefix: app-\nsecretGenerator:\n- name: db\n  literals:\n  - user=admin\n  - password=hunter2\n",
+	})
+	res := Load([]string{dir}, Options{WorkDir: dir, Kustomize: true})
+	if len(res.Errors) > 0 || len(res.Objects) != 1 {
+		t.Fatalf("errors %v, %d objects", res.Errors, len(res.Objects))
+	}
+	o := res.Objects[0]
+	tests := []struct {
+		name      string
+		path      []any
+		line, col int
+	}{
+		{"a literal at its line", []any{"data", "password"}, 6, 5},
+		{"the object at its generator entry", []any{"metadata", "namespace"}, 3, 3},
+	}
+	for _, tt := range tests {
+		if got := o.Place(tt.path, ""); got.File != "app/kustomization.yaml" || got.Line != tt.line || got.Column != tt.col {
+			t.Errorf("%s: Place(%s) = %s:%d:%d, want app/kustomization.yaml:%d:%d", tt.name, FieldPath(tt.path), got.File, got.Line, got.Column, tt.line, tt.col)
+		}
+	}
+}
