@@ -47,7 +47,6 @@ func (l *loader) kustomize(files, dirs []string) []string {
 		problems = append(problems, r.Errors...)
 		l.res.Objects = append(l.res.Objects, r.Objects...)
 		l.res.Skipped += r.Skipped
-		l.res.Files += r.Files
 		l.res.Kustomizations = append(l.res.Kustomizations, r.Kustomizations...)
 		if len(r.Kustomizations) > 0 {
 			for f := range walks[i].files {
@@ -56,6 +55,8 @@ func (l *loader) kustomize(files, dirs []string) []string {
 		}
 	}
 	l.res.Errors = append(l.res.Errors, dedupErrors(problems)...)
+	// A base two overlays share is one file read.
+	l.res.Files += len(reached)
 	var rest []string
 	for _, f := range files {
 		if abs, err := filepath.Abs(f); err == nil && reached[abs] {
@@ -102,7 +103,6 @@ func (l *loader) renderRoot(res *Result, c *converter, root *kustomization, w *k
 	}
 	display := l.display(root.dir)
 	res.Kustomizations = append(res.Kustomizations, display)
-	res.Files += len(w.files)
 	origins := &originFiles{l: l, docs: map[string][]*yaml.Node{}}
 	for _, r := range m.Resources() {
 		origin, _ := r.GetOrigin()

@@ -214,3 +214,22 @@ func TestKustomizeGeneratedObject(t *testing.T) {
 		}
 	}
 }
+
+func TestKustomizeSharedBaseReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"base/kustomization.yaml":    "resources: [cm.yaml]\n",
+		"base/cm.yaml":               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+		"staging/kustomization.yaml": "resources: [../base]\nnameSuffix: -s\n",
+		"prod/kustomization.yaml":    "resources: [../base]\nnameSuffix: -p\n",
+	})
+	res := Load([]string{dir}, Options{WorkDir: dir, Kustomize: true})
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %v", res.Errors)
+	}
+	// Four files on disk: two overlays' kustomizations, the base's and its
+	// ConfigMap, each counted once however many roots reach it.
+	if res.Files != 4 || len(res.Objects) != 2 {
+		t.Errorf("files %d, objects %d: want 4 files and 2 objects", res.Files, len(res.Objects))
+	}
+}
