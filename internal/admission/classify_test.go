@@ -61,6 +61,9 @@ func testFinding(id string, sev rules.Severity, crossObject bool) scan.Finding {
 // does not depend on the others, and it is counted once.
 func TestClassification(t *testing.T) {
 	plain := testFinding("TST-ERROR", rules.SeverityError, false)
+	warning := testFinding("TST-WARNING", rules.SeverityWarning, false)
+	note := testFinding("TST-NOTE", rules.SeverityNote, false)
+	cross := testFinding("TST-CROSS", rules.SeverityError, true)
 	hidden := plain
 	hidden.Suppressed = true
 	moved := plain
@@ -76,16 +79,16 @@ func TestClassification(t *testing.T) {
 		{"error on CREATE", plain, plain, false, admissionv1.Create, denied},
 		{"error the old object had", plain, plain, false, admissionv1.Update, ratcheted},
 		{"error the old object had at another field", plain, moved, false, admissionv1.Update, denied},
-		{"warning on CREATE", testFinding("TST-WARNING", rules.SeverityWarning, false), testFinding("TST-WARNING", rules.SeverityWarning, false), false, admissionv1.Create, warned},
-		{"warning the old object had", testFinding("TST-WARNING", rules.SeverityWarning, false), testFinding("TST-WARNING", rules.SeverityWarning, false), false, admissionv1.Update, warned},
-		{"note on CREATE", testFinding("TST-NOTE", rules.SeverityNote, false), testFinding("TST-NOTE", rules.SeverityNote, false), false, admissionv1.Create, noted},
-		{"note the old object had", testFinding("TST-NOTE", rules.SeverityNote, false), testFinding("TST-NOTE", rules.SeverityNote, false), false, admissionv1.Update, noted},
+		{"warning on CREATE", warning, warning, false, admissionv1.Create, warned},
+		{"warning the old object had", warning, warning, false, admissionv1.Update, warned},
+		{"note on CREATE", note, note, false, admissionv1.Create, noted},
+		{"note the old object had", note, note, false, admissionv1.Update, noted},
 		{"suppressed error on CREATE", hidden, hidden, false, admissionv1.Create, suppressed},
 		{"suppressed error the old object had", hidden, hidden, false, admissionv1.Update, suppressed},
-		{"cross-object error on CREATE", testFinding("TST-CROSS", rules.SeverityError, true), testFinding("TST-CROSS", rules.SeverityError, true), false, admissionv1.Create, warned},
-		{"cross-object error the old object had", testFinding("TST-CROSS", rules.SeverityError, true), testFinding("TST-CROSS", rules.SeverityError, true), false, admissionv1.Update, ratcheted},
-		{"cross-object error on CREATE, --deny-cross-object", testFinding("TST-CROSS", rules.SeverityError, true), testFinding("TST-CROSS", rules.SeverityError, true), true, admissionv1.Create, denied},
-		{"cross-object error the old object had, --deny-cross-object", testFinding("TST-CROSS", rules.SeverityError, true), testFinding("TST-CROSS", rules.SeverityError, true), true, admissionv1.Update, ratcheted},
+		{"cross-object error on CREATE", cross, cross, false, admissionv1.Create, warned},
+		{"cross-object error the old object had", cross, cross, false, admissionv1.Update, ratcheted},
+		{"cross-object error on CREATE, --deny-cross-object", cross, cross, true, admissionv1.Create, denied},
+		{"cross-object error the old object had, --deny-cross-object", cross, cross, true, admissionv1.Update, ratcheted},
 	}
 	companion := testFinding("TST-COMPANION", rules.SeverityError, false)
 	for _, tt := range tests {
