@@ -70,6 +70,8 @@ func TestReadRuleStrict(t *testing.T) {
 		{"environment not a string", policy("a", with(4, "environments: [1]")...), []string{file + `:9: custom.environments[0] must be a string, not a number "1"`}},
 		{"environment_severity not a mapping", policy("a", plus("environment_severity: [warning]")...), []string{file + `:10: custom.environment_severity must be a mapping, not a list`}},
 		{"tags not a list", policy("a", plus("tags: security")...), []string{file + `:10: custom.tags must be a list, not a string "security"`}},
+		{"tag not a string", policy("a", plus("tags: [1]")...), []string{file + `:10: custom.tags[0] must be a string, not a number "1"`}},
+		{"empty tag", policy("a", plus(`tags: [""]`)...), []string{file + `:10: custom.tags[0] is empty`}},
 		{"admission not a boolean", policy("a", plus("admission: yes")...), []string{file + `:10: custom.admission must be true or false, not a string "yes"`}},
 		{"admission quoted", policy("a", plus(`admission: "false"`)...), []string{file + `:10: custom.admission must be true or false, not a string "false"`}},
 		{"reads not a list", policy("a", plus("reads: NetworkPolicy")...), []string{file + `:10: custom.reads must be a list, not a string "NetworkPolicy"`}},
