@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -59,12 +60,12 @@ func TestClusterRoleGrantsInformers(t *testing.T) {
 			}
 		}
 	}
-	for _, key := range sortedSet(want) {
+	for _, key := range slices.Sorted(maps.Keys(want)) {
 		if !got[key] {
 			t.Errorf("the webhook watches %s, which the chart's ClusterRole does not grant: add it to charts/slotcheck-webhook/templates/clusterrole.yaml with verbs [get, list, watch]", key)
 		}
 	}
-	for _, key := range sortedSet(got) {
+	for _, key := range slices.Sorted(maps.Keys(got)) {
 		if !want[key] {
 			t.Errorf("the chart's ClusterRole grants %s, which no informer of the webhook reads: drop it", key)
 		}
@@ -106,13 +107,4 @@ func renderClusterRole(t *testing.T) rbacv1.ClusterRole {
 		t.Fatal("the chart renders no templates/clusterrole.yaml")
 	}
 	return role
-}
-
-func sortedSet(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

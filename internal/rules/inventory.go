@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -21,7 +23,7 @@ func (e *Engine) Reads(admission bool) []Read {
 		}
 	}
 	out := make([]Read, 0, len(byKind))
-	for _, kind := range sortedKeys(byKind) {
+	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
 		out = append(out, byKind[kind])
 	}
 	return out

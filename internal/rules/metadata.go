@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -53,6 +54,7 @@ type MetadataError struct {
 	Msg  string
 }
 
+// Error is file:line: message, as compilers write it.
 func (e *MetadataError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 // ruleID is what Engine.Rule can find: it looks ids up in upper case.
@@ -66,55 +68,33 @@ func ReadRule(fsys fs.FS, file string) (*Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := ruleFromModule(file, m)
-	return r, err
+	r, _, errs := ruleFromModule(file, m)
+	if len(errs) > 0 {
+		return nil, joinMetadataErrors(errs)
+	}
+	return r, nil
 }
 
-// readRules reads the rule of every package outside lib, sorted by id, and
-// checks what no single file can show: ids declared twice and a kind read
-// with different apiVersions or scopes. Problems of every file are returned
-// together, sorted by file and line.
+// readRules reads the rule of every package outside lib, sorted by id.
+// Problems of every file are returned together, sorted by file and line.
 func readRules(modules map[string]*ast.Module) ([]*Rule, error) {
 	var (
 		out  []*Rule
 		errs []*MetadataError
 	)
-	type seen struct {
-		file string
-		line int
-		read Read
-	}
-	ids, kinds := map[string]seen{}, map[string]seen{}
-	for _, file := range sortedKeys(modules) {
+	tree := treeCheck{ids: map[string]firstSeen{}, kinds: map[string]firstSeen{}}
+	for _, file := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[file]
 		if strings.HasPrefix(m.Package.Path.String(), "data.lib.") {
 			continue
 		}
-		r, lines, err := ruleFromModule(file, m)
-		if err != nil {
-			var me interface{ Unwrap() []error }
-			if errors.As(err, &me) {
-				for _, e := range me.Unwrap() {
-					errs = append(errs, e.(*MetadataError))
-				}
-			}
-			continue
+		r, lines, problems := ruleFromModule(file, m)
+		if len(problems) == 0 {
+			problems = tree.add(r, lines)
 		}
-		if first, dup := ids[r.ID]; dup {
-			errs = append(errs, &MetadataError{file, lines.at("custom.id"), fmt.Sprintf("rule id %s is declared twice: first at %s:%d", r.ID, first.file, first.line)})
+		if len(problems) > 0 {
+			errs = append(errs, problems...)
 			continue
-		}
-		ids[r.ID] = seen{file: file, line: lines.at("custom.id")}
-		for i, rd := range r.Reads {
-			if first, ok := kinds[rd.Kind]; ok && first.read != rd {
-				errs = append(errs, &MetadataError{file, lines.at(fmt.Sprintf("custom.reads[%d]", i)), fmt.Sprintf(
-					"custom.reads: %s read as %s with scope %s, but %s:%d reads it as %s with scope %s; input.inventory holds one list per kind",
-					rd.Kind, rd.APIVersion, rd.Scope, first.file, first.line, first.read.APIVersion, first.read.Scope)})
-				continue
-			}
-			if _, ok := kinds[rd.Kind]; !ok {
-				kinds[rd.Kind] = seen{file: file, line: lines.at(fmt.Sprintf("custom.reads[%d]", i)), read: rd}
-			}
 		}
 		out = append(out, r)
 	}
@@ -125,9 +105,45 @@ func readRules(modules map[string]*ast.Module) ([]*Rule, error) {
 	return out, nil
 }
 
+// treeCheck checks what no single file can show: an id declared twice, and
+// a kind read with different apiVersions or scopes (input.inventory holds
+// one list per kind, and the webhook watches it once).
+type treeCheck struct {
+	ids, kinds map[string]firstSeen
+}
+
+// firstSeen is where an id or a kind read was declared first.
+type firstSeen struct {
+	file string
+	line int
+	read Read
+}
+
+func (t treeCheck) add(r *Rule, lines lineIndex) []*MetadataError {
+	line := lines.at("custom.id")
+	if first, dup := t.ids[r.ID]; dup {
+		return []*MetadataError{{r.File, line, fmt.Sprintf("rule id %s is declared twice: first at %s:%d", r.ID, first.file, first.line)}}
+	}
+	t.ids[r.ID] = firstSeen{file: r.File, line: line}
+	var errs []*MetadataError
+	for i, rd := range r.Reads {
+		line := lines.at(fmt.Sprintf("custom.reads[%d]", i))
+		first, ok := t.kinds[rd.Kind]
+		switch {
+		case !ok:
+			t.kinds[rd.Kind] = firstSeen{file: r.File, line: line, read: rd}
+		case first.read != rd:
+			errs = append(errs, &MetadataError{r.File, line, fmt.Sprintf(
+				"custom.reads: %s read as %s with scope %s, but %s:%d reads it as %s with scope %s; input.inventory holds one list per kind",
+				rd.Kind, rd.APIVersion, rd.Scope, first.file, first.line, first.read.APIVersion, first.read.Scope)})
+		}
+	}
+	return errs
+}
+
 // ruleFromModule decodes the package METADATA of one module into a Rule.
 // lines gives the file line of each key it decoded, by path (custom.id).
-func ruleFromModule(file string, m *ast.Module) (*Rule, lineIndex, error) {
+func ruleFromModule(file string, m *ast.Module) (*Rule, lineIndex, []*MetadataError) {
 	pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
 	var a *ast.Annotations
 	for _, x := range m.Annotations {
@@ -136,7 +152,7 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, lineIndex, error) {
 		}
 	}
 	if a == nil {
-		return nil, nil, joinMetadataErrors([]*MetadataError{{file, m.Package.Location.Row, "package " + pkg + " has no METADATA block"}})
+		return nil, nil, []*MetadataError{{file, m.Package.Location.Row, "package " + pkg + " has no METADATA block"}}
 	}
 	d := &metadataDecoder{file: file, lines: lineIndex{"": a.Location.Row}}
 	var block metadataBlock
@@ -145,7 +161,7 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, lineIndex, error) {
 	}
 	r := d.rule(pkg, &block)
 	if len(d.errs) > 0 {
-		return nil, nil, joinMetadataErrors(d.errs)
+		return nil, nil, d.errs
 	}
 	return r, d.lines, nil
 }
@@ -193,13 +209,25 @@ func (d *metadataDecoder) rule(pkg string, b *metadataBlock) *Rule {
 		d.fail(d.lines.at("description"), "description is missing")
 	}
 	c := b.Custom
-	if c == nil && !d.broken("custom") {
-		d.fail(d.lines.at("custom"), "custom is missing: a rule declares id, severity, section, remediation and environments")
-		return r
-	}
 	if c == nil {
+		if !d.broken("custom") {
+			d.fail(d.lines.at("custom"), "custom is missing: a rule declares id, severity, section, remediation and environments")
+		}
 		return r
 	}
+	d.required(r, c)
+	d.environments(r, c)
+	r.Tags = d.tags(c.Tags)
+	r.Reads = d.reads(c.Reads)
+	r.CrossObject = len(r.Reads) > 0
+	if c.Admission != nil {
+		r.Admission = *c.Admission
+	}
+	return r
+}
+
+// required reads the keys every rule declares.
+func (d *metadataDecoder) required(r *Rule, c *ruleMetadata) {
 	required := func(key, v string) string {
 		v = strings.TrimSpace(v)
 		if v == "" && !d.broken("custom."+key) {
@@ -216,6 +244,10 @@ func (d *metadataDecoder) rule(pkg string, b *metadataBlock) *Rule {
 	if s := required("severity", c.Severity); s != "" {
 		r.Severity = d.severity("custom.severity", s)
 	}
+}
+
+// environments reads where the rule applies and its severity in each.
+func (d *metadataDecoder) environments(r *Rule, c *ruleMetadata) {
 	if len(c.Environments) == 0 && !d.broken("custom.environments") {
 		d.fail(d.lines.at("custom.environments"), "custom.environments must list where the rule applies: %s", strings.Join(Environments(), ", "))
 	}
@@ -224,7 +256,7 @@ func (d *metadataDecoder) rule(pkg string, b *metadataBlock) *Rule {
 			r.Environments = append(r.Environments, env)
 		}
 	}
-	for _, env := range sortedKeys(c.EnvironmentSeverity) {
+	for _, env := range slices.Sorted(maps.Keys(c.EnvironmentSeverity)) {
 		key := "custom.environment_severity." + env
 		if !d.broken(key) && d.environment(key, env) {
 			if r.EnvironmentSeverity == nil {
@@ -233,21 +265,20 @@ func (d *metadataDecoder) rule(pkg string, b *metadataBlock) *Rule {
 			r.EnvironmentSeverity[env] = d.severity(key, c.EnvironmentSeverity[env])
 		}
 	}
-	for i, tag := range c.Tags {
+}
+
+func (d *metadataDecoder) tags(in []string) []string {
+	var out []string
+	for i, tag := range in {
 		switch key := fmt.Sprintf("custom.tags[%d]", i); {
 		case d.broken(key):
 		case strings.TrimSpace(tag) == "":
 			d.fail(d.lines.at(key), "%s is empty", key)
 		default:
-			r.Tags = append(r.Tags, tag)
+			out = append(out, tag)
 		}
 	}
-	r.Reads = d.reads(c.Reads)
-	r.CrossObject = len(r.Reads) > 0
-	if c.Admission != nil {
-		r.Admission = *c.Admission
-	}
-	return r
+	return out
 }
 
 func (d *metadataDecoder) severity(key, s string) Severity {
@@ -310,13 +341,4 @@ func joinMetadataErrors(errs []*MetadataError) error {
 		out[i] = e
 	}
 	return errors.Join(out...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
