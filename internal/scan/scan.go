@@ -116,7 +116,6 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		profiles *profileSet
 	}
 	var targets []loaded
-	inventory := rules.NewInventory()
 	for _, p := range opts.Paths {
 		ps, err := profilesFor(p, opts)
 		if err != nil {
@@ -131,15 +130,18 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
 			targets = append(targets, loaded{o, ps})
-			if o.Domain == "k8s" {
-				inventory.Add(o.Kind, o.Namespace, o.Value)
-			}
 		}
 	}
 	rep.Summary.Objects = len(targets)
 	engine, err := getEngine()
 	if err != nil {
 		return nil, err
+	}
+	inventory := rules.NewInventory(engine.Reads(false))
+	for _, t := range targets {
+		if t.obj.Domain == "k8s" {
+			inventory.Add(t.obj.Kind, t.obj.Namespace, t.obj.Value)
+		}
 	}
 
 	workers := cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0))
