@@ -3,6 +3,7 @@ module github.com/slotwise/slotcheck
 go 1.26.8
 
 require (
+	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/go-logr/logr v1.4.4
 	github.com/moby/buildkit v0.34.2
 	github.com/open-policy-agent/opa v1.22.3

@@ -4,10 +4,27 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
 )
 
+// setExcludes checks the --exclude globs once; a bad one is an input error
+// and the others still apply.
+func (l *loader) setExcludes(patterns []string) {
+	for _, p := range patterns {
+		g, err := glob(p)
+		if err != nil {
+			l.res.Errors = append(l.res.Errors, Error{File: p, Message: fmt.Sprintf("--exclude: %v", err)})
+			continue
+		}
+		l.excludes = append(l.excludes, g)
+	}
+}
+
+// excluded reports whether a glob matches the entry's name, its path
+// relative to the folder scanned, or its path as reports show it. A glob
+// without a slash can only match a name, as * and ? never match one.
 func (l *loader) excluded(fp, root string) bool {
 	if len(l.excludes) == 0 {
 		return false
@@ -17,9 +34,9 @@ func (l *loader) excluded(fp, root string) bool {
 		rel = filepath.ToSlash(r)
 	}
 	candidates := []string{rel, l.display(fp), filepath.Base(fp)}
-	for _, re := range l.excludes {
+	for _, g := range l.excludes {
 		for _, c := range candidates {
-			if re.MatchString(c) {
+			if doublestar.MatchUnvalidated(g, c) {
 				return true
 			}
 		}
@@ -27,42 +44,16 @@ func (l *loader) excluded(fp, root string) bool {
 	return false
 }
 
-// globRegexp compiles a glob: * and ? stay within a path segment, ** spans
-// segments. A pattern without a slash matches a single name.
-func globRegexp(pattern string) (*regexp.Regexp, error) {
+// glob checks an --exclude pattern and writes it with forward slashes, as
+// the paths it is matched against are: * and ? stay within a path segment,
+// ** spans segments.
+func glob(pattern string) (string, error) {
 	if pattern == "" {
-		return nil, errors.New("empty pattern")
+		return "", errors.New("empty pattern")
 	}
-	var b strings.Builder
-	b.WriteString("^")
-	p := strings.TrimPrefix(filepath.ToSlash(pattern), "./")
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
-		case '*':
-			if i+1 < len(p) && p[i+1] == '*' {
-				i++
-				if i+1 < len(p) && p[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		case '[':
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return nil, fmt.Errorf("pattern %q: unclosed [", pattern)
-			}
-			b.WriteString(p[i : i+j+1])
-			i += j
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
+	g := strings.TrimPrefix(filepath.ToSlash(pattern), "./")
+	if !doublestar.ValidatePattern(g) {
+		return "", fmt.Errorf("pattern %q: %w", pattern, doublestar.ErrBadPattern)
 	}
-	b.WriteString("$")
-	return regexp.Compile(b.String())
+	return g, nil
 }

@@ -46,6 +46,7 @@ func TestExclude(t *testing.T) {
 		{name: "question mark is exactly one character", exclude: []string{"??.json"}, want: files},
 		{name: "character class", exclude: []string{"[ab].*"}, want: without("a.yaml", "b.json")},
 		{name: "path glob is anchored at the top", exclude: []string{"test/*.yaml"}, want: without("test/v.yaml")},
+		{name: "question mark stays within a folder", exclude: []string{"app?w.yml"}, want: files},
 		{name: "star stays within a folder", exclude: []string{"app/*.yaml"}, want: files},
 		{name: "star in a path", exclude: []string{"app/*.yml"}, want: without("app/w.yml")},
 		{name: "double star spans folders", exclude: []string{"app/**/*.yaml"}, want: without("app/test/t.yaml", "app/base/test/u.yaml")},

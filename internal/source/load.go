@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -78,14 +77,7 @@ func Load(paths []string, opts Options) *Result {
 	if l.opts.WorkDir == "" {
 		l.opts.WorkDir, _ = os.Getwd()
 	}
-	for _, p := range opts.Exclude {
-		re, err := globRegexp(p)
-		if err != nil {
-			l.res.Errors = append(l.res.Errors, Error{File: p, Message: fmt.Sprintf("--exclude: %v", err)})
-			continue
-		}
-		l.excludes = append(l.excludes, re)
-	}
+	l.setExcludes(opts.Exclude)
 	for _, p := range paths {
 		l.path(p)
 	}
@@ -110,7 +102,7 @@ type loader struct {
 	checker  *kube.Checker
 	opts     Options
 	res      *Result
-	excludes []*regexp.Regexp
+	excludes []string
 }
 
 // files reads files and renders charts in parallel and adds what they hold
