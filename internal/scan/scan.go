@@ -169,9 +169,11 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 				case errors.As(err, &ee):
 					pos := t.obj.Locate(nil, "")
 					evalErrs[i] = &source.Error{File: t.obj.File, Line: pos.Line, Column: pos.Column,
-						Message: fmt.Sprintf("%s: %v", identity(t.obj), ee)}
+						Message: fmt.Sprintf("%s: %v", source.ObjectName(t.obj.Kind, t.obj.Namespace, t.obj.Name), ee)}
 				case err != nil:
-					once.Do(func() { internal = fmt.Errorf("%s %s: %w", t.obj.File, identity(t.obj), err) })
+					once.Do(func() {
+						internal = fmt.Errorf("%s %s: %w", t.obj.File, source.ObjectName(t.obj.Kind, t.obj.Namespace, t.obj.Name), err)
+					})
 					continue
 				}
 				// Sorted here, in parallel: objects come in file order and
@@ -274,13 +276,6 @@ func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 		})
 	}
 	return out
-}
-
-func identity(o *source.Object) string {
-	if o.Namespace != "" {
-		return o.Kind + "/" + o.Namespace + "/" + o.Name
-	}
-	return o.Kind + "/" + o.Name
 }
 
 // Evaluated lists the rules a scan evaluated: those of a target's domain

@@ -41,10 +41,24 @@ func (o *Object) Locate(path []any, token string) Position {
 	return Locate(o.Node, path)
 }
 
-// identity names the object as kubectl does: Kind/namespace/name.
-func (o *Object) identity() string {
-	if o.Namespace != "" {
-		return o.Kind + "/" + o.Namespace + "/" + o.Name
+// ObjectName names an object the way kubectl users read it:
+// Kind/namespace/name, Kind/name without a namespace, Kind alone without
+// either. Every report and message names objects through it.
+func ObjectName(kind, namespace, name string) string {
+	return string(AppendObjectName(make([]byte, 0, len(kind)+len(namespace)+len(name)+2), kind, namespace, name))
+}
+
+// AppendObjectName appends ObjectName(kind, namespace, name) to dst, for
+// writers that build their output in one buffer.
+func AppendObjectName(dst []byte, kind, namespace, name string) []byte {
+	dst = append(dst, kind...)
+	if name == "" && namespace == "" {
+		return dst
 	}
-	return o.Kind + "/" + o.Name
+	if namespace != "" {
+		dst = append(dst, '/')
+		dst = append(dst, namespace...)
+	}
+	dst = append(dst, '/')
+	return append(dst, name...)
 }

@@ -15,6 +15,7 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 	if !l.checker.Known(o.APIVersion, o.Kind) || l.checker.Accepts(o.APIVersion, o.Kind, o.Value) {
 		return false
 	}
+	name := ObjectName(o.Kind, o.Namespace, o.Name)
 	// The converter's buffer is reused from object to object: the checker
 	// keeps nothing of the manifest.
 	manifest, ok := kube.AppendJSON(c.json[:0], o.Value)
@@ -23,11 +24,11 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 	} else {
 		raw, err := ast.JSON(o.Value)
 		if err != nil {
-			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", name, err)
 			return true
 		}
 		if manifest, err = json.Marshal(raw); err != nil {
-			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", o.identity(), err)
+			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", name, err)
 			return true
 		}
 	}
@@ -41,7 +42,7 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 		if p.AtKey {
 			pos = LocateKey(o.Node, path)
 		}
-		where := o.identity()
+		where := name
 		if len(path) > 0 {
 			where += " " + FieldPath(path)
 		}
