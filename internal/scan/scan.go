@@ -376,6 +376,9 @@ func profilesFor(p string, opts Options) (*profileSet, error) {
 	return &profileSet{p: prof, values: map[string]ast.Value{}}, nil
 }
 
+// findEnvironments is the nearest environments/ folder from p upwards,
+// looked for no higher than the repository root: a folder above it is not
+// the repository's to configure.
 func findEnvironments(p string) string {
 	dir, err := filepath.Abs(p)
 	if err != nil {
@@ -384,16 +387,15 @@ func findEnvironments(p string) string {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		dir = filepath.Dir(dir)
 	}
+	// Outside a repository root is "" and the search goes up to /.
+	root, _ := source.RepositoryRoot(dir)
 	for {
 		cand := filepath.Join(dir, "environments")
 		if info, err := os.Stat(cand); err == nil && info.IsDir() {
 			return cand
 		}
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return ""
-		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
+		if dir == root || parent == dir {
 			return ""
 		}
 		dir = parent
