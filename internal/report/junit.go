@@ -39,7 +39,7 @@ func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	var total junitCounts
 	for i, r := range j.rules {
 		for t := range rep.Targets {
-			if !scan.Judges(r, rep.Targets[t]) {
+			if !scan.Evaluates(r, rep.Targets[t]) {
 				continue
 			}
 			suites[i].tests++
@@ -71,7 +71,7 @@ func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 		x.counts(suites[i])
 		x.buf = append(x.buf, '>')
 		for t := range rep.Targets {
-			if !scan.Judges(r, rep.Targets[t]) {
+			if !scan.Evaluates(r, rep.Targets[t]) {
 				continue
 			}
 			j.writeCase(x, i, t)

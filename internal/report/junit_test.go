@@ -64,7 +64,7 @@ func junitReference(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	for _, r := range rep.Evaluated(opts.Rules) {
 		suite := junitSuite{Name: r.ID + " " + r.Title}
 		for _, t := range rep.Targets {
-			if !scan.Judges(r, t) {
+			if !scan.Evaluates(r, t) {
 				continue
 			}
 			c := junitCase{

@@ -283,15 +283,16 @@ func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
 func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
 	var out []*rules.Rule
 	for _, r := range all {
-		if slices.ContainsFunc(rep.Targets, func(t Target) bool { return Judges(r, t) }) {
+		if slices.ContainsFunc(rep.Targets, func(t Target) bool { return Evaluates(r, t) }) {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// Judges reports whether a rule was evaluated on a target.
-func Judges(r *rules.Rule, t Target) bool {
+// Evaluates reports whether a scan evaluates a rule on a target: the rule
+// is of the target's domain and applies in the target's environment.
+func Evaluates(r *rules.Rule, t Target) bool {
 	return r.Domain == t.Domain && r.AppliesIn(t.Environment)
 }
 
