@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -111,11 +112,40 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		opts.WorkDir = wd
 	}
 	rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
-	type loaded struct {
-		obj      *source.Object
-		profiles *profileSet
+	targets, inventory := loadTargets(rep, opts)
+	engine, err := getEngine()
+	if err != nil {
+		return nil, err
 	}
-	var targets []loaded
+	verdicts, err := judgeAll(ctx, engine, targets, inventory, opts)
+	if err != nil {
+		return nil, err
+	}
+	collect(rep, targets, verdicts)
+	return rep, nil
+}
+
+// target is a loaded object with the profiles of the path it was found
+// under.
+type target struct {
+	obj      *source.Object
+	profiles *profileSet
+}
+
+// verdict is what judging one target gave.
+type verdict struct {
+	env      string
+	findings []Finding
+	// err is an evaluation error: an input problem, reported beside the
+	// findings of the rules that could be evaluated.
+	err *source.Error
+}
+
+// loadTargets loads every path with its own profiles, adding what it
+// could not read and what it counted to rep, and gathers the inventory the
+// cross-object rules read.
+func loadTargets(rep *Report, opts Options) ([]target, *rules.Inventory) {
+	var targets []target
 	inventory := rules.NewInventory()
 	for _, p := range opts.Paths {
 		ps, err := profilesFor(p, opts)
@@ -130,85 +160,78 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
 		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
-			targets = append(targets, loaded{o, ps})
+			targets = append(targets, target{o, ps})
 			if o.Domain == "k8s" {
 				inventory.Add(o.Kind, o.Namespace, o.Value)
 			}
 		}
 	}
 	rep.Summary.Objects = len(targets)
-	engine, err := getEngine()
-	if err != nil {
-		return nil, err
-	}
+	return targets, inventory
+}
 
-	workers := cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0))
-	results := make([][]Finding, len(targets))
-	envs := make([]string, len(targets))
-	evalErrs := make([]*source.Error, len(targets))
-	var internal error
-	var once sync.Once
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				t := targets[i]
-				env := rules.ResolveEnvironment(opts.Environment, t.obj.Namespace, t.obj.File)
-				envs[i] = env
-				profile, err := t.profiles.value(env)
-				if err != nil {
-					once.Do(func() { internal = err })
-					continue
-				}
-				fs, err := Judge(ctx, engine, t.obj, Context{Environment: env, Profile: profile, Inventory: inventory.Value(t.obj.Namespace)})
-				var ee *rules.EvalError
-				switch {
-				case errors.As(err, &ee):
-					pos := t.obj.Locate(nil, "")
-					evalErrs[i] = &source.Error{File: t.obj.File, Line: pos.Line, Column: pos.Column,
-						Message: fmt.Sprintf("%s: %v", source.ObjectName(t.obj.Kind, t.obj.Namespace, t.obj.Name), ee)}
-				case err != nil:
-					once.Do(func() {
-						internal = fmt.Errorf("%s %s: %w", t.obj.File, source.ObjectName(t.obj.Kind, t.obj.Namespace, t.obj.Name), err)
-					})
-					continue
-				}
-				// Sorted here, in parallel: objects come in file order and
-				// do not share lines, so the final sort mostly only checks.
-				slices.SortStableFunc(fs, compareFindings)
-				results[i] = fs
-			}
-		}()
-	}
+// judgeAll judges the targets in parallel, each verdict in its target's
+// place. The first internal error stops the scan.
+func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inventory *rules.Inventory, opts Options) ([]verdict, error) {
+	verdicts := make([]verdict, len(targets))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0)))
 	for i := range targets {
-		if ctx.Err() != nil {
+		if gctx.Err() != nil {
 			break
 		}
-		next <- i
+		g.Go(func() error {
+			var err error
+			verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, opts.Environment)
+			return err
+		})
 	}
-	close(next)
-	wg.Wait()
-	if internal != nil {
-		return nil, internal
-	}
-	if err := ctx.Err(); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	return verdicts, ctx.Err()
+}
+
+// judgeTarget resolves a target's environment and profile and judges it.
+func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, environment string) (verdict, error) {
+	o := t.obj
+	v := verdict{env: rules.ResolveEnvironment(environment, o.Namespace, o.File)}
+	profile, err := t.profiles.value(v.env)
+	if err != nil {
+		return verdict{}, err
+	}
+	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace)})
+	var ee *rules.EvalError
+	switch {
+	case errors.As(err, &ee):
+		pos := o.Locate(nil, "")
+		v.err = &source.Error{File: o.File, Line: pos.Line, Column: pos.Column,
+			Message: fmt.Sprintf("%s: %v", source.ObjectName(o.Kind, o.Namespace, o.Name), ee)}
+	case err != nil:
+		return verdict{}, fmt.Errorf("%s %s: %w", o.File, source.ObjectName(o.Kind, o.Namespace, o.Name), err)
+	}
+	// Sorted here, in parallel: objects come in file order and do not
+	// share lines, so the final sort mostly only checks.
+	slices.SortStableFunc(fs, compareFindings)
+	v.findings = fs
+	return v, nil
+}
+
+// collect adds the verdicts to rep in load order, sorts it and counts the
+// findings by severity.
+func collect(rep *Report, targets []target, verdicts []verdict) {
 	total := 0
-	for _, fs := range results {
-		total += len(fs)
+	for _, v := range verdicts {
+		total += len(v.findings)
 	}
 	rep.Findings = make([]Finding, 0, total)
 	rep.Targets = make([]Target, 0, len(targets))
-	for i := range targets {
-		o := targets[i].obj
-		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: envs[i]})
-		rep.Findings = append(rep.Findings, results[i]...)
-		if evalErrs[i] != nil {
-			rep.Errors = append(rep.Errors, *evalErrs[i])
+	for i, t := range targets {
+		o, v := t.obj, verdicts[i]
+		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env})
+		rep.Findings = append(rep.Findings, v.findings...)
+		if v.err != nil {
+			rep.Errors = append(rep.Errors, *v.err)
 		}
 	}
 	Sort(rep)
@@ -220,7 +243,6 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		}
 	}
 	rep.Summary.Errors = len(rep.Errors)
-	return rep, nil
 }
 
 // Context is what one judgement needs beside the object.
