@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -26,22 +25,8 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 			return
 		}
 		if err != nil {
-			line, msg := 0, err.Error()
-			if m := yamlLine.FindStringSubmatch(msg); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = m[2]
-				if parserProblems[msg] {
-					line++
-				}
-			} else if parserProblems[strings.TrimPrefix(msg, "yaml: ")] {
-				line = 1
-			}
-			// A problem found at the end of the stream belongs to the last
-			// line that holds anything.
-			if last := bytes.Count(bytes.TrimRight(src, " \t\r\n"), []byte("\n")) + 1; line > last {
-				line = last
-			}
-			res.errorf(name, line, 0, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+			line, msg := yamlError(err, src)
+			res.errorf(name, line, 0, "invalid YAML: %s", msg)
 			return
 		}
 		if len(doc.Content) == 0 {
@@ -51,6 +36,8 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 	}
 }
 
+// document reads one YAML document: an object, a List of them, or
+// something else that is counted as skipped.
 func (l *loader) document(res *Result, c *converter, name string, root *yaml.Node) {
 	root = resolve(root)
 	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
@@ -66,17 +53,7 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	if _, items := lookup(root, "items", 0); items != nil && strings.HasSuffix(kind, "List") {
-		items = resolve(items)
-		if items.Kind == yaml.ScalarNode && items.ShortTag() == "!!null" {
-			return
-		}
-		if items.Kind != yaml.SequenceNode {
-			res.errorf(name, items.Line, items.Column, "%s: items must be a list", kind)
-			return
-		}
-		for _, it := range items.Content {
-			l.document(res, c, name, it)
-		}
+		l.list(res, c, name, kind, resolve(items))
 		return
 	}
 	val, err := c.toValue(root)
@@ -99,6 +76,21 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	res.Objects = append(res.Objects, obj)
+}
+
+// list reads the items of a List kind (v1 List, DeploymentList, ...) as
+// documents of their own.
+func (l *loader) list(res *Result, c *converter, name, kind string, items *yaml.Node) {
+	if items.Kind == yaml.ScalarNode && items.ShortTag() == "!!null" {
+		return
+	}
+	if items.Kind != yaml.SequenceNode {
+		res.errorf(name, items.Line, items.Column, "%s: items must be a list", kind)
+		return
+	}
+	for _, it := range items.Content {
+		l.document(res, c, name, it)
+	}
 }
 
 // isToolConfig recognises files of client-side tools that look like objects
