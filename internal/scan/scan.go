@@ -173,14 +173,19 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 	verdicts := make([]verdict, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0)))
-	for i := range targets {
-		if gctx.Err() != nil {
-			break
-		}
+	// A goroutine judges a batch of targets, not one: each new goroutine
+	// grows its stack to what evaluation needs, which cost ~1.5% of a scan's
+	// CPU with one goroutine per target.
+	const batch = 16
+	for start := 0; start < len(targets) && gctx.Err() == nil; start += batch {
 		g.Go(func() error {
-			var err error
-			verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, opts.Environment)
-			return err
+			for i := start; i < min(start+batch, len(targets)); i++ {
+				var err error
+				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, opts.Environment); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
