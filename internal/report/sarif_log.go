@@ -146,4 +146,7 @@ type sarifFingerprints struct {
 type sarifResultProperties struct {
 	Environment string `json:"environment"`
 	Field       string `json:"field"`
+	// Kustomization is the root the object was rendered through: one base
+	// line two overlays reach is two results, told apart by it.
+	Kustomization string `json:"kustomization,omitempty"`
 }
