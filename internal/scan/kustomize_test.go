@@ -2,6 +2,7 @@ package scan_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -103,6 +104,47 @@ func TestKustomizeEnvironmentAndExemptions(t *testing.T) {
 					t.Errorf("%s through %s: found %v, suppressed %v; want found, suppressed %v", id, tt.root, ok, s, want)
 				}
 			}
+		})
+	}
+}
+
+// TestKustomizePatchedFieldAtPatch: a field an overlay's patch sets is
+// reported at the patch's line, not at the base the patch was merged into.
+func TestKustomizePatchedFieldAtPatch(t *testing.T) {
+	e, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := filepath.Abs(filepath.Join("..", "..", "testdata", "kustomize", "podinfo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), e, scan.Options{Paths: []string{filepath.Join(root, "overlays", "production")}, WorkDir: root, Kustomize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		rule      string
+		file      string
+		line, col int
+	}{
+		{"strategic merge patch file", "SEC005", "overlays/production/backend-patch.yaml", 12, 37},
+		{"inline JSON 6902 patch", "SEC008", "overlays/production/kustomization.yaml", 22, 23},
+		{"replicas entry", "AVL001", "overlays/production/kustomization.yaml", 12, 12},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var at []string
+			for _, f := range rep.Findings {
+				if f.Rule.ID == tt.rule {
+					if f.File == tt.file && f.Line == tt.line && f.Column == tt.col {
+						return
+					}
+					at = append(at, fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column))
+				}
+			}
+			t.Errorf("%s not at %s:%d:%d; found at %v", tt.rule, tt.file, tt.line, tt.col, at)
 		})
 	}
 }
