@@ -32,8 +32,9 @@ func (l *loader) kustomize(files, dirs []string) []string {
 		return files
 	}
 	g := &kustomizeGraph{l: l, byDir: map[string]*kustomization{}, errs: map[string]error{}}
-	roots, errs := g.roots(dirs)
-	l.res.Errors = append(l.res.Errors, errs...)
+	// A cycle is found while looking for roots and again when a root on
+	// it is walked: the problems are deduplicated together.
+	roots, problems := g.roots(dirs)
 	walks := make([]*kustomizeWalk, len(roots))
 	for i, r := range roots {
 		walks[i] = g.walk(r)
@@ -41,7 +42,6 @@ func (l *loader) kustomize(files, dirs []string) []string {
 	results := make([]Result, len(roots))
 	parallel(len(roots), func(c *converter, i int) { l.renderRoot(&results[i], c, roots[i], walks[i]) })
 	reached := map[string]bool{}
-	var problems []Error
 	for i := range results {
 		r := &results[i]
 		problems = append(problems, r.Errors...)
