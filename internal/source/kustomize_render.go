@@ -57,6 +57,13 @@ func (l *loader) kustomize(files, dirs []string) []string {
 	l.res.Errors = append(l.res.Errors, dedupErrors(problems)...)
 	// A base two overlays share is one file read.
 	l.res.Files += len(reached)
+	// A kustomization file that could not be read is reported as such,
+	// not again as a manifest.
+	for dir, err := range g.errs {
+		if err != nil {
+			reached[kustomizationFile(dir)] = true
+		}
+	}
 	var rest []string
 	for _, f := range files {
 		if abs, err := filepath.Abs(f); err == nil && reached[abs] {
