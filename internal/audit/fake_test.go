@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -103,7 +104,7 @@ func (f *fakeAPI) list(action clienttesting.Action) (bool, runtime.Object, error
 	var items []*unstructured.Unstructured
 	for _, u := range f.objects {
 		gvk := u.GroupVersionKind()
-		if gvk.GroupVersion() == gvr.GroupVersion() && strings.ToLower(gvk.Kind)+"s" == gvr.Resource && (ns == "" || u.GetNamespace() == ns) {
+		if plural, _ := meta.UnsafeGuessKindToResource(gvk); plural == gvr && (ns == "" || u.GetNamespace() == ns) {
 			items = append(items, u)
 		}
 	}
