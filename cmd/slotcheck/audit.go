@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -50,7 +51,12 @@ namespace/Kind/name and its field path. The cluster comes from --kubeconfig,
 else KUBECONFIG, else ~/.kube/config, else the in-cluster service account.
 Exit status: 0 nothing blocking, 1 blocking findings (see --fail-on), 2 usage
 error or a kind that could not be read, 3 internal error.`,
-		Args: cobra.NoArgs,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cli.UsageError{Err: fmt.Errorf("audit takes no paths (got %s): it reads the cluster the kubeconfig names; lint reads files", strings.Join(args, " "))}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runAudit(cmd.Context(), opts, s)
 		},
