@@ -6,6 +6,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 )
@@ -29,6 +30,8 @@ type auditor struct {
 	unreadCluster  map[string]bool
 	failures       *failures
 	rep            *scan.Report
+	// checker learns each kind's shape once for the whole audit.
+	checker *kube.Checker
 }
 
 // inventoryObject is an object a rule reads, as input.inventory holds it.
@@ -46,6 +49,7 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		controllers:   map[schema.GroupKind]bool{},
 		unreadCluster: map[string]bool{},
 		failures:      newFailures(),
+		checker:       kube.NewChecker(),
 		rep:           &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
 	}
 	for _, env := range rules.Environments() {

@@ -106,7 +106,7 @@ func (a *auditor) namespace(ctx context.Context, ns namespace) error {
 				a.rep.Summary.Skipped++
 				return nil
 			}
-			o, perr := object(u)
+			o, perr := object(u, a.checker)
 			if perr != nil {
 				a.rep.Errors = append(a.rep.Errors, *perr)
 				return nil

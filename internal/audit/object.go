@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/source"
 )
 
@@ -34,10 +35,10 @@ func (a *auditor) offspring(u *unstructured.Unstructured) bool {
 }
 
 // object reads a listed object through the loader lint and the webhook
-// use, so that it is judged as its manifest would be. Its File is its
-// Location. The managed fields, which no rule reads and which can be most
-// of an object, are left out.
-func object(u *unstructured.Unstructured) (*source.Object, *source.Error) {
+// use, so that it is judged as its manifest would be, with the audit's one
+// strict-decoding checker. Its File is its Location. The managed fields,
+// which no rule reads and which can be most of an object, are left out.
+func object(u *unstructured.Unstructured, checker *kube.Checker) (*source.Object, *source.Error) {
 	where := Location(u.GetNamespace(), u.GetKind(), u.GetName())
 	unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
 	raw, err := u.MarshalJSON()
@@ -46,7 +47,7 @@ func object(u *unstructured.Unstructured) (*source.Object, *source.Error) {
 	}
 	// A fixed name, not where: the loader reads a name such as
 	// ns/Pod/dockerfile as a Dockerfile's.
-	res := source.Parse("cluster-object.json", raw, source.Options{})
+	res := source.Parse("cluster-object.json", raw, source.Options{Checker: checker})
 	if len(res.Errors) > 0 {
 		return nil, &source.Error{File: where, Message: res.Errors[0].Message}
 	}
