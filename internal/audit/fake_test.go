@@ -56,7 +56,7 @@ var resources = map[string][]metav1.APIResource{
 
 // newFakeAPI serves objects (YAML documents) and every group version of
 // resources but those left out.
-func newFakeAPI(t *testing.T, docs string, leftOut ...string) *fakeAPI {
+func newFakeAPI(t testing.TB, docs string, leftOut ...string) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{forbidden: map[string]bool{}}
 	for _, doc := range strings.Split(docs, "\n---\n") {
@@ -153,7 +153,7 @@ func (f *fakeAPI) calls(resource string) []listCall {
 }
 
 // audit runs an audit of the fake with the built-in policies and profiles.
-func (f *fakeAPI) audit(t *testing.T, opts Options) *scan.Report {
+func (f *fakeAPI) audit(t testing.TB, opts Options) *scan.Report {
 	t.Helper()
 	engine := newEngine(t)
 	profiles, err := rules.BuiltinProfiles()
@@ -169,7 +169,7 @@ func (f *fakeAPI) audit(t *testing.T, opts Options) *scan.Report {
 }
 
 // newEngine compiles the built-in policies.
-func newEngine(t *testing.T) *rules.Engine {
+func newEngine(t testing.TB) *rules.Engine {
 	t.Helper()
 	engine, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
