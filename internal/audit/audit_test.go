@@ -276,3 +276,20 @@ func TestRunReportsKindsItCannotRead(t *testing.T) {
 		})
 	}
 }
+
+// TestRunEvaluatesAdmissionRulesOnly: the report lists as evaluated (for
+// SARIF's rule descriptors and JUnit's test cases) only the rules the
+// audit ran, not those that judge repository files only.
+func TestRunEvaluatesAdmissionRulesOnly(t *testing.T) {
+	rep := newFakeAPI(t, cluster).audit(t, Options{})
+	var evaluated int
+	for _, r := range rep.Evaluated(newEngine(t).Rules()) {
+		evaluated++
+		if !r.Admission {
+			t.Errorf("%s, a rule for repository files, is listed as evaluated", r.ID)
+		}
+	}
+	if evaluated == 0 {
+		t.Error("no rule listed as evaluated")
+	}
+}

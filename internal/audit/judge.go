@@ -47,7 +47,7 @@ func (a *auditor) judge(ctx context.Context, objs []*source.Object, c scan.Conte
 		return err
 	}
 	for i, o := range objs {
-		a.rep.Targets = append(a.rep.Targets, scan.Target{Domain: o.Domain, File: o.File, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: c.Environment})
+		a.rep.Targets = append(a.rep.Targets, scan.Target{Domain: o.Domain, File: o.File, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: c.Environment, Admission: true})
 		for _, f := range verdicts[i].findings {
 			if readsUnread(f.Rule, unread) {
 				continue

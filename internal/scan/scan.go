@@ -83,6 +83,9 @@ type Target struct {
 	Namespace   string
 	Name        string
 	Environment string
+	// Admission: the target was judged with the admission rules only, as
+	// the webhook and a cluster audit judge.
+	Admission bool
 }
 
 // Report is the outcome of a scan.
