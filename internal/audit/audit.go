@@ -55,6 +55,10 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 	}
 	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
 	namespaces := a.namespaces(ctx)
+	// A cancelled audit stops rather than reporting what it could not read.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := a.clusterInventory(ctx); err != nil {
 		return nil, err
 	}
