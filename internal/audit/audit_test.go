@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -123,6 +124,7 @@ func TestRunJudgesControllersNotOffspring(t *testing.T) {
 		namespace string
 		want      []string
 		skipped   int
+		progress  []string
 	}{
 		{
 			name: "all namespaces",
@@ -132,18 +134,26 @@ func TestRunJudgesControllersNotOffspring(t *testing.T) {
 				"tools/CronJob/backup development",
 				"tools/Job/migrate development",
 			},
-			skipped: 3,
+			skipped:  3,
+			progress: []string{"1/2", "2/2"},
 		},
 		{
 			name:      "one namespace",
 			namespace: "tools",
 			want:      []string{"tools/CronJob/backup development", "tools/Job/migrate development"},
 			skipped:   1,
+			progress:  []string{"1/1"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep := newFakeAPI(t, cluster).audit(t, Options{Namespace: tt.namespace})
+			var progress []string
+			rep := newFakeAPI(t, cluster).audit(t, Options{Namespace: tt.namespace, Progress: func(done, total int) {
+				progress = append(progress, fmt.Sprintf("%d/%d", done, total))
+			}})
+			if !slices.Equal(progress, tt.progress) {
+				t.Errorf("progress %v, want %v", progress, tt.progress)
+			}
 			if got := targets(rep); !slices.Equal(got, tt.want) {
 				t.Errorf("judged %q, want %q", got, tt.want)
 			}
