@@ -38,7 +38,7 @@ type Resource struct {
 // workloads it judges and the kinds its rules read. It needs get and list
 // on each; docs/audit.md's ClusterRole is held to this list.
 func Resources(engine *rules.Engine) []Resource {
-	out := []Resource{{Group: "", Resource: "namespaces"}}
+	out := []Resource{{Group: namespaceKind.resource.Group, Resource: namespaceKind.resource.Resource}}
 	for _, k := range wanted(engine) {
 		out = append(out, Resource{Group: k.resource.Group, Resource: k.resource.Resource})
 	}
