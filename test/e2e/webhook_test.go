@@ -66,6 +66,8 @@ func TestWebhook(t *testing.T) {
 			})
 		}
 	})
+	// It replaces the serving certificate that every scenario relies on.
+	t.Run("a garbage certificate keeps the old one serving", func(t *testing.T) { testGarbageCertificate(t, s) })
 	t.Run("failure policy", func(t *testing.T) { testFailurePolicy(t, s) })
 }
 
