@@ -210,8 +210,10 @@ func (f readOnlyFS) Walk(p string, fn filepath.WalkFunc) error { return f.FileSy
 // isKustomizeConfig recognises the configuration objects of Kustomize and
 // other client-side tools: they look like objects but never reach a cluster.
 func isKustomizeConfig(apiVersion, kind string) bool {
+	// Cut, not Split: every document of a scan passes here.
+	group, _, _ := strings.Cut(apiVersion, "/")
 	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || apiVersion == "builtin" ||
-		strings.HasPrefix(apiVersion, "config.kubernetes.io/") || strings.HasSuffix(strings.SplitN(apiVersion, "/", 2)[0], ".config.kubernetes.io") ||
+		strings.HasPrefix(apiVersion, "config.kubernetes.io/") || strings.HasSuffix(group, ".config.kubernetes.io") ||
 		kind == "Component" && strings.HasPrefix(apiVersion, "kustomize.")
 }
 
