@@ -5,8 +5,9 @@
 #   StatefulSet, DaemonSet or ReplicaSet, and sidecar init containers with
 #   restartPolicy: Always) must have a livenessProbe, so the kubelet restarts it
 #   when it hangs. The standard expects an httpGet on /health. Containers of
-#   Jobs and CronJobs, plain init containers and ephemeral containers run to
-#   completion or cannot have probes, and are not checked.
+#   Jobs and CronJobs, of Pods with restartPolicy Never or OnFailure and of
+#   Helm test hooks (helm.sh/hook: test), plain init containers and ephemeral
+#   containers run to completion or cannot have probes, and are not checked.
 # custom:
 #   id: PRB001
 #   severity: error

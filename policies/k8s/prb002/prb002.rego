@@ -6,8 +6,9 @@
 #   restartPolicy: Always) must have a readinessProbe, so a Service sends
 #   traffic only to pods that can serve it and a rolling update waits for new
 #   pods to be ready. The standard expects an httpGet on /ready. Containers of
-#   Jobs and CronJobs, plain init containers and ephemeral containers are not
-#   checked.
+#   Jobs and CronJobs, of Pods with restartPolicy Never or OnFailure and of
+#   Helm test hooks (helm.sh/hook: test), plain init containers and ephemeral
+#   containers run to completion or cannot have probes, and are not checked.
 # custom:
 #   id: PRB002
 #   severity: error

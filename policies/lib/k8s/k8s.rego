@@ -102,19 +102,36 @@ containers contains {"container": c, "path": array.concat(spec_path, [type, i]),
 }
 
 # long_running holds the containers expected to serve for the pod's life:
-# app containers and restartable (sidecar) init containers of non-batch kinds
-# (batch_kinds, written as a literal to save a reference to it).
+# app containers and restartable (sidecar) init containers of objects whose
+# pods do not run to completion (see one_shot).
 long_running contains entry if {
-	not input.object.kind in {"Job", "CronJob"}
+	not one_shot
 	some entry in containers
 	entry.type == "containers"
 }
 
 long_running contains entry if {
-	not input.object.kind in {"Job", "CronJob"}
+	not one_shot
 	some entry in containers
 	entry.type == "initContainers"
 	entry.container.restartPolicy == "Always"
+}
+
+# one_shot holds for objects whose pods run once and exit, so that probes,
+# which watch a server for its whole life, are not expected of them: Jobs
+# and CronJobs (batch_kinds, written as a literal to save a reference to it),
+# pods with restartPolicy Never or OnFailure (a Pod's; the API allows only
+# Always in the other kinds' templates), and Helm test hooks, which Helm runs
+# once per `helm test`.
+one_shot if input.object.kind in {"Job", "CronJob"}
+
+one_shot if pod_spec.restartPolicy in {"Never", "OnFailure"}
+
+one_shot if {
+	hooks := input.object.metadata.annotations["helm.sh/hook"]
+	is_string(hooks)
+	some hook in split(hooks, ",")
+	trim_space(hook) in {"test", "test-success", "test-failure"}
 }
 
 # security_path is where a container's securityContext field is (or belongs).
