@@ -36,8 +36,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	not k8s.untagged(image) # IMG001's finding
 	path := array.concat(entry.path, ["image"])
 	msg := sprintf(
-		"container %q image %q %s: use a release tag MAJOR.MINOR.PATCH (v optional), a commit tag sha-<hex> or a @sha256: digest",
-		[entry.name, image, _problem(tag)],
+		"%s image %q %s: use a release tag MAJOR.MINOR.PATCH (v optional), a commit tag sha-<hex> or a @sha256: digest",
+		[k8s.container_label(entry), image, _problem(tag)],
 	)
 }
 

@@ -24,5 +24,5 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.long_running
 	object.get(entry.container, "livenessProbe", null) == null
 	path := array.concat(entry.path, ["livenessProbe"])
-	msg := sprintf("container %q has no livenessProbe: add livenessProbe with httpGet path /health on the container's port", [entry.name])
+	msg := sprintf("%s has no livenessProbe: add livenessProbe with httpGet path /health on the container's port", [k8s.container_label(entry)])
 }

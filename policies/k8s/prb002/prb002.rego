@@ -25,5 +25,5 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.long_running
 	object.get(entry.container, "readinessProbe", null) == null
 	path := array.concat(entry.path, ["readinessProbe"])
-	msg := sprintf("container %q has no readinessProbe: add readinessProbe with httpGet path /ready on the container's port", [entry.name])
+	msg := sprintf("%s has no readinessProbe: add readinessProbe with httpGet path /ready on the container's port", [k8s.container_label(entry)])
 }

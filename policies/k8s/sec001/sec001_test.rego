@@ -47,3 +47,23 @@ test_deny_init_container_in_cronjob if {
 		"container": "setup",
 	}} with input as {"object": obj}
 }
+
+# A container without a name is named by its place in the pod spec.
+test_deny_unnamed_containers_by_index if {
+	pod := {"kind": "Pod", "metadata": {"name": "api"}, "spec": {
+		"initContainers": [{"name": "setup", "securityContext": {"runAsNonRoot": true}}, {"image": "busybox:1.36.1"}],
+		"containers": [{"image": "app:v1.0.0", "name": ""}],
+	}}
+	sec001.deny == {
+		{
+			"msg": "initContainers[1] may run as root: set runAsNonRoot: true on the pod or container securityContext",
+			"path": ["spec", "initContainers", 1, "securityContext", "runAsNonRoot"],
+			"container": "",
+		},
+		{
+			"msg": "containers[0] may run as root: set runAsNonRoot: true on the pod or container securityContext",
+			"path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"],
+			"container": "",
+		},
+	} with input as {"object": pod}
+}

@@ -101,6 +101,13 @@ containers contains {"container": c, "path": array.concat(spec_path, [type, i]),
 	is_object(c)
 }
 
+# container_label names a container in messages: container "api", or by its
+# place in the pod spec (containers[0], initContainers[1]) when it has no name,
+# as a pod template may leave it to a patch. Called only when a message is made.
+container_label(entry) := sprintf("container %q", [entry.name]) if entry.name != ""
+
+container_label(entry) := sprintf("%s[%d]", [entry.type, entry.path[count(entry.path) - 1]]) if entry.name == ""
+
 # long_running holds the containers expected to serve for the pod's life:
 # app containers and restartable (sidecar) init containers of objects whose
 # pods do not run to completion (see one_shot).
