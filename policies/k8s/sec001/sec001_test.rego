@@ -67,3 +67,13 @@ test_deny_unnamed_containers_by_index if {
 		},
 	} with input as {"object": pod}
 }
+
+# OpenShift's DeploymentConfig is a workload: its pod template is at spec.template.
+test_deny_openshift_deployment_config if {
+	dc := {"apiVersion": "apps.openshift.io/v1", "kind": "DeploymentConfig", "metadata": {"name": "api", "namespace": "shop"}, "spec": {"template": {"spec": {"containers": [{"name": "api", "image": "api:v1.0.0"}]}}}}
+	sec001.deny == {{
+		"msg": "container \"api\" may run as root: set runAsNonRoot: true on the pod or container securityContext",
+		"path": ["spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"],
+		"container": "api",
+	}} with input as {"object": dc}
+}

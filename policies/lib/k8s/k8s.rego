@@ -10,12 +10,15 @@ package lib.k8s
 batch_kinds := {"Job", "CronJob"}
 
 # Kinds that carry spec.replicas and may be scaled by an HPA.
-scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet"}
+scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "DeploymentConfig"}
 
 # pod_spec_path is the field path of the object's pod spec, and
 # pod_metadata_path that of the metadata the pods get, for the kinds that run
 # pods. Each is one lookup by kind in a literal table: rules refer to them
-# often, and a reference to another rule costs more than the lookup.
+# often, and a reference to another rule costs more than the lookup. These
+# tables are the one list of workload kinds: OpenShift's DeploymentConfig
+# (apps.openshift.io/v1) keeps its pod template at spec.template as a
+# Deployment does.
 pod_spec_path := {
 	"Pod": ["spec"],
 	"Deployment": ["spec", "template", "spec"],
@@ -24,6 +27,7 @@ pod_spec_path := {
 	"ReplicaSet": ["spec", "template", "spec"],
 	"Job": ["spec", "template", "spec"],
 	"ReplicationController": ["spec", "template", "spec"],
+	"DeploymentConfig": ["spec", "template", "spec"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
 }[input.object.kind]
 
@@ -35,6 +39,7 @@ pod_metadata_path := {
 	"ReplicaSet": ["spec", "template", "metadata"],
 	"Job": ["spec", "template", "metadata"],
 	"ReplicationController": ["spec", "template", "metadata"],
+	"DeploymentConfig": ["spec", "template", "metadata"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
 }[input.object.kind]
 
@@ -66,6 +71,7 @@ labels_paths := {
 	"ReplicaSet": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"Job": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"ReplicationController": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"DeploymentConfig": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"CronJob": {"metadata": ["metadata", "labels"], "pod template": ["spec", "jobTemplate", "spec", "template", "metadata", "labels"]},
 }[input.object.kind]
 
