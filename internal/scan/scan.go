@@ -117,6 +117,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 	}
 	var targets []loaded
 	inventory := rules.NewInventory()
+	objects := Objects{}
 	for _, p := range opts.Paths {
 		ps, err := profilesFor(p, opts)
 		if err != nil {
@@ -133,6 +134,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 			targets = append(targets, loaded{o, ps})
 			if o.Domain == "k8s" {
 				inventory.Add(o.Kind, o.Namespace, o.Value)
+				objects.add(o)
 			}
 		}
 	}
@@ -163,7 +165,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 					once.Do(func() { internal = err })
 					continue
 				}
-				fs, err := Judge(ctx, engine, t.obj, Context{Environment: env, Profile: profile, Inventory: inventory.Value(t.obj.Namespace)})
+				fs, err := Judge(ctx, engine, t.obj, Context{Environment: env, Profile: profile, Inventory: inventory.Value(t.obj.Namespace), Objects: objects})
 				var ee *rules.EvalError
 				switch {
 				case errors.As(err, &ee):
@@ -228,6 +230,21 @@ type Context struct {
 	Inventory   ast.Value
 	// Admission leaves out the rules that judge repository files only.
 	Admission bool
+	// Objects places a violation in another object than the target (the
+	// HPA a cross-object rule blames); without it, or when the object is
+	// not there, the violation is placed at the target's first line.
+	Objects Objects
+}
+
+// Objects are the Kubernetes objects of a scan by kind, namespace and name.
+type Objects map[rules.ObjectRef]*source.Object
+
+// add records o unless an object of its identity came first.
+func (objs Objects) add(o *source.Object) {
+	ref := rules.ObjectRef{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+	if _, ok := objs[ref]; !ok {
+		objs[ref] = o
+	}
 }
 
 // Judge evaluates one object and places each violation in it: the one path
@@ -247,18 +264,29 @@ func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Contex
 	if err != nil && !errors.As(err, &ee) {
 		return nil, err
 	}
-	return findings(o, c.Environment, vs), err
+	return findings(o, c, vs), err
 }
 
-func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
+// findings places each violation in the file and at the line of the object
+// its path lies in; the finding stays the target's.
+func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
+	env := c.Environment
 	out := make([]Finding, 0, len(vs))
 	for _, v := range vs {
-		pos := o.Locate(v.Path, v.Token)
+		at, path := o, v.Path
+		if v.Object != nil {
+			if other := c.Objects[*v.Object]; other != nil {
+				at = other
+			} else {
+				path = nil
+			}
+		}
+		pos := at.Locate(path, v.Token)
 		out = append(out, Finding{
 			Rule:        v.Rule,
 			Severity:    v.Severity,
 			Message:     v.Message,
-			File:        o.File,
+			File:        at.File,
 			Line:        pos.Line,
 			Column:      pos.Column,
 			EndColumn:   pos.EndColumn,
