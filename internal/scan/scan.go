@@ -282,10 +282,14 @@ func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
 			}
 		}
 		pos := at.Locate(path, v.Token)
+		msg := v.Message
+		if pos.Note != "" {
+			msg += " (" + pos.Note + ")"
+		}
 		out = append(out, Finding{
 			Rule:        v.Rule,
 			Severity:    v.Severity,
-			Message:     v.Message,
+			Message:     msg,
 			File:        at.File,
 			Line:        pos.Line,
 			Column:      pos.Column,

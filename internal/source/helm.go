@@ -112,7 +112,7 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		}
 		file := templateFile(display, ch, name)
 		var tmpl []string
-		if src, err := os.ReadFile(filepath.Join(l.opts.WorkDir, filepath.FromSlash(file))); err == nil {
+		if src, err := os.ReadFile(l.onDisk(file)); err == nil {
 			tmpl = strings.Split(string(src), "\n")
 		}
 		part := &Result{}
@@ -189,34 +189,12 @@ func templateError(err error) (string, int, string) {
 	return "", 0, msg
 }
 
-// templatePosition places a rendered field in its template: the lines that
-// spell out the path's keys one after another, the last one being the
-// field. A field the template computes (a whole block from a value, say)
-// is placed at the deepest key it spells out, else at the template's top.
-func templatePosition(tmpl []string, path []any, rendered Position) Position {
-	line, col := 0, 1
-	from := 0
-	for _, seg := range path {
-		key, ok := seg.(string)
-		if !ok {
-			continue // list indexes: the next key's line is searched from here
-		}
-		found := false
-		for i := from; i < len(tmpl); i++ {
-			trimmed := strings.TrimLeft(tmpl[i], " \t")
-			trimmed = strings.TrimPrefix(trimmed, "- ")
-			if strings.HasPrefix(trimmed, key+":") || strings.HasPrefix(trimmed, `"`+key+`":`) {
-				line, from, found = i+1, i+1, true
-				col = len(tmpl[i]) - len(trimmed) + 1
-				break
-			}
-		}
-		if !found {
-			break
-		}
+// onDisk is the file a reported path names: reported paths are relative to
+// the working directory, or absolute when outside it.
+func (l *loader) onDisk(file string) string {
+	p := filepath.FromSlash(file)
+	if filepath.IsAbs(p) {
+		return p
 	}
-	if line == 0 {
-		return Position{Line: 1, Column: 1, EndColumn: 2}
-	}
-	return Position{Line: line, Column: col, EndColumn: col + len(fmt.Sprint(path[len(path)-1])), Exact: rendered.Exact}
+	return filepath.Join(l.opts.WorkDir, p)
 }
