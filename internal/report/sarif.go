@@ -247,11 +247,19 @@ func (b *resultBuilder) result(f *scan.Finding, ruleIndex int) *sarif.Result {
 
 	loc := sarif.NewLocation()
 	loc.PhysicalLocation = sarif.NewPhysicalLocation()
-	loc.PhysicalLocation.ArtifactLocation = b.artifact(f.File)
+	// A file inside a subchart's archive has no lines in the repository:
+	// the artifact is the archive, at its first line (code scanning wants
+	// a line), and the place inside it goes in the message and a property.
+	archive, entry, packed := source.SplitArchive(f.File)
+	loc.PhysicalLocation.ArtifactLocation = b.artifact(archive)
 	region := sarif.NewRegion()
-	line := ptr(f.Line)
-	region.StartLine, region.EndLine = line, line
-	region.StartColumn, region.EndColumn = ptr(f.Column), ptr(max(f.EndColumn, f.Column+1))
+	line, col, end := f.Line, f.Column, max(f.EndColumn, f.Column+1)
+	if packed {
+		line, col, end = 1, 1, 2
+		res.Message.Text = ptr(fmt.Sprintf("%s (in the archive at %s:%d:%d)", f.Message, entry, f.Line, f.Column))
+	}
+	region.StartLine, region.EndLine = &line, &line
+	region.StartColumn, region.EndColumn = &col, &end
 	loc.PhysicalLocation.Region = region
 	if b.object == nil || f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name {
 		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
@@ -274,6 +282,9 @@ func (b *resultBuilder) result(f *scan.Finding, ruleIndex int) *sarif.Result {
 	props := sarif.NewPropertyBag()
 	props.Add("environment", f.Environment)
 	props.Add("field", f.FieldPath)
+	if packed {
+		props.Add("archiveEntry", fmt.Sprintf("%s:%d:%d", entry, f.Line, f.Column))
+	}
 	res.Properties = props
 	return res
 }

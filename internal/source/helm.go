@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -88,11 +87,12 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		res.errorf(display+"/values.yaml", 0, 0, "Helm values: %v", err)
 		return
 	}
+	sources := templateSources(display, dir, ch)
 	rendered, err := engine.Render(ch, top)
 	if err != nil {
 		file, line, msg := templateError(err)
 		if file != "" {
-			file = templateFile(display, ch, file)
+			file = templateFile(display, ch, sources, file)
 		} else {
 			file = display + "/Chart.yaml"
 		}
@@ -110,11 +110,8 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		if (ext != ".yaml" && ext != ".yml" && ext != ".json") || strings.TrimSpace(rendered[name]) == "" {
 			continue // NOTES.txt, helpers, templates that rendered nothing
 		}
-		file := templateFile(display, ch, name)
-		var tmpl []string
-		if src, err := os.ReadFile(l.onDisk(file)); err == nil {
-			tmpl = strings.Split(string(src), "\n")
-		}
+		file := templateFile(display, ch, sources, name)
+		tmpl := sources[name].lines
 		part := &Result{}
 		l.parse(part, c, file, []byte(rendered[name]))
 		for _, o := range part.Objects {
@@ -166,8 +163,12 @@ func (l *loader) helmValues() (map[string]any, error) {
 }
 
 // templateFile maps a template's name (mychart/charts/sub/templates/x.yaml)
-// to its file under the chart folder as reports show it.
-func templateFile(display string, ch *chart.Chart, name string) string {
+// to its file as reports show it: under the chart folder, or inside a
+// subchart's archive.
+func templateFile(display string, ch *chart.Chart, sources map[string]templateSource, name string) string {
+	if src, ok := sources[name]; ok {
+		return src.file
+	}
 	return path.Join(display, strings.TrimPrefix(name, ch.Name()+"/"))
 }
 
@@ -189,12 +190,3 @@ func templateError(err error) (string, int, string) {
 	return "", 0, msg
 }
 
-// onDisk is the file a reported path names: reported paths are relative to
-// the working directory, or absolute when outside it.
-func (l *loader) onDisk(file string) string {
-	p := filepath.FromSlash(file)
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(l.opts.WorkDir, p)
-}

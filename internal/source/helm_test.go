@@ -113,3 +113,43 @@ func TestHelmListItems(t *testing.T) {
 		})
 	}
 }
+
+// TestHelmSubchartArchive: a subchart packed as charts/<name>-<version>.tgz
+// is reported in its archive, with the path inside it, at the template's
+// line.
+func TestHelmSubchartArchive(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	res := Load([]string{filepath.Join(root, "testdata/charts/umbrella")}, Options{WorkDir: root})
+	if len(res.Errors) > 0 || len(res.Objects) != 2 {
+		t.Fatalf("errors %v, objects %d", res.Errors, len(res.Objects))
+	}
+	files := map[string]*Object{}
+	for _, o := range res.Objects {
+		files[o.File] = o
+	}
+	o := files["testdata/charts/umbrella/charts/redis-17.0.0.tgz//redis/templates/statefulset.yaml"]
+	if o == nil || files["testdata/charts/umbrella/templates/configmap.yaml"] == nil {
+		t.Fatalf("files %v", files)
+	}
+	if pos := o.Locate([]any{"spec", "replicas"}, ""); pos.Line != 7 || pos.Column != 3 {
+		t.Errorf("spec.replicas at %+v in the archive's template, want 7:3", pos)
+	}
+}
+
+func TestSplitArchive(t *testing.T) {
+	tests := []struct {
+		file, archive, entry string
+		packed               bool
+	}{
+		{file: "charts/redis-17.0.0.tgz//redis/templates/x.yaml", archive: "charts/redis-17.0.0.tgz", entry: "redis/templates/x.yaml", packed: true},
+		{file: "a/charts/redis-17.0.0.tgz//redis/charts/common-2.0.0.tgz", archive: "a/charts/redis-17.0.0.tgz", entry: "redis/charts/common-2.0.0.tgz", packed: true},
+		{file: "charts/redis/templates/x.yaml", archive: "charts/redis/templates/x.yaml"},
+		{file: "charts/redis-17.0.0.tgz", archive: "charts/redis-17.0.0.tgz"},
+	}
+	for _, tt := range tests {
+		archive, entry, packed := SplitArchive(tt.file)
+		if archive != tt.archive || entry != tt.entry || packed != tt.packed {
+			t.Errorf("SplitArchive(%q) = %q, %q, %v; want %q, %q, %v", tt.file, archive, entry, packed, tt.archive, tt.entry, tt.packed)
+		}
+	}
+}
