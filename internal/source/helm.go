@@ -189,4 +189,3 @@ func templateError(err error) (string, int, string) {
 	}
 	return "", 0, msg
 }
-
