@@ -93,7 +93,7 @@ func TestFindingInAnotherObjectWithoutFiles(t *testing.T) {
 	write(t, filepath.Join(dir, "deployment.yaml"), deployment)
 	write(t, filepath.Join(dir, "hpa.yaml"), autoscaler)
 	res := source.Load([]string{dir}, source.Options{WorkDir: dir})
-	inventory := rules.NewInventory()
+	inventory := rules.NewInventory(engine.Reads(false))
 	var target *source.Object
 	for _, o := range res.Objects {
 		inventory.Add(o.Kind, o.Namespace, o.Value)
