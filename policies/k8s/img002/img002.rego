@@ -9,8 +9,9 @@
 #   main or a branch name are re-pointed by every build, and so are bare
 #   majors and minors (3, 8.8), which follow each new patch release: what runs
 #   can no longer be told from the manifest and a rollback redeploys whatever
-#   the tag points to now. An image without a tag (which means latest) is
-#   IMG001's finding and is not reported again here.
+#   the tag points to now. An image that runs latest without a digest (tagged
+#   latest, or untagged, which means latest) is IMG001's finding and is not
+#   reported again here.
 # custom:
 #   id: IMG002
 #   severity: error
@@ -33,7 +34,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	tag := k8s.image_tag(image)
 	not regex.match(`^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z._-]*)?|sha-[0-9a-f]{7,})$`, tag) # see below
 	not k8s.image_pinned_by_digest(image)
-	not k8s.untagged(image) # IMG001's finding
+	not k8s.runs_latest(image) # IMG001's finding
 	path := array.concat(entry.path, ["image"])
 	msg := sprintf(
 		"%s image %q %s: use a release tag MAJOR.MINOR.PATCH (v optional), a commit tag sha-<hex> or a @sha256: digest",
@@ -46,7 +47,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 # without v and with an optional -suffix, or a commit tag sha-<hex>. The pattern is written in the call: a reference to a rule
 # holding it costs more than the match.
 
-# Without a tag the reference has a digest (untagged ones are IMG001's), and
+# Without a tag the reference has a digest (those without are IMG001's), and
 # it is not a full sha256 digest.
 _problem(tag) := "has no tag and a digest that is not a full @sha256: digest" if tag == ""
 

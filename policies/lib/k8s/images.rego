@@ -17,11 +17,11 @@ image_digest(image) := substring(image, indexof(image, "@") + 1, -1) if {
 # image_pinned_by_digest holds for a reference that ends in a sha256 content digest.
 image_pinned_by_digest(image) if regex.match(`^sha256:[0-9a-f]{64}$`, image_digest(image))
 
-# untagged holds for a reference with neither a tag nor a digest, which runs
-# latest: IMG001 reports it, and IMG002 leaves it to IMG001 (one problem, one
-# finding).
-untagged(image) if {
-	image_tag(image) == ""
+# runs_latest holds for a reference without a digest whose tag is latest,
+# written or implied by no tag at all: IMG001 reports it, and IMG002 leaves
+# it to IMG001 (one problem, one finding).
+runs_latest(image) if {
+	image_tag(image) in {"", "latest"}
 	image_digest(image) == ""
 }
 
