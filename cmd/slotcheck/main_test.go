@@ -71,6 +71,8 @@ func TestGolden(t *testing.T) {
 		{"kustomize-off", "", []string{"--kustomize=false", "testdata/kustomize/podinfo"}, 1},
 		{"kustomize-errors", "", []string{"--show-suppressed", "testdata/kustomize/errors"}, 2},
 		{"kustomize-environment-from-root", "", []string{"-f", "json", "testdata/kustomize/errors/staging"}, 0},
+		{"helm-subchart-archive", "", []string{"--fail-on", "never", "testdata/charts/umbrella"}, 0},
+		{"helm-range-loop", "", []string{"--fail-on", "never", "testdata/charts/loops"}, 0},
 		{"rules", "", []string{"rules"}, 0},
 		{"explain", "", []string{"explain", "sec001"}, 0},
 		{"explain-unknown", "", []string{"explain", "NOPE001"}, 2},

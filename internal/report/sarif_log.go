@@ -146,8 +146,11 @@ type sarifFingerprints struct {
 }
 
 type sarifResultProperties struct {
-	Environment string `json:"environment"`
-	Field       string `json:"field"`
+	// ArchiveEntry is where in a packed subchart's archive the finding
+	// is (redis/templates/x.yaml:7:3); the artifact is the archive.
+	ArchiveEntry string `json:"archiveEntry,omitempty"`
+	Environment  string `json:"environment"`
+	Field        string `json:"field"`
 	// Kustomization is the root the object was rendered through: one base
 	// line two overlays reach is two results, told apart by it.
 	Kustomization string `json:"kustomization,omitempty"`
