@@ -26,6 +26,7 @@ type lintOptions struct {
 	environment    string
 	profiles       string
 	exclude        []string
+	config         string
 	format         string
 	outputs        []string
 	sarifCategory  string
@@ -61,6 +62,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVarP(&opts.environment, "env", "e", "", "environment of every object: development, staging or production (default: from namespace, then path, then production)")
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in and the repository's")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
+	f.StringVar(&opts.config, "config", "", "configuration file for every path (default: the nearest .slotcheck.yaml from each path up to the repository root)")
 	f.StringVarP(&opts.format, "format", "f", "text", "format of standard output: text, json, sarif or junit")
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write a report to a file, as FORMAT=PATH, e.g. sarif=results.sarif (repeatable)")
 	f.StringVar(&opts.sarifCategory, "sarif-category", "slotcheck", "code scanning category of the SARIF run (automationDetails.id), for several analyses of one commit")
@@ -140,6 +142,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		Environment: env,
 		ProfilesDir: opts.profiles,
 		Exclude:     opts.exclude,
+		Config:      opts.config,
 		Stdin:       s.in,
 		BuildArgs:   buildArgs,
 		Helm:        opts.helm,

@@ -9,6 +9,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Kind names a configuration file where reports name an object, as
+// Dockerfile names a Dockerfile.
+const Kind = "SlotcheckConfig"
+
 // Version is the only version of the file format slotcheck reads.
 const Version = 1
 

@@ -16,8 +16,9 @@ import (
 )
 
 // Load reads the configuration file at path, reported as display. Every
-// problem found is returned, each at its line and column; the file is
-// returned only when there is none.
+// problem found is returned, each at its line and column. With problems the
+// file is what could be decoded (nil when nothing could): fit only for
+// CheckRules, which finds the problems that need the rules.
 func Load(path, display string) (*File, []source.Error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -64,10 +65,7 @@ func Parse(src []byte, display string) (*File, []source.Error) {
 		d.check(f)
 	}
 	f.refs = d.ruleRefs
-	if len(d.problems) > 0 {
-		return nil, errorsOf(display, d.problems)
-	}
-	return f, nil
+	return f, errorsOf(display, d.problems)
 }
 
 // errorsOf turns problems into input errors, in the order of the file.

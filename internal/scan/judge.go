@@ -18,6 +18,10 @@ type Context struct {
 	Inventory   ast.Value
 	// Admission leaves out the rules that judge repository files only.
 	Admission bool
+	// Config is what a configuration file sets of the data rules read.
+	Config ast.Value
+	// Today is the day exemptions expire by, YYYY-MM-DD; "" for never.
+	Today string
 }
 
 // Judge evaluates one object and places each violation in it: the one path
@@ -32,6 +36,8 @@ func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Contex
 		Profile:     c.Profile,
 		Inventory:   c.Inventory,
 		Admission:   c.Admission,
+		Config:      c.Config,
+		Today:       c.Today,
 	})
 	var ee *rules.EvalError
 	if err != nil && !errors.As(err, &ee) {
@@ -79,7 +85,12 @@ func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
 }
 
 // Evaluates reports whether a scan evaluates a rule on a target: the rule
-// is of the target's domain and applies in the target's environment.
+// is of the target's domain, applies in the target's environment and is
+// not turned off by the target's configuration.
 func Evaluates(r *rules.Rule, t Target) bool {
-	return r.Domain == t.Domain && r.AppliesIn(t.Environment)
+	if r.Domain != t.Domain || !r.AppliesIn(t.Environment) {
+		return false
+	}
+	_, off := slices.BinarySearch(t.Disabled, r.ID)
+	return !off
 }
