@@ -86,7 +86,9 @@ func errorsOf(display string, ps []problem) []source.Error {
 // check applies what the types alone do not: the version.
 func (d *decoder) check(f *File) {
 	if f.Version == 0 {
-		return // required: reported as missing
+		// Written empty (version:), or a document that is no mapping.
+		d.addf(f.Node, "configuration: version is required: write version: %d", Version)
+		return
 	}
 	if f.Version != Version {
 		_, v := lookup(f.Node, "version")
