@@ -260,3 +260,31 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("%d objects scanned, want every file still scanned", rep.Summary.Objects)
 	}
 }
+
+// TestBenchConfig keeps the benchmark's configuration valid and doing
+// work: it suppresses findings and holds stale exemptions.
+func TestBenchConfig(t *testing.T) {
+	dir := t.TempDir()
+	writeSet(t, dir, 400)
+	cfg := filepath.Join(t.TempDir(), ".slotcheck.yaml")
+	if err := os.WriteFile(cfg, []byte(benchConfig()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := testEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := scan.Run(context.Background(), e, scan.Options{Paths: []string{dir}, WorkDir: dir, Config: cfg, Now: today})
+	if err != nil || len(rep.Errors) > 0 {
+		t.Fatal(err, rep.Errors)
+	}
+	stale := 0
+	for _, f := range rep.Findings {
+		if f.Rule.ID == "EXM007" {
+			stale++
+		}
+	}
+	if rep.Summary.Suppressed == 0 || stale == 0 || stale > 10 {
+		t.Errorf("%d suppressed, %d stale exemptions of 20: want some of each", rep.Summary.Suppressed, stale)
+	}
+}
