@@ -140,9 +140,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 	if err != nil {
 		return nil, err
 	}
-	collect(rep, targets, verdicts)
-	rep.Findings = append(rep.Findings, cfgFindings...)
-	rep.Targets = append(rep.Targets, cfgTargets...)
+	collect(rep, targets, verdicts, cfgFindings, cfgTargets)
 	tally(rep)
 	return rep, nil
 }
@@ -259,14 +257,15 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 	return v, nil
 }
 
-// collect adds the verdicts to rep in load order.
-func collect(rep *Report, targets []target, verdicts []verdict) {
-	total := 0
+// collect adds the verdicts to rep in load order, then the findings and
+// targets of the configuration files.
+func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Finding, cfgTargets []Target) {
+	total := len(cfgFindings)
 	for _, v := range verdicts {
 		total += len(v.findings)
 	}
 	rep.Findings = make([]Finding, 0, total)
-	rep.Targets = make([]Target, 0, len(targets))
+	rep.Targets = make([]Target, 0, len(targets)+len(cfgTargets))
 	for i, t := range targets {
 		o, v := t.obj, verdicts[i]
 		var disabled []string
@@ -279,6 +278,8 @@ func collect(rep *Report, targets []target, verdicts []verdict) {
 			rep.Errors = append(rep.Errors, *v.err)
 		}
 	}
+	rep.Findings = append(rep.Findings, cfgFindings...)
+	rep.Targets = append(rep.Targets, cfgTargets...)
 }
 
 // tally sorts rep and counts its findings by severity.
