@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/slotwise/slotcheck/internal/config"
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -86,6 +87,9 @@ type Handler struct {
 	cfg      Config
 	metrics  *Metrics
 	log      logr.Logger
+	// checker is shared by every review: it learns each kind's shape once,
+	// which costs more than judging the object.
+	checker *kube.Checker
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -99,7 +103,7 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log}
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker()}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -225,7 +229,7 @@ func (h *Handler) object(raw []byte, namespace string) (*source.Object, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("request has no object")
 	}
-	res := source.Parse("admission-request", raw, source.Options{})
+	res := source.Parse("admission-request", raw, source.Options{Checker: h.checker})
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("object: %s", res.Errors[0].Message)
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/slotwise/slotcheck/internal/config"
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
 )
@@ -168,6 +169,7 @@ type verdict struct {
 // could not read and what it counted to rep.
 func loadTargets(rep *Report, cfgs *configs, opts Options) []target {
 	var targets []target
+	checker := kube.NewChecker()
 	for _, p := range opts.Paths {
 		ps, err := profilesFor(p, opts)
 		if err != nil {
@@ -175,7 +177,7 @@ func loadTargets(rep *Report, cfgs *configs, opts Options) []target {
 			continue
 		}
 		cs := cfgs.forPath(rep, p)
-		res := source.Load([]string{p}, source.Options{Exclude: cs.excludes(opts.Exclude), Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm})
+		res := source.Load([]string{p}, source.Options{Exclude: cs.excludes(opts.Exclude), Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped
