@@ -133,8 +133,8 @@ func (cs *configState) ruleData() ast.Value {
 	return cs.data
 }
 
-// source of a path in the terms an exemption's paths are written: relative
-// to the configuration's folder, and as reports show it.
+// paths names an object's file the ways an exemption's paths may: as
+// reports show it, and relative to the configuration's folder.
 func (cs *configState) paths(workDir string, o *source.Object) []string {
 	abs := o.File
 	if !filepath.IsAbs(abs) {
