@@ -85,10 +85,11 @@ func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
 }
 
 // Evaluates reports whether a scan evaluates a rule on a target: the rule
-// is of the target's domain, applies in the target's environment and is
-// not turned off by the target's configuration.
+// is of the target's domain and applies in the target's environment (and,
+// for a target judged with the admission rules, is one of them), and the
+// target's configuration does not turn it off.
 func Evaluates(r *rules.Rule, t Target) bool {
-	if r.Domain != t.Domain || !r.AppliesIn(t.Environment) {
+	if r.Domain != t.Domain || !r.AppliesIn(t.Environment) || (!r.Admission && t.Admission) {
 		return false
 	}
 	_, off := slices.BinarySearch(t.Disabled, r.ID)

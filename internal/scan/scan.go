@@ -91,6 +91,9 @@ type Target struct {
 	Namespace   string
 	Name        string
 	Environment string
+	// Admission: the target was judged with the admission rules only, as
+	// the webhook and a cluster audit judge.
+	Admission bool
 	// Disabled lists the ids of the rules its configuration turns off,
 	// sorted.
 	Disabled []string
@@ -103,6 +106,11 @@ type Report struct {
 	Summary  Summary
 	// Targets lists the objects judged, in load order.
 	Targets []Target
+	// Cluster says the objects were read from a cluster, not from files: a
+	// finding's File names its object as namespace/Kind/name, it has no line,
+	// and its FieldPath is where it is; Summary.Files counts namespaces, and
+	// Summary.Skipped the objects judged through their controllers.
+	Cluster bool
 }
 
 // Run scans opts.Paths with the engine.
@@ -142,7 +150,8 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		return nil, err
 	}
 	collect(rep, targets, verdicts, cfgFindings, cfgTargets)
-	tally(rep)
+	Sort(rep)
+	Tally(rep)
 	return rep, nil
 }
 
@@ -284,9 +293,12 @@ func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Fi
 	rep.Targets = append(rep.Targets, cfgTargets...)
 }
 
-// tally sorts rep and counts its findings by severity.
-func tally(rep *Report) {
-	Sort(rep)
+// Tally counts rep's findings by severity, its suppressed findings and its
+// errors into its summary, once the findings and errors are all in.
+func Tally(rep *Report) {
+	if rep.Summary.BySeverity == nil {
+		rep.Summary.BySeverity = map[rules.Severity]int{}
+	}
 	for _, f := range rep.Findings {
 		if f.Suppressed {
 			rep.Summary.Suppressed++
