@@ -85,6 +85,10 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err != nil {
 		return cli.UsageError{Err: fmt.Errorf("--mode: %w", err)}
 	}
+	evaluator, err := cli.EvaluatorOptions(os.Getenv(cli.EvaluatorVariable))
+	if err != nil {
+		return err
+	}
 	if err := dropPrivileges(opts.runAs); err != nil {
 		return err
 	}
@@ -92,7 +96,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
-	engine, err := rules.New(ctx, policies.FS())
+	engine, err := rules.New(ctx, policies.FS(), evaluator...)
 	if err != nil {
 		return fmt.Errorf("compile policies: %w", err)
 	}
