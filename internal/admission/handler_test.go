@@ -44,12 +44,12 @@ func (c *cluster) Inventory(_ context.Context, namespace string) (ast.Value, err
 	return c.inventory.Value(namespace), c.err
 }
 
-func repo(t *testing.T) string {
+func repo(t testing.TB) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-func newHandler(t *testing.T, c *cluster, cfg Config) (*Handler, *Metrics) {
+func newHandler(t testing.TB, c *cluster, cfg Config) (*Handler, *Metrics) {
 	t.Helper()
 	engine, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
@@ -297,18 +297,13 @@ func TestParity(t *testing.T) {
 		// The namespace tells the webhook the environment the CLI found.
 		env := rules.ResolveEnvironment("", o.Namespace, o.File)
 		h, _ := newHandler(t, &cluster{inventory: inv, labels: map[string]map[string]string{o.Namespace: {EnvironmentLabel: env}}}, Config{})
-		// Errors deny, except cross-object ones, which warn like warnings.
-		var wantDeny, wantWarn []string
+		var own []scan.Finding
 		for _, f := range rep.Findings {
-			if f.File != o.File || f.Kind != o.Kind || f.Name != o.Name || !f.Rule.Admission || f.Suppressed || f.Severity == rules.SeverityNote {
-				continue
-			}
-			if f.Severity == rules.SeverityError && !f.Rule.CrossObject {
-				wantDeny = append(wantDeny, denialLine(f))
-			} else {
-				wantWarn = append(wantWarn, denialLine(f))
+			if f.File == o.File && f.Kind == o.Kind && f.Name == o.Name {
+				own = append(own, f)
 			}
 		}
+		wantDeny, wantWarn := cliVerdict(own)
 		raw, _ := ast.JSON(o.Value)
 		j, _ := yaml.Marshal(raw)
 		body, _ := yaml.YAMLToJSON(j)
@@ -330,4 +325,22 @@ func TestParity(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("only %d workloads compared", n)
 	}
+}
+
+// cliVerdict is what the webhook should answer for the findings the CLI
+// gives an object: errors deny, except cross-object ones, which warn like
+// warnings; rules admission does not evaluate, suppressed findings and
+// notes are left out.
+func cliVerdict(findings []scan.Finding) (deny, warn []string) {
+	for _, f := range findings {
+		if !f.Rule.Admission || f.Suppressed || f.Severity == rules.SeverityNote {
+			continue
+		}
+		if f.Severity == rules.SeverityError && !f.Rule.CrossObject {
+			deny = append(deny, denialLine(f))
+		} else {
+			warn = append(warn, denialLine(f))
+		}
+	}
+	return deny, warn
 }
