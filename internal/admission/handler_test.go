@@ -64,7 +64,7 @@ func newHandler(t testing.TB, c *cluster, cfg Config) (*Handler, *Metrics) {
 		t.Fatal(err)
 	}
 	if c.inventory == nil {
-		c.inventory = rules.NewInventory()
+		c.inventory = rules.NewInventory(engine.Reads(true))
 	}
 	h, err := NewHandler(engine, profiles, c, cfg, m, logr.Discard())
 	if err != nil {
@@ -284,7 +284,7 @@ func TestParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := source.Load([]string{dir}, source.Options{WorkDir: root})
-	inv := rules.NewInventory()
+	inv := rules.NewInventory(engine.Reads(false))
 	for _, o := range res.Objects {
 		inv.Add(o.Kind, o.Namespace, o.Value)
 	}

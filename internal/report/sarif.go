@@ -167,7 +167,7 @@ func newResultBuilder(root string) *resultBuilder {
 func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
 	if f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name || b.object == "" {
 		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
-		b.object = wellFormed(Object(f.Kind, f.Namespace, f.Name))
+		b.object = wellFormed(source.ObjectName(f.Kind, f.Namespace, f.Name))
 	}
 	logical := append(make([]sarifLogicalLocation, 0, 2), sarifLogicalLocation{
 		FullyQualifiedName: b.object, Kind: "resource", Name: wellFormed(f.Name),
@@ -279,16 +279,10 @@ func repositoryRoot() string {
 	if err != nil {
 		return ""
 	}
-	for dir := wd; ; {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return wd
-		}
-		dir = parent
+	if root, ok := source.RepositoryRoot(wd); ok {
+		return root
 	}
+	return wd
 }
 
 var semverPrefix = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)`)
