@@ -118,7 +118,7 @@ func judgeAsCLI(t *testing.T, h *Handler, req *admissionv1.AdmissionRequest) (de
 	o := res.Objects[0]
 	env := rules.ResolveEnvironment("", o.Namespace, o.File)
 	findings, err := scan.Judge(context.Background(), h.engine, o, scan.Context{
-		Environment: env, Profile: h.profiles[env], Inventory: rules.NewInventory().Value(o.Namespace),
+		Environment: env, Profile: h.profiles[env], Inventory: rules.NewInventory(h.engine.Reads(false)).Value(o.Namespace),
 	})
 	if err != nil {
 		return nil, nil, false

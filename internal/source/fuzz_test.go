@@ -106,18 +106,18 @@ func FuzzLoad(f *testing.F) {
 			checkPositions(t, o, lines)
 			raw, err := ast.JSON(o.Value)
 			if err != nil {
-				t.Fatalf("%s: %v", o.identity(), err)
+				t.Fatalf("%s: %v", ObjectName(o.Kind, o.Namespace, o.Name), err)
 			}
 			j, err := json.Marshal(raw)
 			if err != nil {
-				t.Fatalf("%s: %v", o.identity(), err)
+				t.Fatalf("%s: %v", ObjectName(o.Kind, o.Namespace, o.Name), err)
 			}
 			back := Parse("fuzz.json", j, Options{})
 			if len(back.Errors) > 0 || len(back.Objects) != 1 {
-				t.Fatalf("%s as JSON reads back as %d objects, errors %v\n%s", o.identity(), len(back.Objects), back.Errors, j)
+				t.Fatalf("%s as JSON reads back as %d objects, errors %v\n%s", ObjectName(o.Kind, o.Namespace, o.Name), len(back.Objects), back.Errors, j)
 			}
 			if got := back.Objects[0].Value; got.Compare(o.Value) != 0 {
-				t.Fatalf("%s: from YAML\n%v\nfrom its JSON\n%v", o.identity(), o.Value, got)
+				t.Fatalf("%s: from YAML\n%v\nfrom its JSON\n%v", ObjectName(o.Kind, o.Namespace, o.Name), o.Value, got)
 			}
 		}
 	})
