@@ -13,7 +13,7 @@ import (
 // it does anything else: a value that names no evaluator is a usage error
 // that names the variable, a known one lets the command go on (to the next
 // check, an --run-as that is refused, so that no test drops privileges or
-// needs a cluster; run as another user, the missing --kubeconfig).
+// needs a cluster).
 func TestEvaluatorVariable(t *testing.T) {
 	tests := []struct {
 		name    string
