@@ -61,14 +61,25 @@ func checkPositions(t *testing.T, o *Object, lines int) {
 	if o.Line < 1 || o.Line > lines {
 		t.Errorf("object at line %d, outside the file's %d lines", o.Line, lines)
 	}
+	check := func(path []any, token string) {
+		pos := o.Locate(path, token)
+		if pos.Line < 1 || pos.Line > lines || pos.Column < 1 || pos.EndColumn < pos.Column {
+			t.Errorf("%s located at %d:%d-%d, outside the file's %d lines", FieldPath(path), pos.Line, pos.Column, pos.EndColumn, lines)
+		}
+	}
 	walkValue(o.Value, nil, func(path []any, v ast.Value) {
 		token := ""
 		if s, ok := v.(ast.String); ok && o.Domain == "dockerfile" {
 			token = string(s)
 		}
-		pos := o.Locate(path, token)
-		if pos.Line < 1 || pos.Line > lines || pos.Column < 1 || pos.EndColumn < pos.Column {
-			t.Errorf("%s located at %d:%d-%d, outside the file's %d lines", FieldPath(path), pos.Line, pos.Column, pos.EndColumn, lines)
+		check(path, token)
+		// A finding about a field that is missing points at the nearest
+		// field that exists: that too must lie inside the file.
+		switch c := v.(type) {
+		case ast.Object:
+			check(append(clonePath(path), "slotcheck-absent"), "")
+		case *ast.Array:
+			check(append(clonePath(path), c.Len()), "")
 		}
 	})
 }
