@@ -17,6 +17,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -45,7 +46,7 @@ func ParseMode(s string) (Mode, error) {
 // Labels a namespace can carry to tune the webhook for its objects.
 const (
 	ModeLabel        = "slotcheck.slotwise.com/mode"
-	EnvironmentLabel = "slotcheck.slotwise.com/environment"
+	EnvironmentLabel = rules.EnvironmentLabel
 )
 
 // Config tunes the handler.
@@ -83,6 +84,9 @@ type Handler struct {
 	cfg      Config
 	metrics  *Metrics
 	log      logr.Logger
+	// checker is shared by every review: it learns each kind's shape once,
+	// which costs more than judging the object.
+	checker *kube.Checker
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -93,7 +97,7 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 8 * time.Second
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log}
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker()}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -105,15 +109,13 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 }
 
 // reviewed reports whether the webhook reviews a resource and subresource:
-// Pods (and their ephemeral containers) and the pod controllers.
+// the workloads (kube.Workloads), and the ephemeral containers of Pods.
 func reviewed(resource, subresource string) bool {
 	switch resource {
 	case "pods":
 		return subresource == "" || subresource == "ephemeralcontainers"
-	case "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs":
-		return subresource == ""
 	}
-	return false
+	return subresource == "" && slices.ContainsFunc(kube.Workloads(), func(w kube.Workload) bool { return w.Resource == resource })
 }
 
 // Handle judges one request. Every path returns a well-formed response.
@@ -183,11 +185,9 @@ func (h *Handler) namespace(ctx context.Context, ns string) (Mode, scan.Context,
 			return "", scan.Context{}, fmt.Errorf("namespace %s label %s: %w", ns, ModeLabel, err)
 		}
 	}
-	env := rules.ResolveEnvironment("", ns, "")
-	if e, ok := labels[EnvironmentLabel]; ok {
-		if env, err = rules.ParseEnvironment(e); err != nil {
-			return "", scan.Context{}, fmt.Errorf("namespace %s label %s: %w", ns, EnvironmentLabel, err)
-		}
+	env, err := rules.NamespaceEnvironment(ns, labels)
+	if err != nil {
+		return "", scan.Context{}, err
 	}
 	inventory, err := h.cluster.Inventory(ctx, ns)
 	if err != nil {
@@ -218,7 +218,7 @@ func (h *Handler) object(raw []byte, namespace string) (*source.Object, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("request has no object")
 	}
-	res := source.Parse("admission-request", raw, source.Options{})
+	res := source.Parse("admission-request", raw, source.Options{Checker: h.checker})
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("object: %s", res.Errors[0].Message)
 	}
