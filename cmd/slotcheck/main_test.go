@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files and docs/rules.md from the current output")
+var update = flag.Bool("update", false, "rewrite golden files, docs/rules.md and docs/cli.md from the current output")
 
 // repoRoot is the repository's root, found from this file so that tests
 // that run several commands do not climb further with each.
