@@ -149,7 +149,7 @@ func TestRulesDoc(t *testing.T) {
 	}
 }
 
-// TestRulesOutputFile writes the reference to a file, as the README says.
+// TestRulesOutputFile writes the reference to a file, as CONTRIBUTING.md says.
 func TestRulesOutputFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "rules.md")
 	_, stderr, code := run(t, "", "rules", "-f", "markdown", "-o", out)
