@@ -5,6 +5,7 @@ import (
 	"context"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,9 +44,10 @@ func TestRego(t *testing.T) {
 	}
 }
 
-// TestRuleContract holds every rule to policies/README.md: complete metadata
-// (rules.New checks it), unique ids, a package path that mirrors its folder,
-// and tests that show it both allowing and denying.
+// TestRuleContract holds every rule to policies/README.md: complete, strictly
+// typed metadata (rules.New checks it), unique ids, a package path that
+// mirrors its folder, reads: that name exactly the kinds its code reads from
+// input.inventory, and tests that show it both allowing and denying.
 func TestRuleContract(t *testing.T) {
 	engine, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
@@ -55,6 +57,7 @@ func TestRuleContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	read := inventoryKinds(t, modules)
 	tests := map[string][]string{} // test package -> test rule names
 	for file, m := range modules {
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
@@ -83,11 +86,98 @@ func TestRuleContract(t *testing.T) {
 					deny++
 				}
 			}
+			var declared []string
+			for _, rd := range r.Reads {
+				declared = append(declared, rd.Kind)
+			}
+			slices.Sort(declared)
+			if got := read[r.Package]; !slices.Equal(got, declared) {
+				t.Errorf("rule %s reads %v from input.inventory but its METADATA reads: lists %v; list every kind it reads, with apiVersion and scope (policies/README.md)", r.ID, got, declared)
+			}
 			if allow == 0 || deny == 0 {
 				t.Errorf("rule %s has %d test_allow_ and %d test_deny_ tests in package %s_test; it needs both", r.ID, allow, deny, r.Package)
 			}
 		})
 	}
+}
+
+// inventoryAccessor is the helper rules read input.inventory through.
+const inventoryAccessor = "data.lib.k8s.inventory"
+
+// inventoryKinds is, by rule package, the kinds its deny rules read from
+// input.inventory, following every rule and function they call: calls of
+// lib.k8s.inventory("<Kind>") and references input.inventory.<Kind>. A kind
+// that is not a literal is reported as "?", which no reads: can match.
+func inventoryKinds(t *testing.T, modules map[string]*ast.Module) map[string][]string {
+	t.Helper()
+	c := ast.NewCompiler()
+	if c.Compile(modules); c.Failed() {
+		t.Fatal(c.Errors)
+	}
+	out := map[string][]string{}
+	for _, m := range c.Modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		kinds := map[string]bool{}
+		seen := map[*ast.Rule]bool{}
+		var queue []*ast.Rule
+		for _, r := range m.Rules {
+			if r.Head.Name.String() == "deny" {
+				queue = append(queue, r)
+			}
+		}
+		for len(queue) > 0 {
+			r := queue[0]
+			queue = queue[1:]
+			if seen[r] || r.Path().String() == inventoryAccessor {
+				continue
+			}
+			seen[r] = true
+			collectInventoryKinds(r, kinds)
+			for dep := range c.Graph.Dependencies(r) {
+				if d, ok := dep.(*ast.Rule); ok {
+					queue = append(queue, d)
+				}
+			}
+		}
+		for k := range kinds {
+			out[pkg] = append(out[pkg], k)
+		}
+		slices.Sort(out[pkg])
+	}
+	return out
+}
+
+// collectInventoryKinds adds the kinds one rule reads to kinds.
+func collectInventoryKinds(r *ast.Rule, kinds map[string]bool) {
+	literal := func(t *ast.Term) string {
+		if s, ok := t.Value.(ast.String); ok {
+			return string(s)
+		}
+		return "?"
+	}
+	ast.WalkExprs(r, func(e *ast.Expr) bool {
+		if e.IsCall() && e.Operator().String() == inventoryAccessor && len(e.Operands()) > 0 {
+			kinds[literal(e.Operand(0))] = true
+		}
+		return false
+	})
+	ast.WalkTerms(r, func(t *ast.Term) bool {
+		switch v := t.Value.(type) {
+		case ast.Call:
+			if v[0].String() == inventoryAccessor && len(v) > 1 {
+				kinds[literal(v[1])] = true
+			}
+		case ast.Ref:
+			if len(v) > 1 && v[0].Equal(ast.InputRootDocument) && v[1].Equal(ast.StringTerm("inventory")) {
+				if len(v) > 2 {
+					kinds[literal(v[2])] = true
+				} else {
+					kinds["?"] = true
+				}
+			}
+		}
+		return false
+	})
 }
 
 // TestCatalogue checks that every rule of the catalogue exists:

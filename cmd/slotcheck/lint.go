@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -33,13 +34,15 @@ type lintOptions struct {
 	helm           source.HelmOptions
 	showSuppressed bool
 	noColor        bool
+	// sarifLimits are code scanning's limits a SARIF log is checked against.
+	sarifLimits report.SARIFLimits
 }
 
 // formats are the reports lint writes, to standard output or to files.
 var formats = []string{"text", "json", "sarif", "junit"}
 
 func newLintCommand(s streams) *cobra.Command {
-	opts := &lintOptions{}
+	opts := &lintOptions{sarifLimits: report.GitHubSARIFLimits()}
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
 		Short: "Lint manifests (the default command)",
@@ -165,6 +168,11 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	for _, path := range order {
 		if err := writeFile(path, func(w io.Writer) error { return render(w, files[path], false) }); err != nil {
 			return err
+		}
+	}
+	if opts.format == "sarif" || slices.Contains(slices.Collect(maps.Values(files)), "sarif") {
+		if advice := opts.sarifLimits.Advice(rep); advice != "" {
+			fmt.Fprintf(s.err, "slotcheck: %s\n", advice)
 		}
 	}
 	if len(rep.Errors) > 0 {

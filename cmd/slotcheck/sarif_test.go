@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,9 @@ import (
 	"testing"
 
 	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/report"
 )
 
 // TestGoldenSARIF writes SARIF to a file beside text on standard output,
@@ -212,5 +216,63 @@ func TestFingerprintsSurviveMovedLines(t *testing.T) {
 		if ar.StartLine != br.StartLine+10 || ar.EndLine != br.EndLine+10 {
 			t.Errorf("%s: region %d-%d moved to %d-%d, want +10", b.RuleID, br.StartLine, br.EndLine, ar.StartLine, ar.EndLine)
 		}
+	}
+}
+
+// TestSARIFLimits checks that a SARIF log too large for code scanning is
+// written anyway, with one warning or note on standard error, and that
+// other formats say nothing; the limits are lowered through the options.
+func TestSARIFLimits(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	results := len(sarifResults(t, func() string {
+		stdout, _, _ := run(t, "", "-f", "sarif", "testdata/examples/violations")
+		return stdout
+	}()))
+	tests := []struct {
+		name    string
+		format  string
+		sarifTo bool
+		limits  report.SARIFLimits
+		want    string
+	}{
+		{name: "within the limits", format: "sarif", limits: report.SARIFLimits{Shown: results, Accepted: results}},
+		{name: "not all shown", format: "sarif", limits: report.SARIFLimits{Shown: results - 1, Accepted: results},
+			want: fmt.Sprintf("slotcheck: note: the SARIF log holds %d results; GitHub code scanning shows %d of one run", results, results-1)},
+		{name: "rejected", format: "sarif", limits: report.SARIFLimits{Shown: 1, Accepted: results - 1},
+			want: fmt.Sprintf("slotcheck: warning: the SARIF log holds %d results, more than the %d of one run", results, results-1)},
+		{name: "rejected, to a file", format: "text", sarifTo: true, limits: report.SARIFLimits{Shown: 1, Accepted: 2},
+			want: fmt.Sprintf("slotcheck: warning: the SARIF log holds %d results", results)},
+		{name: "rejected, to both", format: "sarif", sarifTo: true, limits: report.SARIFLimits{Shown: 1, Accepted: 2},
+			want: fmt.Sprintf("slotcheck: warning: the SARIF log holds %d results", results)},
+		{name: "no SARIF", format: "json", limits: report.SARIFLimits{Shown: 1, Accepted: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := &lintOptions{format: tt.format, failOn: "error", sarifCategory: "slotcheck", sarifLimits: tt.limits}
+			file := filepath.Join(t.TempDir(), "results.sarif")
+			if tt.sarifTo {
+				opts.outputs = []string{"sarif=" + file}
+			}
+			var stdout, stderr bytes.Buffer
+			err := runLint(context.Background(), opts, []string{"testdata/examples/violations"}, streams{in: strings.NewReader(""), out: &stdout, err: &stderr})
+			if err != cli.StatusError(exitFindings) {
+				t.Fatalf("got %v, want exit %d", err, exitFindings)
+			}
+			if tt.format == "sarif" && len(sarifResults(t, stdout.String())) != results {
+				t.Errorf("the log on standard output lost results")
+			}
+			if raw, err := os.ReadFile(file); tt.sarifTo && (err != nil || len(sarifResults(t, string(raw))) != results) {
+				t.Errorf("the log written to a file lost results: %v", err)
+			}
+			if tt.want == "" {
+				if stderr.Len() > 0 {
+					t.Errorf("standard error: %q, want nothing", stderr.String())
+				}
+				return
+			}
+			if !strings.HasPrefix(stderr.String(), tt.want) || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "--sarif-category k8s/apps ./k8s/apps") {
+				t.Errorf("standard error:\n%s\nwant one line starting %q, saying how to split the scan", stderr.String(), tt.want)
+			}
+		})
 	}
 }

@@ -72,7 +72,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.StringVar(&opts.kubeconfig, "kubeconfig", "", "kubeconfig file; in-cluster configuration when empty")
 	f.StringVar(&opts.mode, "mode", "enforce", "enforce, warn or audit; a namespace label "+admission.ModeLabel+" overrides it")
 	f.StringSliceVar(&opts.excludedNamespaces, "excluded-namespaces", []string{"kube-system", "kube-node-lease"}, "namespaces never judged (the webhook's own namespace is always added)")
-	f.BoolVar(&opts.denyCrossObject, "deny-cross-object", false, "let cross-object rules (NET001, AVL001, AVL003) deny instead of warn")
+	f.BoolVar(&opts.denyCrossObject, "deny-cross-object", false, "let the rules that read other objects of the cluster deny instead of warn (slotcheck explain <ID> says whether a rule does)")
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root")
@@ -131,7 +131,14 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err := mgr.Add(watcher); err != nil {
 		return err
 	}
-	for _, obj := range admission.InformerObjects() {
+	// The webhook watches what the rules it evaluates read, as their
+	// METADATA says; the chart's ClusterRole grants exactly that.
+	reads := engine.Reads(true)
+	informers, err := admission.InformerObjects(reads)
+	if err != nil {
+		return err
+	}
+	for _, obj := range informers {
 		if _, err := mgr.GetCache().GetInformer(ctx, obj); err != nil {
 			return fmt.Errorf("informer for %T: %w", obj, err)
 		}
@@ -140,7 +147,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if ns := ownNamespace(); ns != "" {
 		excluded = append(excluded, ns)
 	}
-	handler, err := admission.NewHandler(engine, profiles, admission.NewCachedCluster(mgr.GetCache()), admission.Config{
+	handler, err := admission.NewHandler(engine, profiles, admission.NewCachedCluster(mgr.GetCache(), reads), admission.Config{
 		Mode: mode, ExcludedNamespaces: excluded, DenyCrossObject: opts.denyCrossObject,
 		FailOpen: opts.failOpen, Timeout: opts.timeout,
 	}, metrics, log.WithName("admission"))

@@ -5,33 +5,55 @@ import (
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/slotwise/slotcheck/internal/rules"
 )
 
-// CachedCluster reads namespaces, NetworkPolicies and HPAs from a
-// controller-runtime cache (informers), so a request never waits on a live
-// API call. ServiceMonitors are not read: OBS001 judges Services, which the
-// webhook does not.
+// CachedCluster reads namespaces and the kinds the admission rules read
+// (rules.Engine.Reads) from a controller-runtime cache (informers), so a
+// request never waits on a live API call.
 type CachedCluster struct {
 	reader client.Reader
+	reads  []rules.Read
 }
 
-// InformerObjects are the kinds whose informers CachedCluster reads; the
-// webhook starts them before it reports ready.
-func InformerObjects() []client.Object {
-	return []client.Object{&corev1.Namespace{}, &networkingv1.NetworkPolicy{}, &autoscalingv2.HorizontalPodAutoscaler{}}
+// InformerObjects are the kinds whose informers a CachedCluster of reads
+// lists: namespaces, for their labels, and every kind read. The webhook
+// starts them before it reports ready, and the chart's ClusterRole grants
+// exactly them.
+func InformerObjects(reads []rules.Read) ([]client.Object, error) {
+	objs := []client.Object{&corev1.Namespace{}}
+	for _, rd := range reads {
+		gvk, err := groupVersionKind(rd)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := newObject(gvk)
+		if err != nil {
+			return nil, err
+		}
+		o, ok := obj.(client.Object)
+		if !ok {
+			return nil, fmt.Errorf("%s is not an object with metadata", gvk)
+		}
+		objs = append(objs, o)
+	}
+	return objs, nil
 }
 
-// NewCachedCluster reads through c, whose informers for InformerObjects
-// must be started.
-func NewCachedCluster(c cache.Cache) *CachedCluster { return &CachedCluster{reader: c} }
+// NewCachedCluster reads reads through c, whose informers for
+// InformerObjects(reads) must be started.
+func NewCachedCluster(c cache.Cache, reads []rules.Read) *CachedCluster {
+	return &CachedCluster{reader: c, reads: reads}
+}
 
 // NamespaceLabels returns a namespace's labels from the cache.
 func (c *CachedCluster) NamespaceLabels(ctx context.Context, name string) (map[string]string, error) {
@@ -42,40 +64,111 @@ func (c *CachedCluster) NamespaceLabels(ctx context.Context, name string) (map[s
 	return ns.Labels, nil
 }
 
-// Inventory returns the NetworkPolicies and HPAs of a namespace as rules read them.
+// Inventory returns, as rules read them, the objects of each kind read: of
+// the namespace for a kind read with namespace scope, of every namespace
+// for one read with cluster scope.
 func (c *CachedCluster) Inventory(ctx context.Context, namespace string) (ast.Value, error) {
-	inv := rules.NewInventory()
-	var nps networkingv1.NetworkPolicyList
-	if err := c.reader.List(ctx, &nps, client.InNamespace(namespace)); err != nil {
-		return nil, fmt.Errorf("list NetworkPolicies: %w", err)
-	}
-	for i := range nps.Items {
-		if err := add(inv, "NetworkPolicy", namespace, &nps.Items[i]); err != nil {
-			return nil, err
-		}
-	}
-	var hpas autoscalingv2.HorizontalPodAutoscalerList
-	if err := c.reader.List(ctx, &hpas, client.InNamespace(namespace)); err != nil {
-		return nil, fmt.Errorf("list HorizontalPodAutoscalers: %w", err)
-	}
-	for i := range hpas.Items {
-		if err := add(inv, "HorizontalPodAutoscaler", namespace, &hpas.Items[i]); err != nil {
+	inv := rules.NewInventory(c.reads)
+	for _, rd := range c.reads {
+		if err := c.list(ctx, inv, rd, namespace); err != nil {
 			return nil, err
 		}
 	}
 	return inv.Value(namespace), nil
 }
 
-// add converts a typed object to the Rego value a manifest of it would give.
-func add(inv *rules.Inventory, kind, namespace string, obj runtime.Object) error {
+// list adds the objects of one kind read to inv.
+func (c *CachedCluster) list(ctx context.Context, inv *rules.Inventory, rd rules.Read, namespace string) error {
+	gvk, err := groupVersionKind(rd)
+	if err != nil {
+		return err
+	}
+	obj, err := newList(gvk)
+	if err != nil {
+		return err
+	}
+	list, ok := obj.(client.ObjectList)
+	if !ok {
+		return fmt.Errorf("%sList is not a list", gvk)
+	}
+	var opts []client.ListOption
+	if rd.Scope == rules.ScopeNamespace {
+		opts = append(opts, client.InNamespace(namespace))
+	}
+	if err := c.reader.List(ctx, list, opts...); err != nil {
+		return fmt.Errorf("list %s: %w", rd.Kind, err)
+	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return fmt.Errorf("list %s: %w", rd.Kind, err)
+	}
+	for _, item := range items {
+		if err := add(inv, rd, item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupVersionKind is the API type of a kind read.
+func groupVersionKind(rd rules.Read) (schema.GroupVersionKind, error) {
+	gv, err := schema.ParseGroupVersion(rd.APIVersion)
+	if err != nil {
+		return schema.GroupVersionKind{}, fmt.Errorf("read %s: %w", rd.Kind, err)
+	}
+	return gv.WithKind(rd.Kind), nil
+}
+
+// newObject is a typed object of gvk when client-go's scheme (the webhook
+// manager's) knows it, so that the cache keeps built-in kinds as structs,
+// and an unstructured one otherwise (a custom resource).
+func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
+	if obj, err := typed(gvk); obj != nil || err != nil {
+		return obj, err
+	}
+	u := &unstructured.Unstructured{}
+	u.SetGroupVersionKind(gvk)
+	return u, nil
+}
+
+// newList is the list type of gvk, as newObject chooses it.
+func newList(gvk schema.GroupVersionKind) (runtime.Object, error) {
+	listGVK := gvk.GroupVersion().WithKind(gvk.Kind + "List")
+	if obj, err := typed(listGVK); obj != nil || err != nil {
+		return obj, err
+	}
+	l := &unstructured.UnstructuredList{}
+	l.SetGroupVersionKind(listGVK)
+	return l, nil
+}
+
+// typed is client-go's type of gvk, nil when the scheme does not know it.
+func typed(gvk schema.GroupVersionKind) (runtime.Object, error) {
+	obj, err := scheme.Scheme.New(gvk)
+	if runtime.IsNotRegisteredError(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", gvk, err)
+	}
+	return obj, nil
+}
+
+// add converts an object of the cache to the Rego value a manifest of it
+// would give: the cache strips the apiVersion and kind of typed objects.
+func add(inv *rules.Inventory, rd rules.Read, obj runtime.Object) error {
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
-		return fmt.Errorf("convert %s: %w", kind, err)
+		return fmt.Errorf("convert %s: %w", rd.Kind, err)
+	}
+	if _, ok := m["kind"]; !ok {
+		m["apiVersion"], m["kind"] = rd.APIVersion, rd.Kind
 	}
 	v, err := ast.InterfaceToValue(m)
 	if err != nil {
-		return fmt.Errorf("convert %s: %w", kind, err)
+		return fmt.Errorf("convert %s: %w", rd.Kind, err)
 	}
-	inv.Add(kind, namespace, v)
+	namespace, _ := meta.NewAccessor().Namespace(obj)
+	inv.Add(rd.Kind, namespace, v)
 	return nil
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
-	"github.com/slotwise/slotcheck/internal/version"
 )
 
 // Mode is what the webhook does with error findings.
@@ -105,9 +104,9 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	return h, nil
 }
 
-// judged reports whether the webhook judges a resource and subresource:
+// reviewed reports whether the webhook reviews a resource and subresource:
 // Pods (and their ephemeral containers) and the pod controllers.
-func judged(resource, subresource string) bool {
+func reviewed(resource, subresource string) bool {
 	switch resource {
 	case "pods":
 		return subresource == "" || subresource == "ephemeralcontainers"
@@ -127,44 +126,16 @@ func (h *Handler) Handle(ctx context.Context, req admission.Request) admission.R
 }
 
 func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.Response, string) {
-	if req.UID == "" || req.Resource.Resource == "" {
-		// No API server sends this: an answer that allowed it would be a guess.
-		return admission.Errored(http.StatusBadRequest, errors.New("malformed AdmissionReview: the request has no uid or no resource")), "error"
-	}
-	if !judged(req.Resource.Resource, req.SubResource) {
-		return admission.Allowed("not judged by slotcheck"), "skipped"
-	}
-	if req.Operation != admissionv1.Create && req.Operation != admissionv1.Update {
-		return admission.Allowed(""), "skipped"
-	}
-	if slices.Contains(h.cfg.ExcludedNamespaces, req.Namespace) {
-		return admission.Allowed("namespace excluded from slotcheck"), "excluded"
+	if resp, verdict, skip := h.skip(req); skip {
+		return resp, verdict
 	}
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
 	defer cancel()
 
-	labels, err := h.cluster.NamespaceLabels(ctx, req.Namespace)
+	mode, c, err := h.namespace(ctx, req.Namespace)
 	if err != nil {
-		return h.failure(fmt.Errorf("namespace %s: %w", req.Namespace, err))
+		return h.failure(err)
 	}
-	mode := h.cfg.Mode
-	if m, ok := labels[ModeLabel]; ok {
-		if mode, err = ParseMode(m); err != nil {
-			return h.failure(fmt.Errorf("namespace %s label %s: %w", req.Namespace, ModeLabel, err))
-		}
-	}
-	env := rules.ResolveEnvironment("", req.Namespace, "")
-	if e, ok := labels[EnvironmentLabel]; ok {
-		if env, err = rules.ParseEnvironment(e); err != nil {
-			return h.failure(fmt.Errorf("namespace %s label %s: %w", req.Namespace, EnvironmentLabel, err))
-		}
-	}
-	inventory, err := h.cluster.Inventory(ctx, req.Namespace)
-	if err != nil {
-		return h.failure(fmt.Errorf("inventory of %s: %w", req.Namespace, err))
-	}
-	c := scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true}
-
 	obj, err := h.object(req.Object.Raw, req.Namespace)
 	if err != nil {
 		return admission.Errored(http.StatusBadRequest, err), "error"
@@ -178,15 +149,66 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 	if err != nil {
 		return h.failure(err)
 	}
-	var old []scan.Finding
-	if req.Operation == admissionv1.Update && len(req.OldObject.Raw) > 0 {
-		// An old object that cannot be judged ratchets nothing: every
-		// finding of the new one counts.
-		if oldObj, err := h.object(req.OldObject.Raw, req.Namespace); err == nil {
-			old, _ = scan.Judge(ctx, h.engine, oldObj, c)
+	old := h.previous(ctx, req, c)
+	return h.verdict(req, obj, mode, findings, old)
+}
+
+// skip answers the requests the webhook does not judge: malformed ones, and
+// those of resources, operations and namespaces it leaves alone.
+func (h *Handler) skip(req admission.Request) (admission.Response, string, bool) {
+	switch {
+	case req.UID == "" || req.Resource.Resource == "":
+		// No API server sends this: an answer that allowed it would be a guess.
+		return admission.Errored(http.StatusBadRequest, errors.New("malformed AdmissionReview: the request has no uid or no resource")), "error", true
+	case !reviewed(req.Resource.Resource, req.SubResource):
+		return admission.Allowed("not judged by slotcheck"), "skipped", true
+	case req.Operation != admissionv1.Create && req.Operation != admissionv1.Update:
+		return admission.Allowed(""), "skipped", true
+	case slices.Contains(h.cfg.ExcludedNamespaces, req.Namespace):
+		return admission.Allowed("namespace excluded from slotcheck"), "excluded", true
+	}
+	return admission.Response{}, "", false
+}
+
+// namespace reads the mode and the judgement context of a namespace: its
+// labels may set the mode and the environment.
+func (h *Handler) namespace(ctx context.Context, ns string) (Mode, scan.Context, error) {
+	labels, err := h.cluster.NamespaceLabels(ctx, ns)
+	if err != nil {
+		return "", scan.Context{}, fmt.Errorf("namespace %s: %w", ns, err)
+	}
+	mode := h.cfg.Mode
+	if m, ok := labels[ModeLabel]; ok {
+		if mode, err = ParseMode(m); err != nil {
+			return "", scan.Context{}, fmt.Errorf("namespace %s label %s: %w", ns, ModeLabel, err)
 		}
 	}
-	return h.verdict(req, obj, mode, findings, old)
+	env := rules.ResolveEnvironment("", ns, "")
+	if e, ok := labels[EnvironmentLabel]; ok {
+		if env, err = rules.ParseEnvironment(e); err != nil {
+			return "", scan.Context{}, fmt.Errorf("namespace %s label %s: %w", ns, EnvironmentLabel, err)
+		}
+	}
+	inventory, err := h.cluster.Inventory(ctx, ns)
+	if err != nil {
+		return "", scan.Context{}, fmt.Errorf("inventory of %s: %w", ns, err)
+	}
+	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true}, nil
+}
+
+// previous judges the old object of an UPDATE, whose findings ratchet.
+// An old object that cannot be judged ratchets nothing: every finding of
+// the new one counts.
+func (h *Handler) previous(ctx context.Context, req admission.Request, c scan.Context) []scan.Finding {
+	if req.Operation != admissionv1.Update || len(req.OldObject.Raw) == 0 {
+		return nil
+	}
+	obj, err := h.object(req.OldObject.Raw, req.Namespace)
+	if err != nil {
+		return nil
+	}
+	old, _ := scan.Judge(ctx, h.engine, obj, c)
+	return old
 }
 
 // object reads the request's object through the same loader as the CLI.
@@ -220,99 +242,6 @@ func (h *Handler) object(raw []byte, namespace string) (*source.Object, error) {
 	return o, nil
 }
 
-// verdict turns findings into a response. Errors deny in enforce mode,
-// unless they are cross-object (warn by default) or the old object of an
-// UPDATE already broke the same rule at the same field (ratcheting, so that
-// label and finalizer changes to old objects keep working).
-func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, findings, old []scan.Finding) (admission.Response, string) {
-	existed := map[string]bool{}
-	for _, f := range old {
-		existed[key(f)] = true
-	}
-	var deny, warn []string
-	ratcheted := 0
-	for _, f := range findings {
-		if f.Suppressed {
-			h.metrics.finding(f.Rule.ID, "suppressed")
-			continue
-		}
-		line := denialLine(f)
-		switch {
-		case f.Severity == rules.SeverityNote:
-			h.metrics.finding(f.Rule.ID, "note")
-		case f.Severity == rules.SeverityWarning:
-			warn = append(warn, line)
-			h.metrics.finding(f.Rule.ID, "warn")
-		case existed[key(f)]:
-			ratcheted++
-			warn = append(warn, "pre-existing, not denied on update: "+line)
-			h.metrics.finding(f.Rule.ID, "ratcheted")
-		case f.Rule.CrossObject && !h.cfg.DenyCrossObject:
-			warn = append(warn, line)
-			h.metrics.finding(f.Rule.ID, "warn")
-		default:
-			deny = append(deny, line)
-		}
-	}
-	who := describe(obj)
-	switch {
-	case mode == ModeAudit && len(deny) == 0:
-		return admission.Allowed(""), "allowed"
-	case len(deny) == 0:
-		return admission.Allowed("").WithWarnings(budget(warn)...), "allowed"
-	case mode == ModeAudit:
-		for _, f := range findings {
-			if !f.Suppressed && f.Severity == rules.SeverityError {
-				h.metrics.finding(f.Rule.ID, "audit")
-			}
-		}
-		h.log.Info("audit: would deny", "object", who, "namespace", req.Namespace, "user", req.UserInfo.Username, "findings", deny)
-		return admission.Allowed(""), "audited"
-	case mode == ModeWarn:
-		for _, f := range findings {
-			if !f.Suppressed && f.Severity == rules.SeverityError {
-				h.metrics.finding(f.Rule.ID, "warn")
-			}
-		}
-		return admission.Allowed("").WithWarnings(budget(append(deny, warn...))...), "warned"
-	}
-	for _, f := range findings {
-		if !f.Suppressed && f.Severity == rules.SeverityError && !existed[key(f)] && (!f.Rule.CrossObject || h.cfg.DenyCrossObject) {
-			h.metrics.finding(f.Rule.ID, "deny")
-		}
-	}
-	h.log.Info("denied", "object", who, "namespace", req.Namespace, "operation", req.Operation, "user", req.UserInfo.Username, "dryRun", req.DryRun != nil && *req.DryRun, "findings", deny)
-	msg := fmt.Sprintf("slotcheck denied %s (%d finding(s)):\n%s", who, len(deny), strings.Join(deny, "\n"))
-	return admission.Denied(msg).WithWarnings(budget(warn)...), "denied"
-}
-
-// The API server passes on about 4 KiB of warnings per response and cuts
-// each to 256 characters past that, dropping the rest: warnings are kept
-// short (no fix, no link: `slotcheck explain ID` has them) and their sum
-// within the budget, with a last line saying how many were left out.
-const (
-	warningBudget  = 3800
-	warningMaxLine = 250
-)
-
-func budget(lines []string) []string {
-	var out []string
-	used := 0
-	for i, l := range lines {
-		short, _, _ := strings.Cut(l, " fix: ")
-		if len(short) > warningMaxLine {
-			short = short[:warningMaxLine-3] + "..."
-		}
-		rest := fmt.Sprintf("and %d more finding(s): see the webhook's log or run slotcheck on the manifest", len(lines)-i)
-		if used+len(short)+len(rest) > warningBudget {
-			return append(out, rest)
-		}
-		out = append(out, short)
-		used += len(short)
-	}
-	return out
-}
-
 // failure answers a request the policies could not judge: denied, naming
 // what failed, unless the webhook runs fail-open; never silently allowed.
 func (h *Handler) failure(err error) (admission.Response, string) {
@@ -323,36 +252,6 @@ func (h *Handler) failure(err error) (admission.Response, string) {
 		return admission.Allowed("").WithWarnings(msg + " (allowed: the webhook runs fail-open)"), "failed-open"
 	}
 	return admission.Denied(msg + " (denied: the webhook fails closed; --fail-open allows instead)"), "failed-closed"
-}
-
-// key identifies a finding across the old and new versions of an object.
-func key(f scan.Finding) string {
-	return f.Rule.ID + "\x00" + f.FieldPath + "\x00" + f.Container
-}
-
-// denialLine is one finding as kubectl shows it:
-// [ID] message (field path, container) fix: remediation. See <help URI>
-func denialLine(f scan.Finding) string {
-	where := f.FieldPath
-	if f.Container != "" {
-		where += ", container " + f.Container
-	}
-	return fmt.Sprintf("[%s] %s (%s) fix: %s See %s#%s", f.Rule.ID, f.Message, where, strings.TrimSuffix(f.Rule.Remediation, ".")+".", version.RulesDoc, f.Rule.Anchor())
-}
-
-// describe names the object, and its owner when a controller owns it: the
-// owner is what a user should fix.
-func describe(o *source.Object) string {
-	who := o.Kind + "/" + o.Name
-	meta, _ := field(o.Value, "metadata").(ast.Object)
-	owners, ok := field(meta, "ownerReferences").(*ast.Array)
-	if !ok || owners.Len() == 0 {
-		return who
-	}
-	owner := owners.Elem(0).Value
-	k, _ := field(owner, "kind").(ast.String)
-	n, _ := field(owner, "name").(ast.String)
-	return fmt.Sprintf("%s (owned by %s/%s: fix the %s)", who, string(k), string(n), string(k))
 }
 
 // field is an object's field, nil when v is no object or lacks it.

@@ -64,7 +64,7 @@ func newHandler(t *testing.T, c *cluster, cfg Config) (*Handler, *Metrics) {
 		t.Fatal(err)
 	}
 	if c.inventory == nil {
-		c.inventory = rules.NewInventory()
+		c.inventory = rules.NewInventory(engine.Reads(true))
 	}
 	h, err := NewHandler(engine, profiles, c, cfg, m, logr.Discard())
 	if err != nil {
@@ -240,7 +240,7 @@ func TestWarningBudget(t *testing.T) {
 	for i := range 40 {
 		lines = append(lines, fmt.Sprintf("[SEC%03d] %s (spec.field) fix: do this. See https://example.com", i, strings.Repeat("x", 300)))
 	}
-	got := budget(lines)
+	got := fitWarnings(lines)
 	total := 0
 	for _, l := range got[:len(got)-1] {
 		total += len(l)
@@ -252,8 +252,8 @@ func TestWarningBudget(t *testing.T) {
 	if total+len(last) > warningBudget || !strings.HasPrefix(last, fmt.Sprintf("and %d more finding(s)", 40-(len(got)-1))) {
 		t.Errorf("%d warnings, %d bytes, last %q", len(got), total+len(last), last)
 	}
-	if short := budget([]string{"[A] m (f) fix: x"}); len(short) != 1 || short[0] != "[A] m (f)" {
-		t.Errorf("budget(one) = %q", short)
+	if short := fitWarnings([]string{"[A] m (f) fix: x"}); len(short) != 1 || short[0] != "[A] m (f)" {
+		t.Errorf("fitWarnings(one) = %q", short)
 	}
 }
 
@@ -284,13 +284,13 @@ func TestParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := source.Load([]string{dir}, source.Options{WorkDir: root})
-	inv := rules.NewInventory()
+	inv := rules.NewInventory(engine.Reads(false))
 	for _, o := range res.Objects {
 		inv.Add(o.Kind, o.Namespace, o.Value)
 	}
 	n := 0
 	for _, o := range res.Objects {
-		if !judged(strings.ToLower(o.Kind)+"s", "") || o.Namespace == "" {
+		if !reviewed(strings.ToLower(o.Kind)+"s", "") || o.Namespace == "" {
 			continue
 		}
 		n++
@@ -318,7 +318,7 @@ func TestParity(t *testing.T) {
 			gotDeny = strings.Split(resp.Result.Message, "\n")[1:]
 		}
 		// Warnings are shortened to fit the API server's warning budget.
-		for _, pair := range [][2][]string{{wantDeny, gotDeny}, {budget(wantWarn), resp.Warnings}} {
+		for _, pair := range [][2][]string{{wantDeny, gotDeny}, {fitWarnings(wantWarn), resp.Warnings}} {
 			want, got := slices.Clone(pair[0]), slices.Clone(pair[1])
 			slices.Sort(want)
 			slices.Sort(got)

@@ -147,7 +147,7 @@ func loadHandler(b *testing.B, log logr.Logger) admission.Handler {
 	if len(res.Errors) > 0 {
 		b.Fatalf("load the compliant examples: %s", res.Errors[0].Message)
 	}
-	inv := rules.NewInventory()
+	inv := rules.NewInventory(engine.Reads(true))
 	for _, o := range res.Objects {
 		inv.Add(o.Kind, o.Namespace, o.Value)
 	}

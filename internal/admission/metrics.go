@@ -29,7 +29,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"kind", "operation", "verdict"}),
 		findings: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "slotcheck_admission_findings_total",
-			Help: "Findings by rule and what the webhook did with them (deny, warn, audit, ratcheted, suppressed, note).",
+			Help: "Findings by rule and what the webhook did with them (deny, warn, audit, ratcheted, suppressed, note), each finding counted once.",
 		}, []string{"rule", "action"}),
 		evalErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "slotcheck_policy_evaluation_errors_total",

@@ -110,6 +110,15 @@ func BenchmarkWriteSARIF(b *testing.B) {
 	})
 }
 
+// BenchmarkWriteSARIFReference is the floor SARIF is measured against: the
+// same log, results and all, marshalled by encoding/json.
+func BenchmarkWriteSARIFReference(b *testing.B) {
+	benchWrite(b, func(w io.Writer, rep *scan.Report, all []*rules.Rule, root string) error {
+		_, err := w.Write(sarifReference(b, rep, SARIFOptions{Rules: all, Root: root, Version: "v1.2.3"}))
+		return err
+	})
+}
+
 func BenchmarkWriteJSON(b *testing.B) {
 	benchWrite(b, func(w io.Writer, rep *scan.Report, _ []*rules.Rule, _ string) error {
 		return JSON(w, rep)

@@ -62,7 +62,7 @@ type JSONReport struct {
 // escaping, but straight from the report, as a report of 100,000 findings
 // would otherwise be copied, marshalled and indented whole in memory.
 func JSON(w io.Writer, rep *scan.Report) error {
-	e := newJSONWriter(w, false, false)
+	e := newJSONWriter(w, false)
 	o := e.openObject(0)
 	e.key(&o, "findings")
 	if len(rep.Findings) == 0 {

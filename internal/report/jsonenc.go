@@ -19,14 +19,10 @@ type jsonWriter struct {
 	buffered
 	// escapeHTML escapes <, > and & as encoding/json does by default.
 	escapeHTML bool
-	// decoded writes an invalid UTF-8 byte as U+FFFD itself rather than
-	// as the escape \ufffd: the SARIF log used to be marshalled, decoded and
-	// marshalled again, and the decoder turns that escape into the rune.
-	decoded bool
 }
 
-func newJSONWriter(w io.Writer, escapeHTML, decoded bool) *jsonWriter {
-	return &jsonWriter{buffered: newBuffered(w), escapeHTML: escapeHTML, decoded: decoded}
+func newJSONWriter(w io.Writer, escapeHTML bool) *jsonWriter {
+	return &jsonWriter{buffered: newBuffered(w), escapeHTML: escapeHTML}
 }
 
 // buffered is a report's output, written out in large pieces: the writers
@@ -68,12 +64,11 @@ func (e *jsonWriter) newline(depth int) {
 	}
 }
 
-func (e *jsonWriter) str(s string) { e.buf = appendJSONString(e.buf, s, e.escapeHTML, e.decoded) }
+func (e *jsonWriter) str(s string) { e.buf = appendJSONString(e.buf, s, e.escapeHTML) }
 
 func (e *jsonWriter) int(n int) { e.buf = strconv.AppendInt(e.buf, int64(n), 10) }
 
-// jsonObject is an object being written: members are added with key and
-// may be taken back with drop while the object is open.
+// jsonObject is an object being written, at depth, with n members so far.
 type jsonObject struct {
 	depth int
 	n     int
@@ -84,9 +79,8 @@ func (e *jsonWriter) openObject(depth int) jsonObject {
 	return jsonObject{depth: depth}
 }
 
-// key starts a member of o and returns where it starts, for drop.
-func (e *jsonWriter) key(o *jsonObject, name string) int {
-	mark := len(e.buf)
+// key starts a member of o.
+func (e *jsonWriter) key(o *jsonObject, name string) {
 	if o.n > 0 {
 		e.buf = append(e.buf, ',')
 	}
@@ -94,23 +88,15 @@ func (e *jsonWriter) key(o *jsonObject, name string) int {
 	e.str(name)
 	e.buf = append(e.buf, ':', ' ')
 	o.n++
-	return mark
 }
 
-// drop takes back the member of o that starts at mark, the last one written.
-func (e *jsonWriter) drop(o *jsonObject, mark int) {
-	e.buf = e.buf[:mark]
-	o.n--
-}
-
-// closeObject ends o and reports whether it has members; an empty object
-// is written as {}, as encoding/json writes it.
-func (e *jsonWriter) closeObject(o *jsonObject) bool {
+// closeObject ends o; an empty object is written as {}, as encoding/json
+// writes it.
+func (e *jsonWriter) closeObject(o *jsonObject) {
 	if o.n > 0 {
 		e.newline(o.depth)
 	}
 	e.buf = append(e.buf, '}')
-	return o.n > 0
 }
 
 func (e *jsonWriter) stringMember(o *jsonObject, name, s string) {
@@ -145,9 +131,8 @@ func (e *jsonWriter) stringArray(ss []string, depth int) {
 const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s quoted as encoding/json quotes it, with HTML
-// escaping or without; with decoded, an invalid UTF-8 byte becomes U+FFFD
-// itself (see jsonWriter.decoded) instead of \ufffd.
-func appendJSONString(dst []byte, s string, escapeHTML, decoded bool) []byte {
+// escaping or without.
+func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -181,11 +166,7 @@ func appendJSONString(dst []byte, s string, escapeHTML, decoded bool) []byte {
 		switch {
 		case c == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
-			if decoded {
-				dst = append(dst, "\uFFFD"...)
-			} else {
-				dst = append(dst, `\ufffd`...)
-			}
+			dst = append(dst, `\ufffd`...)
 		case c == '\u2028' || c == '\u2029':
 			// encoding/json escapes both line separators for JSONP.
 			dst = append(dst, s[start:i]...)

@@ -39,7 +39,7 @@ func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	var total junitCounts
 	for i, r := range j.rules {
 		for t := range rep.Targets {
-			if !scan.Judges(r, rep.Targets[t]) {
+			if !scan.Evaluates(r, rep.Targets[t]) {
 				continue
 			}
 			suites[i].tests++
@@ -71,7 +71,7 @@ func JUnit(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 		x.counts(suites[i])
 		x.buf = append(x.buf, '>')
 		for t := range rep.Targets {
-			if !scan.Judges(r, rep.Targets[t]) {
+			if !scan.Evaluates(r, rep.Targets[t]) {
 				continue
 			}
 			j.writeCase(x, i, t)
@@ -390,7 +390,7 @@ func (x *xmlWriter) endSuite(hasCases bool) {
 	x.buf = append(x.buf, "</testsuite>"...)
 }
 
-// object writes Object(kind, namespace, name) escaped. Escaping the parts
+// object writes source.ObjectName(kind, namespace, name) escaped. Escaping the parts
 // one by one is escaping the whole, as they are joined by an ASCII byte,
 // which ends any sequence of UTF-8 bytes; the same holds for findingLine.
 func (x *xmlWriter) object(kind, namespace, name string) {

@@ -64,11 +64,11 @@ func junitReference(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	for _, r := range rep.Evaluated(opts.Rules) {
 		suite := junitSuite{Name: r.ID + " " + r.Title}
 		for _, t := range rep.Targets {
-			if !scan.Judges(r, t) {
+			if !scan.Evaluates(r, t) {
 				continue
 			}
 			c := junitCase{
-				Name:      Object(t.Kind, t.Namespace, t.Name),
+				Name:      source.ObjectName(t.Kind, t.Namespace, t.Name),
 				Classname: r.ID,
 				File:      t.File,
 				Line:      t.Line,

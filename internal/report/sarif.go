@@ -3,15 +3,14 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"unicode/utf8"
 
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -33,10 +32,6 @@ type SARIFOptions struct {
 	Version string
 }
 
-// fingerprintKey names slotcheck's partial fingerprint; the suffix is bumped
-// if what it hashes ever changes.
-const fingerprintKey = "slotcheck/v1"
-
 // securitySeverity is what GitHub ranks security alerts by (a number, as a
 // string): error is high, warning medium, note low.
 func securitySeverity(s rules.Severity) string {
@@ -54,241 +49,191 @@ func securitySeverity(s rules.Severity) string {
 // finding (GitHub ignores suppressions, so suppressed findings are left out),
 // and input errors as tool execution notifications.
 func SARIF(w io.Writer, rep *scan.Report, opts SARIFOptions) error {
-	log, err := buildSARIF(rep, opts)
+	log, results, err := buildSARIF(rep, opts)
 	if err != nil {
 		return err
 	}
-	return writeLean(w, log)
+	return writeSARIF(w, log, results)
 }
 
-// buildSARIF builds the log that SARIF writes.
-func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarif.Report, error) {
+// buildSARIF builds the log that SARIF writes, but for its results, which
+// it yields one at a time, as a large log is nearly all results: each in
+// the same variable, refilled, which a caller keeping them copies.
+func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarifLog, iter.Seq[*sarifResult], error) {
 	root := opts.Root
 	if root == "" {
 		root = repositoryRoot()
 	}
-	run := sarif.NewRun()
-	driver := sarif.NewToolComponent()
-	driver.Name = ptr("slotcheck")
-	driver.FullName = ptr("slotcheck deployment standard checker")
-	driver.Version = ptr(opts.Version)
-	driver.SemanticVersion = ptr(semver(opts.Version))
-	driver.InformationURI = ptr(version.Repository)
-	run.Tool = sarif.NewTool()
-	run.Tool.Driver = driver
-	run.ColumnKind = ptr("unicodeCodePoints")
-	run.OriginalUriBaseIds = map[string]sarif.ArtifactLocation{}
-
+	driver := sarifDriver{
+		Contents:        []string{"localizedData", "nonLocalizedData"},
+		FullName:        "slotcheck deployment standard checker",
+		InformationURI:  version.Repository,
+		Language:        "en-US",
+		Name:            "slotcheck",
+		SemanticVersion: semver(opts.Version),
+		Version:         wellFormed(opts.Version),
+	}
 	index := map[string]int{}
 	for _, r := range rep.Evaluated(opts.Rules) {
 		index[r.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, descriptor(r))
 	}
-	results := newResultBuilder(root)
 	for n := range rep.Findings {
-		f := &rep.Findings[n]
-		if f.Suppressed {
-			continue
-		}
-		i, ok := index[f.Rule.ID]
-		if !ok {
-			return nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
-		}
-		run.Results = append(run.Results, results.result(f, i))
-	}
-
-	inv := sarif.NewInvocation()
-	inv.ExecutionSuccessful = ptr(true)
-	for _, e := range rep.Errors {
-		n := sarif.NewNotification()
-		n.Level = "error"
-		n.Message = &sarif.Message{Text: ptr(e.Message), Arguments: []string{}}
-		n.Descriptor = sarif.NewReportingDescriptorReference()
-		n.Descriptor.ID = ptr("input-error")
-		if e.File != source.StdinName {
-			loc := sarif.NewLocation()
-			loc.PhysicalLocation = sarif.NewPhysicalLocation()
-			loc.PhysicalLocation.ArtifactLocation = results.artifact(e.File)
-			if e.Line > 0 {
-				region := sarif.NewRegion()
-				region.StartLine = ptr(e.Line)
-				if e.Column > 0 {
-					region.StartColumn = ptr(e.Column)
-				}
-				loc.PhysicalLocation.Region = region
+		if f := &rep.Findings[n]; !f.Suppressed {
+			if _, ok := index[f.Rule.ID]; !ok {
+				return nil, nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
 			}
-			n.Locations = append(n.Locations, loc)
 		}
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
-	run.Invocations = append(run.Invocations, inv)
-
+	b := newResultBuilder(root)
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, e := range rep.Errors {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, b.notification(e))
+	}
 	category := strings.TrimSuffix(opts.Category, "/")
 	if category == "" {
 		category = "slotcheck"
 	}
-	run.AutomationDetails = sarif.NewRunAutomationDetails()
-	run.AutomationDetails.ID = ptr(category + "/")
-
-	log := sarif.NewReport()
-	log.AddRun(run)
-	return log, nil
-}
-
-// unsetSentinel reports whether SARIF gives the property -1 as its "unset" value.
-func unsetSentinel(key string) bool {
-	switch key {
-	case "index", "parentIndex", "id", "byteOffset", "charOffset", "rank":
-		return true
+	log := &sarifLog{
+		Schema:  "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/main/sarif-2.1/schema/sarif-schema-2.1.0.json",
+		Version: "2.1.0",
+		Runs: []sarifRun{{
+			AutomationDetails: sarifID{ID: wellFormed(category + "/")},
+			ColumnKind:        "unicodeCodePoints",
+			Invocations:       []sarifInvocation{inv},
+			Language:          "en-US",
+			NewlineSequences:  []string{"\r\n", "\n"},
+			Results:           []sarifResult{},
+			Tool:              sarifTool{Driver: driver},
+		}},
 	}
-	return false
-}
-
-// lean strips, in place, what SARIF defines as unset from decoded go-sarif output:
-// go-sarif's structs write every index field (as -1, the "unset" sentinel),
-// byte and char offsets, rank and every empty array, which the SARIF
-// Multitool reports as SARIF2004 warnings and which only bloat the log that
-// code scanning uploads. results stays even when empty, as GitHub expects.
-func lean(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, val := range x {
-			if n, ok := val.(json.Number); ok && n.String() == "-1" && unsetSentinel(k) {
-				delete(x, k)
-				continue
-			}
-			val = lean(val)
-			switch c := val.(type) {
-			case []any:
-				if len(c) == 0 && k != "results" {
-					delete(x, k)
-					continue
-				}
-			case map[string]any:
-				if len(c) == 0 {
-					delete(x, k)
-					continue
+	results := func(yield func(*sarifResult) bool) {
+		var r sarifResult
+		for n := range rep.Findings {
+			if f := &rep.Findings[n]; !f.Suppressed {
+				b.result(&r, f, index[f.Rule.ID])
+				if !yield(&r) {
+					return
 				}
 			}
-			x[k] = val
 		}
-		return x
-	case []any:
-		for i := range x {
-			x[i] = lean(x[i])
-		}
-		return x
 	}
-	return v
+	return log, results, nil
 }
 
-func descriptor(r *rules.Rule) *sarif.ReportingDescriptor {
-	d := sarif.NewReportingDescriptor()
-	d.ID = ptr(r.ID)
-	d.Name = ptr(pascal(r.Title))
-	d.ShortDescription = text(r.Title)
-	d.FullDescription = text(r.Description)
-	help := sarif.NewMultiformatMessageString()
-	help.Text = ptr(fmt.Sprintf("%s\n\nHow to fix: %s\n\nStandard section: %s.", r.Description, r.Remediation, r.Section))
-	help.Markdown = ptr(fmt.Sprintf("%s\n\n**How to fix:** %s\n\n**Standard section:** %s.\n\nExempt one object with the annotation `slotcheck.slotwise.com/exempt-%s: \"<reason>\"`.",
-		r.Description, r.Remediation, r.Section, r.ID))
-	d.Help = help
-	d.HelpURI = ptr(version.RulesDoc + "#" + r.Anchor())
-	conf := sarif.NewReportingConfiguration()
-	conf.Level = string(r.Severity)
-	d.DefaultConfiguration = conf
-	props := sarif.NewPropertyBag()
-	props.Tags = append([]string{"kubernetes"}, r.Tags...)
+func descriptor(r *rules.Rule) sarifRule {
+	props := sarifRuleProperties{Section: wellFormed(r.Section), Tags: []string{"kubernetes"}}
 	for _, t := range r.Tags {
+		props.Tags = append(props.Tags, wellFormed(t))
 		if t == "security" {
-			props.Add("security-severity", securitySeverity(r.Severity))
+			props.SecuritySeverity = securitySeverity(r.Severity)
 		}
 	}
-	props.Add("section", r.Section)
-	d.Properties = props
-	return d
+	return sarifRule{
+		DefaultConfiguration: sarifConfiguration{Enabled: true, Level: wellFormed(string(r.Severity))},
+		FullDescription:      sarifText{Text: wellFormed(r.Description)},
+		Help: sarifHelp{
+			Markdown: wellFormed(fmt.Sprintf("%s\n\n**How to fix:** %s\n\n**Standard section:** %s.\n\nExempt one object with the annotation `slotcheck.slotwise.com/exempt-%s: \"<reason>\"`.",
+				r.Description, r.Remediation, r.Section, r.ID)),
+			Text: wellFormed(fmt.Sprintf("%s\n\nHow to fix: %s\n\nStandard section: %s.", r.Description, r.Remediation, r.Section)),
+		},
+		HelpURI:          wellFormed(version.RulesDoc + "#" + r.Anchor()),
+		ID:               wellFormed(r.ID),
+		Name:             wellFormed(pascal(r.Title)),
+		Properties:       props,
+		ShortDescription: sarifText{Text: wellFormed(r.Title)},
+	}
 }
 
 // resultBuilder turns findings into results, computing once what many
-// findings share: a file's URI, an object's name, the constant strings.
-// Results share those strings and point into the findings' own, so the log
-// must be written before the report changes.
+// findings share: a file's URI and an object's name.
 type resultBuilder struct {
 	root string
 	// uris holds each file's URI, as relativeURI reads the working
 	// directory and the file system.
-	uris map[string]*string
+	uris map[string]string
 	// object is the last object named, as findings come sorted by file and
 	// an object's findings mostly follow one another.
-	kind, namespace, name string
-	object                *string
+	kind, namespace, name, object string
 	// hash is the buffer Fingerprint's input is written to.
 	hash []byte
-	// The constant strings, shared by every result.
-	srcRoot, resource, member *string
 }
 
 func newResultBuilder(root string) *resultBuilder {
-	return &resultBuilder{
-		root:     root,
-		uris:     map[string]*string{},
-		srcRoot:  ptr("%SRCROOT%"),
-		resource: ptr("resource"),
-		member:   ptr("member"),
+	return &resultBuilder{root: root, uris: map[string]string{}}
+}
+
+// result fills r with the result of f.
+func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
+	if f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name || b.object == "" {
+		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
+		b.object = wellFormed(source.ObjectName(f.Kind, f.Namespace, f.Name))
+	}
+	logical := append(make([]sarifLogicalLocation, 0, 2), sarifLogicalLocation{
+		FullyQualifiedName: b.object, Kind: "resource", Name: wellFormed(f.Name),
+	})
+	if f.Container != "" {
+		logical = append(logical, sarifLogicalLocation{
+			FullyQualifiedName: b.object + "/" + wellFormed(f.Container), Kind: "member", Name: wellFormed(f.Container),
+		})
+	}
+	*r = sarifResult{
+		Kind:  "fail",
+		Level: wellFormed(string(f.Severity)),
+		Locations: [1]sarifLocation{{
+			LogicalLocations: logical,
+			PhysicalLocation: sarifPhysicalLocation{
+				ArtifactLocation: b.artifact(f.File),
+				Region:           sarifRegion{EndColumn: max(f.EndColumn, f.Column+1), EndLine: f.Line, StartColumn: f.Column, StartLine: f.Line},
+			},
+		}},
+		Message:             sarifText{Text: wellFormed(f.Message)},
+		PartialFingerprints: sarifFingerprints{Slotcheck: fingerprint(&b.hash, f)},
+		Properties:          sarifResultProperties{Environment: wellFormed(f.Environment), Field: wellFormed(f.FieldPath)},
+		RuleID:              wellFormed(f.Rule.ID),
+		RuleIndex:           ruleIndex,
 	}
 }
 
-func (b *resultBuilder) result(f *scan.Finding, ruleIndex int) *sarif.Result {
-	res := sarif.NewResult()
-	res.RuleID = &f.Rule.ID
-	res.RuleIndex = ruleIndex
-	res.Level = string(f.Severity)
-	res.Message = &sarif.Message{Text: &f.Message, Arguments: []string{}}
-
-	loc := sarif.NewLocation()
-	loc.PhysicalLocation = sarif.NewPhysicalLocation()
-	loc.PhysicalLocation.ArtifactLocation = b.artifact(f.File)
-	region := sarif.NewRegion()
-	line := ptr(f.Line)
-	region.StartLine, region.EndLine = line, line
-	region.StartColumn, region.EndColumn = ptr(f.Column), ptr(max(f.EndColumn, f.Column+1))
-	loc.PhysicalLocation.Region = region
-	if b.object == nil || f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name {
-		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
-		b.object = ptr(Object(f.Kind, f.Namespace, f.Name))
+// notification reports an input error; a region only when the line is known.
+func (b *resultBuilder) notification(e source.Error) sarifNotification {
+	n := sarifNotification{
+		Descriptor: sarifID{ID: "input-error"},
+		Level:      "error",
+		Message:    sarifText{Text: wellFormed(e.Message)},
 	}
-	ll := sarif.NewLogicalLocation()
-	ll.Name = &f.Name
-	ll.FullyQualifiedName = b.object
-	ll.Kind = b.resource
-	loc.LogicalLocations = append(loc.LogicalLocations, ll)
-	if f.Container != "" {
-		c := sarif.NewLogicalLocation()
-		c.Name = &f.Container
-		c.FullyQualifiedName = ptr(*b.object + "/" + f.Container)
-		c.Kind = b.member
-		loc.LogicalLocations = append(loc.LogicalLocations, c)
+	if e.File != source.StdinName {
+		loc := sarifNotificationLocation{}
+		loc.PhysicalLocation.ArtifactLocation = b.artifact(e.File)
+		if e.Line > 0 {
+			loc.PhysicalLocation.Region = &sarifLineRegion{StartLine: e.Line}
+			if e.Column > 0 {
+				loc.PhysicalLocation.Region.StartColumn = e.Column
+			}
+		}
+		n.Locations = []sarifNotificationLocation{loc}
 	}
-	res.Locations = append(res.Locations, loc)
-	res.PartialFingerprints = map[string]string{fingerprintKey: fingerprint(&b.hash, f)}
-	props := sarif.NewPropertyBag()
-	props.Add("environment", f.Environment)
-	props.Add("field", f.FieldPath)
-	res.Properties = props
-	return res
+	return n
 }
 
 // artifact is the location of a reported file.
-func (b *resultBuilder) artifact(file string) *sarif.ArtifactLocation {
+func (b *resultBuilder) artifact(file string) sarifArtifactLocation {
 	uri, ok := b.uris[file]
 	if !ok {
-		uri = ptr(relativeURI(file, b.root))
+		uri = wellFormed(relativeURI(file, b.root))
 		b.uris[file] = uri
 	}
-	a := sarif.NewArtifactLocation()
-	a.URI = uri
-	a.URIBaseID = b.srcRoot
-	return a
+	return sarifArtifactLocation{URI: uri, URIBaseID: "%SRCROOT%"}
+}
+
+// wellFormed replaces each byte of s that is not UTF-8 by U+FFFD, as the
+// log has always carried it, rather than leaving encoding/json to write
+// the escape \ufffd.
+func wellFormed(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s))
 }
 
 // Fingerprint identifies a finding across commits: the rule, the file, the
@@ -334,16 +279,10 @@ func repositoryRoot() string {
 	if err != nil {
 		return ""
 	}
-	for dir := wd; ; {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return wd
-		}
-		dir = parent
+	if root, ok := source.RepositoryRoot(wd); ok {
+		return root
 	}
+	return wd
 }
 
 var semverPrefix = regexp.MustCompile(`^v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)`)
@@ -366,11 +305,3 @@ func pascal(title string) string {
 	}
 	return b.String()
 }
-
-func text(s string) *sarif.MultiformatMessageString {
-	m := sarif.NewMultiformatMessageString()
-	m.Text = ptr(s)
-	return m
-}
-
-func ptr[T any](v T) *T { return &v }

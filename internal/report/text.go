@@ -10,6 +10,7 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
 )
 
 // TextOptions tunes the text report.
@@ -136,37 +137,12 @@ func (t *textWriter) flush() error {
 // appendWho appends who a finding is about: (kind/namespace/name, container).
 func appendWho(dst []byte, f *scan.Finding) []byte {
 	dst = append(dst, '(')
-	dst = appendObject(dst, f.Kind, f.Namespace, f.Name)
+	dst = source.AppendObjectName(dst, f.Kind, f.Namespace, f.Name)
 	if f.Container != "" {
 		dst = append(dst, ", "...)
 		dst = append(dst, f.Container...)
 	}
 	return append(dst, ')')
-}
-
-// Object names an object the way kubectl users read it: Kind/namespace/name.
-func Object(kind, namespace, name string) string {
-	if name == "" && namespace == "" {
-		return kind
-	}
-	if namespace == "" {
-		return kind + "/" + name
-	}
-	return kind + "/" + namespace + "/" + name
-}
-
-// appendObject appends Object(kind, namespace, name).
-func appendObject(dst []byte, kind, namespace, name string) []byte {
-	dst = append(dst, kind...)
-	if name == "" && namespace == "" {
-		return dst
-	}
-	if namespace != "" {
-		dst = append(dst, '/')
-		dst = append(dst, namespace...)
-	}
-	dst = append(dst, '/')
-	return append(dst, name...)
 }
 
 // appendLocation appends file:line:col, leaving out what is unknown.

@@ -46,7 +46,7 @@ func textReference(rep *scan.Report, opts TextOptions) string {
 		default:
 			sev = paint(ansiBlue, sev)
 		}
-		who := Object(f.Kind, f.Namespace, f.Name)
+		who := source.ObjectName(f.Kind, f.Namespace, f.Name)
 		if f.Container != "" {
 			who += ", " + f.Container
 		}

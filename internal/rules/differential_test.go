@@ -101,7 +101,7 @@ func TestPlansMatchTopdown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		inv := NewInventory()
+		inv := NewInventory(fast.Reads(false))
 		for _, o := range res.Objects {
 			if o.Domain == "k8s" {
 				inv.Add(o.Kind, o.Namespace, o.Value)

@@ -126,38 +126,16 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		byFile:    map[string]*Rule{},
 		queries:   map[queryKey]*query{},
 	}
-	domains := map[string]bool{}
-	names := make([]string, 0, len(modules))
-	for name := range modules {
-		names = append(names, name)
+	if e.rules, err = readRules(modules); err != nil {
+		return nil, err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		m := modules[name]
-		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
-		if strings.HasPrefix(pkg, "lib.") {
-			continue
-		}
-		var pkgAnnotation *ast.Annotations
-		for _, a := range m.Annotations {
-			if a.Scope == "package" {
-				pkgAnnotation = a
-			}
-		}
-		r, err := ruleFromAnnotations(name, pkg, pkgAnnotation)
-		if err != nil {
-			return nil, err
-		}
-		if other, dup := e.byID[r.ID]; dup {
-			return nil, fmt.Errorf("rule id %s declared twice: %s and %s", r.ID, other.File, r.File)
-		}
-		e.rules = append(e.rules, r)
+	domains := map[string]bool{}
+	for _, r := range e.rules {
 		e.byID[r.ID] = r
-		e.byPackage[pkg] = r
-		e.byFile[name] = r
+		e.byPackage[r.Package] = r
+		e.byFile[r.File] = r
 		domains[r.Domain] = true
 	}
-	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	exemptions := map[string]bool{}
 	for _, m := range modules {
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.lib.")
@@ -265,13 +243,9 @@ func ParseModules(fsys fs.FS, withTests bool) (map[string]*ast.Module, error) {
 		if d.IsDir() || path.Ext(p) != ".rego" || (!withTests && strings.HasSuffix(p, "_test.rego")) {
 			return nil
 		}
-		src, err := fs.ReadFile(fsys, p)
+		m, err := parseModule(fsys, p)
 		if err != nil {
-			return fmt.Errorf("read policy %s: %w", p, err)
-		}
-		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			return fmt.Errorf("parse policy %s: %w", p, err)
+			return err
 		}
 		modules[p] = m
 		return nil
@@ -283,6 +257,19 @@ func ParseModules(fsys fs.FS, withTests bool) (map[string]*ast.Module, error) {
 		return nil, errors.New("no policies found")
 	}
 	return modules, nil
+}
+
+// parseModule parses one policy file of fsys, with its METADATA.
+func parseModule(fsys fs.FS, p string) (*ast.Module, error) {
+	src, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, fmt.Errorf("read policy %s: %w", p, err)
+	}
+	m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("parse policy %s: %w", p, err)
+	}
+	return m, nil
 }
 
 // Rules returns every rule, sorted by id.

@@ -1,52 +1,69 @@
 package rules
 
 import (
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// inventoryScope says which kinds cross-object rules read and how far they
-// look: a NetworkPolicy or HPA only acts in its own namespace, a
-// ServiceMonitor may select Services of any namespace.
-func inventoryScope(kind string) (namespaced, ok bool) {
-	switch kind {
-	case "NetworkPolicy", "HorizontalPodAutoscaler":
-		return true, true
-	case "ServiceMonitor":
-		return false, true
+// Reads lists the kinds the rules read from input.inventory, each once,
+// sorted by kind; with admission, only those of the rules the admission
+// webhook evaluates. It is what an inventory holds and what the webhook
+// watches: a rule that reads a new kind needs no Go.
+func (e *Engine) Reads(admission bool) []Read {
+	byKind := map[string]Read{}
+	for _, r := range e.rules {
+		if admission && !r.Admission {
+			continue
+		}
+		for _, rd := range r.Reads {
+			byKind[rd.Kind] = rd
+		}
 	}
-	return false, false
+	out := make([]Read, 0, len(byKind))
+	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
+		out = append(out, byKind[kind])
+	}
+	return out
 }
 
 // Inventory indexes the objects cross-object rules read (input.inventory).
 // Adding and reading may happen from several goroutines.
 type Inventory struct {
 	mu         sync.Mutex
+	scopes     map[string]Scope
 	namespaced map[string]map[string][]*ast.Term
 	cluster    map[string][]*ast.Term
 	views      map[string]ast.Value
 }
 
-// NewInventory returns an empty inventory.
-func NewInventory() *Inventory {
+// NewInventory returns an empty inventory of the kinds reads names (see
+// Engine.Reads).
+func NewInventory(reads []Read) *Inventory {
+	scopes := make(map[string]Scope, len(reads))
+	for _, rd := range reads {
+		scopes[rd.Kind] = rd.Scope
+	}
 	return &Inventory{
+		scopes:     scopes,
 		namespaced: map[string]map[string][]*ast.Term{},
 		cluster:    map[string][]*ast.Term{},
 		views:      map[string]ast.Value{},
 	}
 }
 
-// Add records obj when its kind is one cross-object rules read, and reports
+// Add records obj when its kind is one the inventory holds, and reports
 // whether it did.
 func (inv *Inventory) Add(kind, namespace string, obj ast.Value) bool {
-	namespaced, ok := inventoryScope(kind)
+	scope, ok := inv.scopes[kind]
 	if !ok {
 		return false
 	}
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	if namespaced {
+	if scope == ScopeNamespace {
 		if inv.namespaced[namespace] == nil {
 			inv.namespaced[namespace] = map[string][]*ast.Term{}
 		}

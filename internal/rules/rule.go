@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // Severity ranks a finding: errors fail CI and deny admission, warnings are
@@ -56,7 +54,10 @@ type Rule struct {
 	Environments []string
 	// EnvironmentSeverity overrides Severity in some environments.
 	EnvironmentSeverity map[string]Severity
-	// CrossObject rules read the inventory of other objects.
+	// Reads lists the kinds of other objects the rule reads from
+	// input.inventory, sorted as its METADATA lists them.
+	Reads []Read
+	// CrossObject rules read other objects: those whose Reads is not empty.
 	CrossObject bool
 	// Admission is false for rules that only make sense on files in a repository.
 	Admission bool
@@ -68,6 +69,28 @@ type Rule struct {
 	Package string
 	// File is the rule's source file inside the policy tree.
 	File string
+}
+
+// Scope says which objects of a kind input.inventory holds for a target.
+type Scope string
+
+// The scopes a rule may read a kind with.
+const (
+	// ScopeNamespace: the objects of the target's namespace, for kinds that
+	// act only there (a NetworkPolicy, an HPA).
+	ScopeNamespace Scope = "namespace"
+	// ScopeCluster: the objects of every namespace, for kinds that may select
+	// targets elsewhere (a ServiceMonitor's namespaceSelector).
+	ScopeCluster Scope = "cluster"
+)
+
+// Read is one kind of object a cross-object rule reads from input.inventory,
+// where its objects are listed under Kind. APIVersion is the version the
+// webhook watches the kind at.
+type Read struct {
+	Kind       string `yaml:"kind"`
+	APIVersion string `yaml:"apiVersion"`
+	Scope      Scope  `yaml:"scope"`
 }
 
 // AppliesIn reports whether the rule is evaluated in the environment.
@@ -83,104 +106,6 @@ func (r *Rule) SeverityIn(env string) Severity {
 
 // Anchor is the rule's anchor in docs/rules.md, e.g. sec001.
 func (r *Rule) Anchor() string { return strings.ToLower(r.ID) }
-
-// ruleFromAnnotations reads a rule package's METADATA; every field the
-// contract in policies/README.md requires must be present.
-func ruleFromAnnotations(file string, pkg string, a *ast.Annotations) (*Rule, error) {
-	if a == nil {
-		return nil, fmt.Errorf("%s: package %s has no METADATA block", file, pkg)
-	}
-	r := &Rule{
-		Title:       strings.TrimSpace(a.Title),
-		Description: unwrap(a.Description),
-		Package:     pkg,
-		File:        file,
-		Domain:      strings.SplitN(pkg, ".", 2)[0],
-		Admission:   true,
-	}
-	var problems []string
-	str := func(key string) string {
-		v, ok := a.Custom[key]
-		if !ok {
-			problems = append(problems, "custom."+key+" is missing")
-			return ""
-		}
-		s, ok := v.(string)
-		if !ok || strings.TrimSpace(s) == "" {
-			problems = append(problems, "custom."+key+" must be a non-empty string")
-		}
-		return strings.TrimSpace(s)
-	}
-	r.ID = str("id")
-	r.Section = str("section")
-	r.Remediation = unwrap(str("remediation"))
-	if sev, err := ParseSeverity(str("severity")); err != nil {
-		problems = append(problems, "custom."+err.Error())
-	} else {
-		r.Severity = sev
-	}
-	if r.Title == "" {
-		problems = append(problems, "title is missing")
-	}
-	if r.Description == "" {
-		problems = append(problems, "description is missing")
-	}
-	envs, ok := a.Custom["environments"].([]any)
-	if !ok || len(envs) == 0 {
-		problems = append(problems, "custom.environments must list environments")
-	}
-	for _, e := range envs {
-		s, _ := e.(string)
-		if !slices.Contains(Environments(), s) {
-			problems = append(problems, fmt.Sprintf("custom.environments: unknown environment %v", e))
-			continue
-		}
-		r.Environments = append(r.Environments, s)
-	}
-	if raw, ok := a.Custom["environment_severity"]; ok {
-		m, ok := raw.(map[string]any)
-		if !ok {
-			problems = append(problems, "custom.environment_severity must map environments to severities")
-		}
-		r.EnvironmentSeverity = map[string]Severity{}
-		for env, v := range m {
-			s, _ := v.(string)
-			sev, err := ParseSeverity(s)
-			if err != nil || !slices.Contains(Environments(), env) {
-				problems = append(problems, fmt.Sprintf("custom.environment_severity: %s: %v", env, v))
-				continue
-			}
-			r.EnvironmentSeverity[env] = sev
-		}
-	}
-	if raw, ok := a.Custom["tags"]; ok {
-		list, ok := raw.([]any)
-		if !ok {
-			problems = append(problems, "custom.tags must be a list of strings")
-		}
-		for _, t := range list {
-			s, ok := t.(string)
-			if !ok || s == "" {
-				problems = append(problems, fmt.Sprintf("custom.tags: %v is not a string", t))
-				continue
-			}
-			r.Tags = append(r.Tags, s)
-		}
-	}
-	for key, dst := range map[string]*bool{"cross_object": &r.CrossObject, "admission": &r.Admission} {
-		if raw, ok := a.Custom[key]; ok {
-			b, ok := raw.(bool)
-			if !ok {
-				problems = append(problems, "custom."+key+" must be true or false")
-			}
-			*dst = b
-		}
-	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%s: package %s: %s", file, pkg, strings.Join(problems, "; "))
-	}
-	return r, nil
-}
 
 // unwrap joins the lines of a METADATA text block that were wrapped for the
 // source file, keeping blank lines as paragraph breaks, so that reports and

@@ -204,34 +204,6 @@ func rule(id, sev, pkg, body string) string {
 	return strings.NewReplacer("%ID%", id, "%SEV%", sev, "%PKG%", pkg, "%BODY%", body).Replace(ruleTemplate)
 }
 
-func TestMetadataContract(t *testing.T) {
-	tests := []struct {
-		name  string
-		files map[string]string
-		want  string
-	}{
-		{"duplicate id", map[string]string{
-			"k8s/a/a.rego": rule("X001", "error", "a", "true"),
-			"k8s/b/b.rego": rule("X001", "error", "b", "true"),
-		}, "declared twice"},
-		{"bad severity", map[string]string{"k8s/a/a.rego": rule("X001", "fatal", "a", "true")}, "severity"},
-		{"missing id", map[string]string{"k8s/a/a.rego": strings.Replace(rule("X001", "error", "a", "true"), "#   id: X001\n", "", 1)}, "custom.id is missing"},
-		{"no metadata", map[string]string{"k8s/a/a.rego": "package k8s.a\n\ndeny contains 1 if true\n"}, "no METADATA"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{}
-			for name, src := range tt.files {
-				fsys[name] = &fstest.MapFile{Data: []byte(src)}
-			}
-			_, err := rules.New(context.Background(), fsys)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("got %v, want an error containing %q", err, tt.want)
-			}
-		})
-	}
-}
-
 // TestEvalErrorIsNeverClean shows that a rule whose built-in fails (here a
 // malformed quantity) makes the evaluation an error, not a silent pass.
 func TestEvalErrorIsNeverClean(t *testing.T) {

@@ -226,10 +226,6 @@ func BenchmarkEvaluate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	inv := rules.NewInventory()
-	for _, o := range res.Objects {
-		inv.Add(o.Kind, o.Namespace, o.Value)
-	}
 	for _, bc := range []struct {
 		name string
 		opts []rules.Option
@@ -241,6 +237,10 @@ func BenchmarkEvaluate(b *testing.B) {
 			e, err := rules.New(context.Background(), policies.FS(), bc.opts...)
 			if err != nil {
 				b.Fatal(err)
+			}
+			inv := rules.NewInventory(e.Reads(false))
+			for _, o := range res.Objects {
+				inv.Add(o.Kind, o.Namespace, o.Value)
 			}
 			b.ReportAllocs()
 			b.ResetTimer()

@@ -192,32 +192,6 @@ func TestAliasBombIsAnError(t *testing.T) {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-func TestGlob(t *testing.T) {
-	tests := []struct {
-		pattern, path string
-		want          bool
-	}{
-		{"*.json", "a.json", true},
-		{"*.json", "dir/a.json", false},
-		{"vendor/**", "vendor/a/b.yaml", true},
-		{"**/test/*.yaml", "x/y/test/a.yaml", true},
-		{"**/test/*.yaml", "test/a.yaml", true},
-		{"a?c", "abc", true},
-		{"a?c", "a/c", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.pattern+" "+tt.path, func(t *testing.T) {
-			re, err := globRegexp(tt.pattern)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := re.MatchString(tt.path); got != tt.want {
-				t.Errorf("got %v", got)
-			}
-		})
-	}
-}
-
 func TestValueConversionOfLargeAndMergedMappings(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("apiVersion: v1\nkind: X\nnil:\nbase: &b {k: v, nil: 1, own: 9}\nmerged:\n  <<: [*b, {z: 1}]\n  own: 1\n  nil: ~\ndata:\n")

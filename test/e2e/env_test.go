@@ -275,7 +275,13 @@ func (s *suite) startWebhook(t *testing.T) {
 		t.Fatalf("certificate watcher: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	for _, obj := range admission.InformerObjects() {
+	reads := s.engine.Reads(true)
+	informers, err := admission.InformerObjects(reads)
+	if err != nil {
+		cancel()
+		t.Fatalf("informers: %v", err)
+	}
+	for _, obj := range informers {
 		if _, err := mgr.GetCache().GetInformer(ctx, obj); err != nil {
 			cancel()
 			t.Fatalf("informer for %T: %v", obj, err)
@@ -287,7 +293,7 @@ func (s *suite) startWebhook(t *testing.T) {
 		cancel()
 		t.Fatalf("metrics: %v", err)
 	}
-	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache()), admission.Config{
+	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache(), reads), admission.Config{
 		Mode:               admission.ModeEnforce,
 		ExcludedNamespaces: []string{"kube-system", "kube-node-lease", excludedNamespace},
 	}, metrics, log.WithName("admission"))

@@ -17,7 +17,7 @@
 #     production 3), or target the object with a HorizontalPodAutoscaler whose
 #     minReplicas is at least that many.
 #   environments: [staging, production]
-#   cross_object: true
+#   reads: [{kind: HorizontalPodAutoscaler, apiVersion: autoscaling/v2, scope: namespace}]
 package k8s.avl001
 
 import data.lib.k8s

@@ -15,7 +15,7 @@
 #     Deployment, with minReplicas and maxReplicas within the environment's bounds
 #     (staging 2..5, production 3..20).
 #   environments: [staging, production]
-#   cross_object: true
+#   reads: [{kind: HorizontalPodAutoscaler, apiVersion: autoscaling/v2, scope: namespace}]
 package k8s.avl003
 
 import data.lib.k8s

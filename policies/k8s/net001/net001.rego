@@ -18,7 +18,7 @@
 #     and egress rules the service needs.
 #   environments: [staging, production]
 #   tags: [security]
-#   cross_object: true
+#   reads: [{kind: NetworkPolicy, apiVersion: networking.k8s.io/v1, scope: namespace}]
 package k8s.net001
 
 import data.lib.k8s

@@ -16,7 +16,8 @@
 #     the Service's labels, in the Service's namespace or with a namespaceSelector
 #     naming it, and an endpoint on port metrics (path /metrics).
 #   environments: [staging, production]
-#   cross_object: true
+#   reads: [{kind: ServiceMonitor, apiVersion: monitoring.coreos.com/v1, scope: cluster}]
+#   admission: false
 package k8s.obs001
 
 import data.lib.k8s

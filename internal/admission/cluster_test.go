@@ -1,0 +1,97 @@
+package admission
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+)
+
+var (
+	readNetworkPolicy  = rules.Read{Kind: "NetworkPolicy", APIVersion: "networking.k8s.io/v1", Scope: rules.ScopeNamespace}
+	readHPA            = rules.Read{Kind: "HorizontalPodAutoscaler", APIVersion: "autoscaling/v2", Scope: rules.ScopeNamespace}
+	readServiceMonitor = rules.Read{Kind: "ServiceMonitor", APIVersion: "monitoring.coreos.com/v1", Scope: rules.ScopeCluster}
+)
+
+// TestInformerObjects: namespaces, then one object per kind read, typed when
+// client-go knows the kind and unstructured (with its kind) when it does not.
+func TestInformerObjects(t *testing.T) {
+	objs, err := InformerObjects([]rules.Read{readNetworkPolicy, readServiceMonitor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objs) != 3 {
+		t.Fatalf("got %d objects, want 3: %v", len(objs), objs)
+	}
+	if _, ok := objs[0].(*corev1.Namespace); !ok {
+		t.Errorf("first informer %T, want *v1.Namespace", objs[0])
+	}
+	if _, ok := objs[1].(*networkingv1.NetworkPolicy); !ok {
+		t.Errorf("NetworkPolicy informer %T, want the typed object", objs[1])
+	}
+	u, ok := objs[2].(*unstructured.Unstructured)
+	if want := (schema.GroupVersionKind{Group: "monitoring.coreos.com", Version: "v1", Kind: "ServiceMonitor"}); !ok || u.GroupVersionKind() != want {
+		t.Errorf("ServiceMonitor informer %T %v, want unstructured %v", objs[2], objs[2].GetObjectKind().GroupVersionKind(), want)
+	}
+}
+
+// TestCachedClusterInventory: a kind read with namespace scope is listed in
+// the target's namespace, one read with cluster scope in every namespace,
+// and each object comes back as its manifest would read, kind included.
+func TestCachedClusterInventory(t *testing.T) {
+	monitor := func(ns string) *unstructured.Unstructured {
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(schema.GroupVersionKind{Group: "monitoring.coreos.com", Version: "v1", Kind: "ServiceMonitor"})
+		u.SetName("sm")
+		u.SetNamespace(ns)
+		return u
+	}
+	objs := []client.Object{
+		&networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "np", Namespace: "shop"}},
+		&networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "np", Namespace: "other"}},
+		&autoscalingv2.HorizontalPodAutoscaler{ObjectMeta: metav1.ObjectMeta{Name: "hpa", Namespace: "other"}},
+		monitor("shop"), monitor("monitoring"),
+	}
+	c := &CachedCluster{
+		reader: fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(objs...).Build(),
+		reads:  []rules.Read{readHPA, readNetworkPolicy, readServiceMonitor},
+	}
+	v, err := c.Inventory(context.Background(), "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"NetworkPolicy":  {"networking.k8s.io/v1 NetworkPolicy shop/np"},
+		"ServiceMonitor": {"monitoring.coreos.com/v1 ServiceMonitor monitoring/sm", "monitoring.coreos.com/v1 ServiceMonitor shop/sm"},
+	}
+	raw, err := ast.JSON(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for kind, items := range raw.(map[string]any) {
+		for _, item := range items.([]any) {
+			o := item.(map[string]any)
+			md := o["metadata"].(map[string]any)
+			got[kind] = append(got[kind], fmt.Sprintf("%v %v %v/%v", o["apiVersion"], o["kind"], md["namespace"], md["name"]))
+		}
+		slices.Sort(got[kind])
+	}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("inventory of shop\n got %v\nwant %v", got, want)
+	}
+}

@@ -1,0 +1,64 @@
+package source
+
+import (
+	"github.com/open-policy-agent/opa/v1/ast"
+	"gopkg.in/yaml.v3"
+)
+
+// Object is one target read from a file: a Kubernetes object, or a
+// Dockerfile's model.
+type Object struct {
+	// File is the path as reported: relative to the working directory when
+	// inside it, with forward slashes.
+	File string
+	// Domain says which rules judge it: "k8s" or "dockerfile".
+	Domain string
+	// Node is a Kubernetes object's YAML mapping; nil for a Dockerfile.
+	Node *yaml.Node
+	// Line is where the object starts.
+	Line    int
+	locator *dockerfileLocator
+	// template holds the lines of the Helm template an object was rendered
+	// from: findings point there, not at the rendered text.
+	template []string
+	// Value is the object as the rules see it.
+	Value      ast.Value
+	APIVersion string
+	Kind       string
+	Name       string
+	Namespace  string
+}
+
+// Locate finds the field at path, or a Dockerfile instruction and the
+// token on its lines; see the package's Locate for Kubernetes objects.
+func (o *Object) Locate(path []any, token string) Position {
+	if o.locator != nil {
+		return o.locator.locate(path, token)
+	}
+	if o.template != nil {
+		return templatePosition(o.template, path, Locate(o.Node, path))
+	}
+	return Locate(o.Node, path)
+}
+
+// ObjectName names an object the way kubectl users read it:
+// Kind/namespace/name, Kind/name without a namespace, Kind alone without
+// either. Every report and message names objects through it.
+func ObjectName(kind, namespace, name string) string {
+	return string(AppendObjectName(make([]byte, 0, len(kind)+len(namespace)+len(name)+2), kind, namespace, name))
+}
+
+// AppendObjectName appends ObjectName(kind, namespace, name) to dst, for
+// writers that build their output in one buffer.
+func AppendObjectName(dst []byte, kind, namespace, name string) []byte {
+	dst = append(dst, kind...)
+	if name == "" && namespace == "" {
+		return dst
+	}
+	if namespace != "" {
+		dst = append(dst, '/')
+		dst = append(dst, namespace...)
+	}
+	dst = append(dst, '/')
+	return append(dst, name...)
+}

@@ -1,0 +1,112 @@
+package source
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// parse reads every document of a file. A syntax error ends the file (the
+// YAML stream cannot be resumed), but the documents before it still count.
+func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
+	res.Files++
+	if bytes.IndexByte(src, 0) >= 0 {
+		res.errorf(name, 0, 0, "binary file, not YAML or JSON")
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			line, msg := yamlError(err, src)
+			res.errorf(name, line, 0, "invalid YAML: %s", msg)
+			return
+		}
+		if len(doc.Content) == 0 {
+			continue // an empty document between separators
+		}
+		l.document(res, c, name, doc.Content[0])
+	}
+}
+
+// document reads one YAML document: an object, a List of them, or
+// something else that is counted as skipped.
+func (l *loader) document(res *Result, c *converter, name string, root *yaml.Node) {
+	root = resolve(root)
+	if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
+		return // a document holding only comments
+	}
+	if root.Kind != yaml.MappingNode {
+		res.Skipped++
+		return
+	}
+	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
+	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) {
+		res.Skipped++
+		return
+	}
+	if _, items := lookup(root, "items", 0); items != nil && strings.HasSuffix(kind, "List") {
+		l.list(res, c, name, kind, resolve(items))
+		return
+	}
+	val, err := c.toValue(root)
+	if err != nil {
+		var ve *valueError
+		if errors.As(err, &ve) {
+			res.errorf(name, ve.line, ve.column, "%s", ve.msg)
+		} else {
+			res.errorf(name, root.Line, root.Column, "%v", err)
+		}
+		return
+	}
+	obj := &Object{File: name, Domain: "k8s", Node: root, Line: root.Line, Value: val, APIVersion: apiVersion, Kind: kind}
+	if _, meta := lookup(root, "metadata", 0); meta != nil {
+		meta = resolve(meta)
+		obj.Name = scalarField(meta, "name")
+		obj.Namespace = scalarField(meta, "namespace")
+	}
+	if l.schemaErrors(res, c, obj) {
+		return
+	}
+	res.Objects = append(res.Objects, obj)
+}
+
+// list reads the items of a List kind (v1 List, DeploymentList, ...) as
+// documents of their own.
+func (l *loader) list(res *Result, c *converter, name, kind string, items *yaml.Node) {
+	if items.Kind == yaml.ScalarNode && items.ShortTag() == "!!null" {
+		return
+	}
+	if items.Kind != yaml.SequenceNode {
+		res.errorf(name, items.Line, items.Column, "%s: items must be a list", kind)
+		return
+	}
+	for _, it := range items.Content {
+		l.document(res, c, name, it)
+	}
+}
+
+// isToolConfig recognises files of client-side tools that look like objects
+// (apiVersion and kind) but are never sent to a cluster.
+func isToolConfig(apiVersion string) bool {
+	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion, "skaffold/")
+}
+
+func scalarField(m *yaml.Node, key string) string {
+	_, v := lookup(m, key, 0)
+	if v == nil {
+		return ""
+	}
+	v = resolve(v)
+	if v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
+}

@@ -1,0 +1,52 @@
+package source
+
+import (
+	"encoding/json"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/slotwise/slotcheck/internal/kube"
+)
+
+// schemaErrors reports what the API server would reject in a built-in kind;
+// such an object is not linted, since rules would judge fields that cannot
+// be applied as written.
+func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
+	if !l.checker.Known(o.APIVersion, o.Kind) || l.checker.Accepts(o.APIVersion, o.Kind, o.Value) {
+		return false
+	}
+	name := ObjectName(o.Kind, o.Namespace, o.Name)
+	// The converter's buffer is reused from object to object: the checker
+	// keeps nothing of the manifest.
+	manifest, ok := kube.AppendJSON(c.json[:0], o.Value)
+	if ok {
+		c.json = manifest
+	} else {
+		raw, err := ast.JSON(o.Value)
+		if err != nil {
+			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", name, err)
+			return true
+		}
+		if manifest, err = json.Marshal(raw); err != nil {
+			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", name, err)
+			return true
+		}
+	}
+	problems := l.checker.Check(o.APIVersion, o.Kind, manifest)
+	for _, p := range problems {
+		path := p.Path
+		if p.Loose {
+			path = Concrete(o.Node, path)
+		}
+		pos := Locate(o.Node, path)
+		if p.AtKey {
+			pos = LocateKey(o.Node, path)
+		}
+		where := name
+		if len(path) > 0 {
+			where += " " + FieldPath(path)
+		}
+		res.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
+	}
+	return len(problems) > 0
+}
