@@ -17,6 +17,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -83,6 +84,9 @@ type Handler struct {
 	cfg      Config
 	metrics  *Metrics
 	log      logr.Logger
+	// checker is shared by every review: it learns each kind's shape once,
+	// which costs more than judging the object.
+	checker *kube.Checker
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -93,7 +97,7 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 8 * time.Second
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log}
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker()}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -218,7 +222,7 @@ func (h *Handler) object(raw []byte, namespace string) (*source.Object, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("request has no object")
 	}
-	res := source.Parse("admission-request", raw, source.Options{})
+	res := source.Parse("admission-request", raw, source.Options{Checker: h.checker})
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("object: %s", res.Errors[0].Message)
 	}

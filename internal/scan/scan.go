@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
 )
@@ -143,13 +144,14 @@ type verdict struct {
 // could not read and what it counted to rep.
 func loadTargets(rep *Report, opts Options) []target {
 	var targets []target
+	checker := kube.NewChecker()
 	for _, p := range opts.Paths {
 		ps, err := profilesFor(p, opts)
 		if err != nil {
 			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
 			continue
 		}
-		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm})
+		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped

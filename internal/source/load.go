@@ -66,6 +66,19 @@ type Options struct {
 	Helm HelmOptions
 	// WorkDir makes paths relative for reports; empty means the process's.
 	WorkDir string
+	// Checker decodes built-in kinds strictly. It learns each Go type's
+	// shape once, which costs more than judging a small object, so a caller
+	// that loads again and again (the webhook, once per review) passes the
+	// same one; nil means a new one for this load.
+	Checker *kube.Checker
+}
+
+// checker is the checker opts names, else a new one.
+func (opts Options) checker() *kube.Checker {
+	if opts.Checker != nil {
+		return opts.Checker
+	}
+	return kube.NewChecker()
 }
 
 // Load reads every path: files whatever their name, folders recursively
@@ -73,7 +86,7 @@ type Options struct {
 // Problems with one file never stop the others: they are collected in
 // Result.Errors.
 func Load(paths []string, opts Options) *Result {
-	l := &loader{opts: opts, res: &Result{}, checker: kube.NewChecker()}
+	l := &loader{opts: opts, res: &Result{}, checker: opts.checker()}
 	if l.opts.WorkDir == "" {
 		l.opts.WorkDir, _ = os.Getwd()
 	}
@@ -89,7 +102,7 @@ func Load(paths []string, opts Options) *Result {
 // Dockerfile, as Load would read it from disk. The admission webhook reads
 // the objects the API server sends through it.
 func Parse(name string, src []byte, opts Options) *Result {
-	l := &loader{opts: opts, res: &Result{}, checker: kube.NewChecker()}
+	l := &loader{opts: opts, res: &Result{}, checker: opts.checker()}
 	if IsDockerfileName(name) {
 		l.dockerfile(l.res, name, src)
 	} else {
