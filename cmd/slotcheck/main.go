@@ -29,7 +29,9 @@ type streams struct {
 }
 
 func main() {
-	tuneGC()
+	if holdsItsInput(os.Args[1:]) {
+		tuneGC()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
@@ -41,6 +43,16 @@ func execute(ctx context.Context, args []string, s streams) int {
 	root := newRootCommand(s)
 	root.SetArgs(args)
 	return cli.ExitCode(s.err, "slotcheck", root.ExecuteContext(ctx))
+}
+
+// holdsItsInput reports whether a command line runs a command that loads
+// all its input before it exits, for which tuneGC pays: lint does, while an
+// audit keeps only one namespace's objects at a time, and collecting their
+// garbage as it goes is what keeps its memory bounded by the largest
+// namespace rather than growing with the cluster.
+func holdsItsInput(args []string) bool {
+	cmd, _, err := newRootCommand(streams{in: os.Stdin, out: io.Discard, err: io.Discard}).Find(args)
+	return err != nil || cmd.Name() != "audit"
 }
 
 // gcMemoryLimit is the heap size up to which a scan runs without collecting

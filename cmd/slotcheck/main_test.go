@@ -74,6 +74,9 @@ func TestGolden(t *testing.T) {
 		{"bad-flag", "", []string{"--no-such-flag", "testdata"}, 2},
 		{"bad-env", "", []string{"--env", "qa", "testdata"}, 2},
 		{"no-path", "", []string{"lint"}, 2},
+		{"audit-no-kubeconfig", "", []string{"audit", "--kubeconfig", "testdata/no-such-kubeconfig"}, 2},
+		{"audit-bad-chunk-size", "", []string{"audit", "--chunk-size", "0"}, 2},
+		{"audit-args", "", []string{"audit", "testdata/examples"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

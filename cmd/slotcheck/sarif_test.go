@@ -248,10 +248,10 @@ func TestSARIFLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := &lintOptions{format: tt.format, failOn: "error", sarifCategory: "slotcheck", sarifLimits: tt.limits}
+			opts := &lintOptions{output: outputOptions{format: tt.format, failOn: "error", sarifCategory: "slotcheck", sarifLimits: tt.limits}}
 			file := filepath.Join(t.TempDir(), "results.sarif")
 			if tt.sarifTo {
-				opts.outputs = []string{"sarif=" + file}
+				opts.output.outputs = []string{"sarif=" + file}
 			}
 			var stdout, stderr bytes.Buffer
 			err := runLint(context.Background(), opts, []string{"testdata/examples/violations"}, streams{in: strings.NewReader(""), out: &stdout, err: &stderr})

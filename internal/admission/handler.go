@@ -46,7 +46,7 @@ func ParseMode(s string) (Mode, error) {
 // Labels a namespace can carry to tune the webhook for its objects.
 const (
 	ModeLabel        = "slotcheck.slotwise.com/mode"
-	EnvironmentLabel = "slotcheck.slotwise.com/environment"
+	EnvironmentLabel = rules.EnvironmentLabel
 )
 
 // Config tunes the handler.
@@ -109,15 +109,13 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 }
 
 // reviewed reports whether the webhook reviews a resource and subresource:
-// Pods (and their ephemeral containers) and the pod controllers.
+// the workloads (kube.Workloads), and the ephemeral containers of Pods.
 func reviewed(resource, subresource string) bool {
 	switch resource {
 	case "pods":
 		return subresource == "" || subresource == "ephemeralcontainers"
-	case "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs":
-		return subresource == ""
 	}
-	return false
+	return subresource == "" && slices.ContainsFunc(kube.Workloads(), func(w kube.Workload) bool { return w.Resource == resource })
 }
 
 // Handle judges one request. Every path returns a well-formed response.
@@ -187,11 +185,9 @@ func (h *Handler) namespace(ctx context.Context, ns string) (Mode, scan.Context,
 			return "", scan.Context{}, fmt.Errorf("namespace %s label %s: %w", ns, ModeLabel, err)
 		}
 	}
-	env := rules.ResolveEnvironment("", ns, "")
-	if e, ok := labels[EnvironmentLabel]; ok {
-		if env, err = rules.ParseEnvironment(e); err != nil {
-			return "", scan.Context{}, fmt.Errorf("namespace %s label %s: %w", ns, EnvironmentLabel, err)
-		}
+	env, err := rules.NamespaceEnvironment(ns, labels)
+	if err != nil {
+		return "", scan.Context{}, err
 	}
 	inventory, err := h.cluster.Inventory(ctx, ns)
 	if err != nil {

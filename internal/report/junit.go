@@ -412,12 +412,18 @@ func (x *xmlWriter) findingLine(f *scan.Finding) {
 	x.lineRest(f)
 }
 
-// lineRest writes a finding's line after its file.
+// lineRest writes a finding's line after its file; a finding with no line,
+// of an object read from a cluster, its field path instead.
 func (x *xmlWriter) lineRest(f *scan.Finding) {
-	x.buf = append(x.buf, ':')
-	x.int(f.Line)
-	x.buf = append(x.buf, ':')
-	x.int(f.Column)
+	if f.Line > 0 {
+		x.buf = append(x.buf, ':')
+		x.int(f.Line)
+		x.buf = append(x.buf, ':')
+		x.int(f.Column)
+	} else if f.FieldPath != "" {
+		x.buf = append(x.buf, ' ')
+		x.esc(f.FieldPath)
+	}
 	x.buf = append(x.buf, ' ')
 	x.esc(string(f.Severity))
 	x.buf = append(x.buf, ':', ' ')

@@ -75,12 +75,25 @@ func junitReference(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 			}
 			var failing, other []string
 			var reasons []string
+			// firstMessage is the message of the first failing finding: what
+			// follows the file (and line) in its line.
+			var firstMessage string
 			for _, f := range byCase[key{r.ID, t.File, t.Kind, t.Namespace, t.Name}] {
 				line := fmt.Sprintf("%s:%d:%d %s: %s", f.File, f.Line, f.Column, f.Severity, f.Message)
+				if f.Line <= 0 {
+					// An object of a cluster: its field path, as it has no line.
+					line = strings.TrimSpace(f.File+" "+f.FieldPath) + fmt.Sprintf(" %s: %s", f.Severity, f.Message)
+				}
 				switch {
 				case f.Suppressed:
 					reasons = append(reasons, f.Reason)
 				case opts.FailOn > 0 && f.Severity.Rank() >= opts.FailOn:
+					if len(failing) == 0 {
+						firstMessage = strings.SplitN(line, " ", 2)[1]
+						if f.Line <= 0 {
+							firstMessage = fmt.Sprintf("%s: %s", f.Severity, f.Message)
+						}
+					}
 					failing = append(failing, line)
 				default:
 					other = append(other, line)
@@ -88,7 +101,7 @@ func junitReference(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 			}
 			switch {
 			case len(failing) > 0:
-				c.Failure = &junitMessage{Message: strings.SplitN(failing[0], " ", 2)[1], Type: r.ID, Body: strings.Join(append(failing, "How to fix: "+r.Remediation), "\n")}
+				c.Failure = &junitMessage{Message: firstMessage, Type: r.ID, Body: strings.Join(append(failing, "How to fix: "+r.Remediation), "\n")}
 				suite.Failures++
 			case len(reasons) > 0 && len(other) == 0:
 				c.Skipped = &junitMessage{Message: "exempt: " + reasons[0]}
@@ -227,6 +240,7 @@ func TestJUnitMatchesEncodingXML(t *testing.T) {
 		"fail on note":      {&scan.Report{Targets: targets, Findings: findings}, JUnitOptions{Rules: all, FailOn: rules.SeverityNote.Rank()}},
 		"never fail":        {&scan.Report{Targets: targets, Findings: findings, Errors: errs}, JUnitOptions{Rules: all}},
 		"duplicate rule ID": {&scan.Report{Targets: targets, Findings: findings}, JUnitOptions{Rules: append([]*rules.Rule{&secCopy}, all...), FailOn: 2}},
+		"cluster":           {clusterJUnitReport(sec), JUnitOptions{Rules: all, FailOn: 2}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) { requireJUnitReference(t, tt.rep, tt.opts) })
@@ -276,4 +290,15 @@ func TestJUnitMatchesEncodingXMLOnLargeReport(t *testing.T) {
 			requireJUnitReference(t, rep, JUnitOptions{Rules: all, FailOn: failOn})
 		})
 	}
+}
+
+// clusterJUnitReport is an audit's report: objects named namespace/Kind/name
+// with findings at field paths and no lines.
+func clusterJUnitReport(rule *rules.Rule) *scan.Report {
+	web := scan.Target{Domain: "k8s", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Environment: "production"}
+	pod := scan.Target{Domain: "k8s", File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug", Environment: "production"}
+	return &scan.Report{Cluster: true, Targets: []scan.Target{web, pod}, Findings: []scan.Finding{
+		{Rule: rule, Severity: rules.SeverityError, Message: "m", File: web.File, Kind: web.Kind, Namespace: web.Namespace, Name: web.Name, Environment: "production", FieldPath: "spec.replicas"},
+		{Rule: rule, Severity: rules.SeverityNote, Message: "n", File: pod.File, Kind: pod.Kind, Namespace: pod.Namespace, Name: pod.Name, Environment: "production"},
+	}, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}}
 }

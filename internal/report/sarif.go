@@ -86,6 +86,7 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarifLog, iter.Seq[*sarif
 		}
 	}
 	b := newResultBuilder(root)
+	b.cluster = rep.Cluster
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, e := range rep.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, b.notification(e))
@@ -149,6 +150,10 @@ func descriptor(r *rules.Rule) sarifRule {
 // findings share: a file's URI and an object's name.
 type resultBuilder struct {
 	root string
+	// cluster: the findings are of objects read from a cluster, each named
+	// by its File (namespace/Kind/name) and its field path, with no
+	// physical location.
+	cluster bool
 	// uris holds each file's URI, as relativeURI reads the working
 	// directory and the file system.
 	uris map[string]string
@@ -167,9 +172,13 @@ func newResultBuilder(root string) *resultBuilder {
 func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
 	if f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name || b.object == "" {
 		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
-		b.object = wellFormed(source.ObjectName(f.Kind, f.Namespace, f.Name))
+		b.object = f.File
+		if !b.cluster {
+			b.object = source.ObjectName(f.Kind, f.Namespace, f.Name)
+		}
+		b.object = wellFormed(b.object)
 	}
-	logical := append(make([]sarifLogicalLocation, 0, 2), sarifLogicalLocation{
+	logical := append(make([]sarifLogicalLocation, 0, 3), sarifLogicalLocation{
 		FullyQualifiedName: b.object, Kind: "resource", Name: wellFormed(f.Name),
 	})
 	if f.Container != "" {
@@ -177,15 +186,25 @@ func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
 			FullyQualifiedName: b.object + "/" + wellFormed(f.Container), Kind: "member", Name: wellFormed(f.Container),
 		})
 	}
+	var physical *sarifPhysicalLocation
+	if b.cluster {
+		if f.FieldPath != "" {
+			logical = append(logical, sarifLogicalLocation{
+				FullyQualifiedName: b.object + "/" + wellFormed(f.FieldPath), Kind: "property", Name: wellFormed(f.FieldPath),
+			})
+		}
+	} else {
+		physical = &sarifPhysicalLocation{
+			ArtifactLocation: b.artifact(f.File),
+			Region:           sarifRegion{EndColumn: max(f.EndColumn, f.Column+1), EndLine: f.Line, StartColumn: f.Column, StartLine: f.Line},
+		}
+	}
 	*r = sarifResult{
 		Kind:  "fail",
 		Level: wellFormed(string(f.Severity)),
 		Locations: [1]sarifLocation{{
 			LogicalLocations: logical,
-			PhysicalLocation: sarifPhysicalLocation{
-				ArtifactLocation: b.artifact(f.File),
-				Region:           sarifRegion{EndColumn: max(f.EndColumn, f.Column+1), EndLine: f.Line, StartColumn: f.Column, StartLine: f.Line},
-			},
+			PhysicalLocation: physical,
 		}},
 		Message:             sarifText{Text: wellFormed(f.Message)},
 		PartialFingerprints: sarifFingerprints{Slotcheck: fingerprint(&b.hash, f)},
@@ -202,7 +221,7 @@ func (b *resultBuilder) notification(e source.Error) sarifNotification {
 		Level:      "error",
 		Message:    sarifText{Text: wellFormed(e.Message)},
 	}
-	if e.File != source.StdinName {
+	if e.File != source.StdinName && !b.cluster {
 		loc := sarifNotificationLocation{}
 		loc.PhysicalLocation.ArtifactLocation = b.artifact(e.File)
 		if e.Line > 0 {

@@ -110,7 +110,9 @@ type sarifResult struct {
 
 type sarifLocation struct {
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations"`
-	PhysicalLocation sarifPhysicalLocation  `json:"physicalLocation"`
+	// PhysicalLocation is nil for an object read from a cluster, which is
+	// in no file.
+	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 }
 
 type sarifLogicalLocation struct {

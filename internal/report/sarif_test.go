@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -85,6 +86,11 @@ func sarifCases() map[string]sarifCase {
 		}, Errors: []source.Error{{File: "/repo/z.yaml", Line: 9, Column: 0, Message: ""}}},
 			opts: SARIFOptions{Rules: all, Root: "/repo", Category: "k8s/apps/", Version: "v1.2.3-rc.1+meta"}},
 		"version only": {rep: &scan.Report{Targets: targets}, opts: SARIFOptions{Rules: all, Root: "/repo", Version: "1.2"}},
+		"cluster": {rep: &scan.Report{Cluster: true, Targets: targets, Findings: []scan.Finding{
+			{Rule: sec, Severity: rules.SeverityError, Message: awkward, File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", Environment: "production", FieldPath: "spec.template.spec.containers[0].image"},
+			{Rule: plain, Severity: rules.SeverityNote, File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
+		}, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}},
+			opts: SARIFOptions{Rules: all, Root: "/repo"}},
 	}
 }
 
@@ -154,5 +160,36 @@ func TestAppendJSONString(t *testing.T) {
 				t.Errorf("%q, escapeHTML %v: got %s, want %s", in, escapeHTML, got, want.String())
 			}
 		}
+	}
+}
+
+// TestSARIFOfACluster: a result of an audit has no physical location, and
+// logical locations naming the object as namespace/Kind/name, its
+// container and its field; errors name no file.
+func TestSARIFOfACluster(t *testing.T) {
+	c := sarifCases()["cluster"]
+	var buf bytes.Buffer
+	if err := SARIF(&buf, c.rep, c.opts); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifLog
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	loc := run.Results[0].Locations[0]
+	if loc.PhysicalLocation != nil {
+		t.Errorf("physical location %+v, want none", loc.PhysicalLocation)
+	}
+	want := []sarifLogicalLocation{
+		{FullyQualifiedName: "shop/Deployment/web", Kind: "resource", Name: "web"},
+		{FullyQualifiedName: "shop/Deployment/web/app", Kind: "member", Name: "app"},
+		{FullyQualifiedName: "shop/Deployment/web/spec.template.spec.containers[0].image", Kind: "property", Name: "spec.template.spec.containers[0].image"},
+	}
+	if !slices.Equal(loc.LogicalLocations, want) {
+		t.Errorf("logical locations %+v, want %+v", loc.LogicalLocations, want)
+	}
+	if n := run.Invocations[0].ToolExecutionNotifications; len(n) != 1 || len(n[0].Locations) != 0 {
+		t.Errorf("notifications %+v, want one without a location", n)
 	}
 }

@@ -52,7 +52,7 @@ func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 		}
 		if f.Suppressed {
 			t.open(ansiDim)
-			t.buf = appendLocation(t.buf, f.File, f.Line, f.Column)
+			t.buf = appendFindingLocation(t.buf, rep, f)
 			t.buf = append(t.buf, "  "...)
 			t.buf = append(t.buf, f.Severity...)
 			t.buf = append(t.buf, "  "...)
@@ -64,7 +64,7 @@ func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 			t.close()
 		} else {
 			t.open(ansiBold)
-			t.buf = appendLocation(t.buf, f.File, f.Line, f.Column)
+			t.buf = appendFindingLocation(t.buf, rep, f)
 			t.close()
 			t.buf = append(t.buf, "  "...)
 			switch f.Severity {
@@ -145,6 +145,20 @@ func appendWho(dst []byte, f *scan.Finding) []byte {
 	return append(dst, ')')
 }
 
+// appendFindingLocation appends where a finding is: file:line:col, or, for
+// an object read from a cluster, namespace/Kind/name and the field path.
+func appendFindingLocation(dst []byte, rep *scan.Report, f *scan.Finding) []byte {
+	if !rep.Cluster {
+		return appendLocation(dst, f.File, f.Line, f.Column)
+	}
+	dst = append(dst, f.File...)
+	if f.FieldPath != "" {
+		dst = append(dst, ' ')
+		dst = append(dst, f.FieldPath...)
+	}
+	return dst
+}
+
 // appendLocation appends file:line:col, leaving out what is unknown.
 func appendLocation(dst []byte, file string, line, col int) []byte {
 	dst = append(dst, file...)
@@ -173,6 +187,13 @@ func Summary(rep *scan.Report) string {
 	}
 	if s.Errors > 0 {
 		parts = append(parts, plural(s.Errors, "input error"))
+	}
+	if rep.Cluster {
+		line := strings.Join(parts, ", ") + fmt.Sprintf(" in %s from %s", plural(s.Objects, "object"), plural(s.Files, "namespace"))
+		if s.Skipped > 0 {
+			line += fmt.Sprintf(" (%s judged through their controllers)", plural(s.Skipped, "owned object"))
+		}
+		return line
 	}
 	line := strings.Join(parts, ", ") + fmt.Sprintf(" in %s from %s", plural(s.Objects, "object"), plural(s.Files, "file"))
 	var extra []string

@@ -50,9 +50,13 @@ func textReference(rep *scan.Report, opts TextOptions) string {
 		if f.Container != "" {
 			who += ", " + f.Container
 		}
-		line := fmt.Sprintf("%s  %s  %s  %s  %s", paint(ansiBold, location(f.File, f.Line, f.Column)), sev, f.Rule.ID, f.Message, paint(ansiDim, "("+who+")"))
+		where := location(f.File, f.Line, f.Column)
+		if rep.Cluster {
+			where = strings.TrimSpace(f.File + " " + f.FieldPath)
+		}
+		line := fmt.Sprintf("%s  %s  %s  %s  %s", paint(ansiBold, where), sev, f.Rule.ID, f.Message, paint(ansiDim, "("+who+")"))
 		if f.Suppressed {
-			line = paint(ansiDim, fmt.Sprintf("%s  %s  %s  suppressed: %s  %s", location(f.File, f.Line, f.Column), f.Severity, f.Rule.ID, f.Reason, "("+who+")"))
+			line = paint(ansiDim, fmt.Sprintf("%s  %s  %s  suppressed: %s  %s", where, f.Severity, f.Rule.ID, f.Reason, "("+who+")"))
 		}
 		b.WriteString(line + "\n")
 	}
@@ -73,7 +77,17 @@ func TestTextMatchesReference(t *testing.T) {
 		Errors:  []source.Error{{File: "x.yaml", Line: 2, Column: 5, Message: "bad"}, {File: "y.yaml", Line: 2, Message: "no column"}, {File: "z.yaml", Message: "no line"}},
 		Summary: scan.Summary{Files: 3, Objects: 4, Errors: 3, Suppressed: 1, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 2}},
 	}
-	reports := map[string]*scan.Report{"small": small}
+	cluster := &scan.Report{
+		Cluster: true,
+		Findings: []scan.Finding{
+			{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", FieldPath: "spec.template.spec.containers[0].image"},
+			{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
+			{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "shop/Job/j", Kind: "Job", Namespace: "shop", Name: "j", FieldPath: "spec"},
+		},
+		Errors:  []source.Error{{File: "statefulsets.apps", Message: "forbidden"}},
+		Summary: scan.Summary{Files: 2, Objects: 3, Skipped: 4, Errors: 1, Suppressed: 1, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1}},
+	}
+	reports := map[string]*scan.Report{"small": small, "cluster": cluster}
 	if !testing.Short() {
 		reports["large"], _, _ = largeReport(t)
 	}
@@ -89,5 +103,25 @@ func TestTextMatchesReference(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTextOfACluster: an audit's findings are named by object and field
+// path, and its summary counts namespaces and owned objects.
+func TestTextOfACluster(t *testing.T) {
+	rule := &rules.Rule{ID: "SEC001"}
+	rep := &scan.Report{
+		Cluster:  true,
+		Findings: []scan.Finding{{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", FieldPath: "spec.replicas"}},
+		Summary:  scan.Summary{Files: 2, Objects: 3, Skipped: 4, BySeverity: map[rules.Severity]int{rules.SeverityError: 1}},
+	}
+	var got bytes.Buffer
+	if err := Text(&got, rep, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "shop/Deployment/web spec.replicas  error  SEC001  m  (Deployment/shop/web)\n" +
+		"1 finding (1 error, 0 warnings, 0 notes) in 3 objects from 2 namespaces (4 owned objects judged through their controllers)\n"
+	if got.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", got.String(), want)
 	}
 }

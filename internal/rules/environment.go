@@ -57,3 +57,23 @@ func ResolveEnvironment(explicit, namespace, file string) string {
 	}
 	return DefaultEnvironment
 }
+
+// EnvironmentLabel is the namespace label that names the environment of the
+// objects in a cluster namespace, above what the namespace's name says.
+const EnvironmentLabel = "slotcheck.slotwise.com/environment"
+
+// NamespaceEnvironment is the environment of the objects of a cluster
+// namespace: its EnvironmentLabel, else what its name says. The webhook and
+// the cluster audit both ask it, so that an object judged at admission and
+// the same object audited later are judged in the same environment.
+func NamespaceEnvironment(name string, labels map[string]string) (string, error) {
+	e, ok := labels[EnvironmentLabel]
+	if !ok {
+		return ResolveEnvironment("", name, ""), nil
+	}
+	env, err := ParseEnvironment(e)
+	if err != nil {
+		return "", fmt.Errorf("namespace %s label %s: %w", name, EnvironmentLabel, err)
+	}
+	return env, nil
+}

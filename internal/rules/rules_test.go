@@ -41,6 +41,33 @@ func TestResolveEnvironment(t *testing.T) {
 	}
 }
 
+func TestNamespaceEnvironment(t *testing.T) {
+	tests := []struct {
+		name, namespace string
+		labels          map[string]string
+		want, wantErr   string
+	}{
+		{name: "label wins over the name", namespace: "shop-prod", labels: map[string]string{rules.EnvironmentLabel: "dev"}, want: "development"},
+		{name: "name without a label", namespace: "shop-staging", want: "staging"},
+		{name: "neither", namespace: "shop", labels: map[string]string{"team": "a"}, want: "production"},
+		{name: "bad label", namespace: "shop-dev", labels: map[string]string{rules.EnvironmentLabel: "qa"}, wantErr: "namespace shop-dev label slotcheck.slotwise.com/environment: environment \"qa\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := rules.NamespaceEnvironment(tt.namespace, tt.labels)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("got %s, %v, want %s", got, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseEnvironment(t *testing.T) {
 	for in, want := range map[string]string{"dev": "development", "Production": "production", " staging ": "staging", "prod": "production"} {
 		if got, err := rules.ParseEnvironment(in); err != nil || got != want {

@@ -79,7 +79,8 @@ func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
 }
 
 // Evaluates reports whether a scan evaluates a rule on a target: the rule
-// is of the target's domain and applies in the target's environment.
+// is of the target's domain and applies in the target's environment (and,
+// for a target judged with the admission rules, is one of them).
 func Evaluates(r *rules.Rule, t Target) bool {
-	return r.Domain == t.Domain && r.AppliesIn(t.Environment)
+	return r.Domain == t.Domain && r.AppliesIn(t.Environment) && (r.Admission || !t.Admission)
 }

@@ -83,6 +83,9 @@ type Target struct {
 	Namespace   string
 	Name        string
 	Environment string
+	// Admission: the target was judged with the admission rules only, as
+	// the webhook and a cluster audit judge.
+	Admission bool
 }
 
 // Report is the outcome of a scan.
@@ -92,6 +95,11 @@ type Report struct {
 	Summary  Summary
 	// Targets lists the objects judged, in load order.
 	Targets []Target
+	// Cluster says the objects were read from a cluster, not from files: a
+	// finding's File names its object as namespace/Kind/name, it has no line,
+	// and its FieldPath is where it is; Summary.Files counts namespaces, and
+	// Summary.Skipped the objects judged through their controllers.
+	Cluster bool
 }
 
 // Run scans opts.Paths with the engine.
@@ -247,6 +255,15 @@ func collect(rep *Report, targets []target, verdicts []verdict) {
 		}
 	}
 	Sort(rep)
+	Tally(rep)
+}
+
+// Tally counts rep's findings by severity, its suppressed findings and its
+// errors into its summary, once the findings and errors are all in.
+func Tally(rep *Report) {
+	if rep.Summary.BySeverity == nil {
+		rep.Summary.BySeverity = map[rules.Severity]int{}
+	}
 	for _, f := range rep.Findings {
 		if f.Suppressed {
 			rep.Summary.Suppressed++

@@ -4,12 +4,16 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -73,3 +77,59 @@ func testChartDryRun(t *testing.T, s *suite) {
 
 // caBundle is a PEM certificate, base64-encoded as a caBundle field takes it.
 const caBundle = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJlakNDQVIrZ0F3SUJBZ0lVS0VTM2hYM2hYM2hYM2hYM2hYM2hYM2hYM2hYM3dDZ1lJS29aSXpqMEVBd0l3RWpFUU1BNEcKQTFVRUF3d0hkR1Z6ZEMxallUQWVGdzB5TmpBeE1ERXdNREF3TURCYUZ3MHpOakF4TURFd01EQXdNREJhTUJJeApFREFPQmdOVkJBTU1CM1JsYzNRdFkyRXdXVEFUQmdjcWhrak9QUUlCQmdncWhrak9QUU1CQndOQ0FBUi8KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo="
+
+// useChartNamespaceSelector sets the installed webhook configuration's
+// namespaceSelector to the one the chart renders for a release in release
+// with extra excluded as well, and returns the namespaces it leaves out.
+func (s *suite) useChartNamespaceSelector(t *testing.T, release, extra string) []string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chart := filepath.Join(root, "charts", "slotcheck-webhook")
+	res := source.Load([]string{chart}, source.Options{WorkDir: root, Helm: source.HelmOptions{
+		Namespace: release, ReleaseName: "slotcheck", Set: []string{"excludedNamespaces={kube-system,kube-node-lease," + extra + "}"},
+	}})
+	if len(res.Errors) > 0 {
+		t.Fatalf("render the chart: %v", res.Errors)
+	}
+	var rendered *admissionregistrationv1.ValidatingWebhookConfiguration
+	for _, o := range res.Objects {
+		if o.Kind != "ValidatingWebhookConfiguration" {
+			continue
+		}
+		raw, err := ast.JSON(o.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rendered = &admissionregistrationv1.ValidatingWebhookConfiguration{}
+		if err := json.Unmarshal(b, rendered); err != nil {
+			t.Fatalf("%s: %v", o.File, err)
+		}
+	}
+	if rendered == nil || len(rendered.Webhooks) != 1 || rendered.Webhooks[0].NamespaceSelector == nil {
+		t.Fatalf("the chart renders no ValidatingWebhookConfiguration with one webhook and a namespaceSelector: %+v", rendered)
+	}
+	selector := rendered.Webhooks[0].NamespaceSelector
+	var cfg admissionregistrationv1.ValidatingWebhookConfiguration
+	if err := s.client.Get(t.Context(), client.ObjectKey{Name: "slotcheck"}, &cfg); err != nil {
+		t.Fatalf("get the webhook configuration: %v", err)
+	}
+	patch := client.MergeFrom(cfg.DeepCopy())
+	cfg.Webhooks[0].NamespaceSelector = selector
+	if err := s.client.Patch(t.Context(), &cfg, patch); err != nil {
+		t.Fatalf("set the chart's namespaceSelector: %v", err)
+	}
+	var excluded []string
+	for _, r := range selector.MatchExpressions {
+		if r.Key == corev1.LabelMetadataName && r.Operator == metav1.LabelSelectorOpNotIn {
+			excluded = append(excluded, r.Values...)
+		}
+	}
+	return excluded
+}

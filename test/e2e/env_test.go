@@ -78,6 +78,8 @@ type suite struct {
 	client  client.Client
 	engine  *rules.Engine
 	profile *rules.Profiles
+	// logs holds what envtest, the manager and the handler log.
+	logs *syncBuffer
 
 	mu   sync.Mutex
 	hook *webhookProcess // nil while the webhook is stopped
@@ -166,7 +168,7 @@ func newSuite(t *testing.T) *suite {
 		t.Fatalf("client: %v", err)
 	}
 
-	s := &suite{env: env, client: c, engine: engine, profile: profiles}
+	s := &suite{env: env, client: c, engine: engine, profile: profiles, logs: logs}
 	// Cleanups run last-in first-out: the webhook stops before the control
 	// plane.
 	t.Cleanup(func() {

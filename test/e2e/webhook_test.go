@@ -66,6 +66,8 @@ func TestWebhook(t *testing.T) {
 			})
 		}
 	})
+	// It replaces the serving certificate that every scenario relies on.
+	t.Run("a garbage certificate keeps the old one serving", func(t *testing.T) { testGarbageCertificate(t, s) })
 	t.Run("failure policy", func(t *testing.T) { testFailurePolicy(t, s) })
 }
 
@@ -348,6 +350,18 @@ func testDryRun(t *testing.T, s *suite) {
 func testFailurePolicy(t *testing.T, s *suite) {
 	const ns = "e2e-failure"
 	s.namespace(t, ns, nil)
+	// The namespaces the chart's configuration leaves out, as a release in
+	// e2e-release with one more excluded namespace installs them.
+	const release, extra = "e2e-release", "e2e-cert-manager"
+	excluded := s.useChartNamespaceSelector(t, release, extra)
+	for _, want := range []string{"kube-system", "kube-node-lease", release, extra} {
+		if !slices.Contains(excluded, want) {
+			t.Fatalf("the chart's namespaceSelector leaves out %v, not %s", excluded, want)
+		}
+	}
+	for _, name := range []string{release, extra} {
+		s.namespace(t, name, nil)
+	}
 	if err := s.stopWebhook(); err != nil {
 		t.Fatal(err)
 	}
@@ -359,8 +373,13 @@ func testFailurePolicy(t *testing.T, s *suite) {
 		t.Fatalf("with the webhook down and failurePolicy Fail, want the API server to reject the create; %s", r)
 	}
 	t.Logf("failurePolicy Fail, webhook down: %v", r.err)
-	// ... except in kube-system, which the namespaceSelector leaves out.
-	mustAllow(t, s.create(t, noncompliantPod("kube-system")))
+	// ... except in the namespaces the chart's namespaceSelector leaves out,
+	// the webhook's own among them, so that it can always be redeployed.
+	for _, name := range excluded {
+		t.Run("excluded "+name, func(t *testing.T) {
+			mustAllow(t, s.create(t, noncompliantPod(name)))
+		})
+	}
 
 	// failurePolicy Ignore: everything gets in unjudged, noncompliant too.
 	s.setFailurePolicy(t, admissionregistrationv1.Ignore)

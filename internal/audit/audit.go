@@ -1,0 +1,74 @@
+// Package audit judges what already runs in a cluster: it lists the
+// workloads and the kinds the rules read through the API server, in pages,
+// one namespace at a time, so that memory follows the largest namespace
+// rather than the cluster, and judges each workload on the same engine and
+// judgement path as lint and the webhook.
+package audit
+
+import (
+	"context"
+
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
+)
+
+// DefaultChunkSize is how many objects one LIST page holds by default, as
+// kubectl pages.
+const DefaultChunkSize = 500
+
+// Options says what to audit and how.
+type Options struct {
+	// Namespace limits the audit to one namespace; empty audits them all.
+	Namespace string
+	// ChunkSize is how many objects one LIST page holds (DefaultChunkSize
+	// when 0).
+	ChunkSize int64
+	// Profiles hold each environment's profile.
+	Profiles *rules.Profiles
+	// Parallelism bounds concurrent evaluations; 0 means GOMAXPROCS.
+	Parallelism int
+	// Progress, when set, hears after each namespace how many of how many
+	// are audited.
+	Progress func(done, total int)
+}
+
+// Cluster is the API an audit reads.
+type Cluster struct {
+	Dynamic   dynamic.Interface
+	Discovery discovery.DiscoveryInterface
+}
+
+// Run audits the cluster with engine's admission rules. What could not be
+// read is an error of its kind in the report, and everything else is still
+// audited; only an internal error (an engine failure, a cancelled context)
+// stops it.
+func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*scan.Report, error) {
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = DefaultChunkSize
+	}
+	a, err := newAuditor(engine, c, opts)
+	if err != nil {
+		return nil, err
+	}
+	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
+	namespaces := a.namespaces(ctx)
+	// A cancelled audit stops rather than reporting what it could not read.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := a.clusterInventory(ctx); err != nil {
+		return nil, err
+	}
+	for i, ns := range namespaces {
+		if err := a.namespace(ctx, ns); err != nil {
+			return nil, err
+		}
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(namespaces))
+		}
+	}
+	return a.report(len(namespaces)), nil
+}
