@@ -129,7 +129,7 @@ func TestChartLintSeesViolations(t *testing.T) {
 		{"no-network-policy", []string{"--env", "production", "--set", "networkPolicy.enabled=false"}, "NET001", 1},
 		{"no-autoscaling", []string{"--env", "production", "--set", "autoscaling.enabled=false"}, "AVL003", 1},
 		{"staging-max-replicas", []string{"--env", "staging", "--set", "autoscaling.maxReplicas=6"}, "AVL003", 1},
-		{"moving-tag", []string{"--env", "production", "--set", "image.tag=latest"}, "IMG002", 1},
+		{"moving-tag", []string{"--env", "production", "--set", "image.tag=main"}, "IMG002", 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

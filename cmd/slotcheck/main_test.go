@@ -65,6 +65,8 @@ func TestGolden(t *testing.T) {
 		{"helm-chart", "", []string{"testdata/charts/shop"}, 1},
 		{"helm-chart-values", "", []string{"--values", "testdata/charts/shop-staging.yaml", "--set", "runAsNonRoot=false", "--release-name", "web", "--release-namespace", "shop-staging", "testdata/charts/shop"}, 1},
 		{"helm-chart-bad-values", "", []string{"--values", "testdata/no-such-values.yaml", "testdata/charts/shop"}, 2},
+		{"helm-subchart-archive", "", []string{"--fail-on", "never", "testdata/charts/umbrella"}, 0},
+		{"helm-range-loop", "", []string{"--fail-on", "never", "testdata/charts/loops"}, 0},
 		{"rules", "", []string{"rules"}, 0},
 		{"rules-json", "", []string{"rules", "--format", "json"}, 0},
 		{"explain", "", []string{"explain", "sec001"}, 0},

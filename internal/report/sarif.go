@@ -212,6 +212,22 @@ func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
 		RuleID:              wellFormed(f.Rule.ID),
 		RuleIndex:           ruleIndex,
 	}
+	if archive, entry, packed := source.SplitArchive(f.File); packed && physical != nil {
+		b.inArchive(r, archive, entry, f)
+	}
+}
+
+// inArchive places a finding in a packed subchart's archive, which has no
+// lines in the repository: the artifact is the archive at its first line
+// (code scanning wants a line that exists), and the place inside it goes
+// in the message and the archiveEntry property.
+func (b *resultBuilder) inArchive(r *sarifResult, archive, entry string, f *scan.Finding) {
+	place := fmt.Sprintf("%s:%d:%d", wellFormed(entry), f.Line, f.Column)
+	phys := r.Locations[0].PhysicalLocation
+	phys.ArtifactLocation = b.artifact(archive)
+	phys.Region = sarifRegion{EndColumn: 2, EndLine: 1, StartColumn: 1, StartLine: 1}
+	r.Message.Text += " (in the archive at " + place + ")"
+	r.Properties.ArchiveEntry = place
 }
 
 // notification reports an input error; a region only when the line is known.

@@ -146,6 +146,9 @@ type sarifFingerprints struct {
 }
 
 type sarifResultProperties struct {
-	Environment string `json:"environment"`
-	Field       string `json:"field"`
+	// ArchiveEntry is where in a packed subchart's archive the finding
+	// is (redis/templates/x.yaml:7:3); the artifact is the archive.
+	ArchiveEntry string `json:"archiveEntry,omitempty"`
+	Environment  string `json:"environment"`
+	Field        string `json:"field"`
 }

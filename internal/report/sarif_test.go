@@ -83,6 +83,7 @@ func sarifCases() map[string]sarifCase {
 			{Rule: plain, Severity: "", Line: 0, Column: 0, File: source.StdinName},
 			{Rule: plain, Severity: rules.SeverityWarning, Line: -1, Column: -5, EndColumn: 2, Container: "c"},
 			{Rule: sec, Severity: rules.SeverityWarning, Line: 1, Column: 1, Kind: "Deployment" + awkward, Namespace: "ns" + awkward, Name: "app" + awkward, Container: "d"},
+			{Rule: plain, Severity: rules.SeverityWarning, Message: "m", File: "/repo/charts/redis-1.0.0.tgz//redis/templates/s" + awkward + ".yaml", Line: 7, Column: 3},
 		}, Errors: []source.Error{{File: "/repo/z.yaml", Line: 9, Column: 0, Message: ""}}},
 			opts: SARIFOptions{Rules: all, Root: "/repo", Category: "k8s/apps/", Version: "v1.2.3-rc.1+meta"}},
 		"version only": {rep: &scan.Report{Targets: targets}, opts: SARIFOptions{Rules: all, Root: "/repo", Version: "1.2"}},
@@ -160,6 +161,50 @@ func TestAppendJSONString(t *testing.T) {
 				t.Errorf("%q, escapeHTML %v: got %s, want %s", in, escapeHTML, got, want.String())
 			}
 		}
+	}
+}
+
+// TestSARIFPlacesAFindingInAPackedSubchartAtItsArchive: code scanning can
+// only show a file of the repository, so a finding inside
+// charts/<name>-<version>.tgz is given at the archive's first line, with
+// the place inside the archive in the message and a property.
+func TestSARIFPlacesAFindingInAPackedSubchartAtItsArchive(t *testing.T) {
+	rule := &rules.Rule{ID: "AVL001", Severity: rules.SeverityError, Domain: "k8s", Environments: []string{"production"}}
+	tests := []struct {
+		name, file, wantURI, wantEntry, wantMessage string
+		wantLine                                    int
+	}{
+		{name: "in an archive", file: "/repo/charts/redis-17.0.0.tgz//redis/templates/statefulset.yaml",
+			wantURI: "charts/redis-17.0.0.tgz", wantEntry: "redis/templates/statefulset.yaml:7:3",
+			wantMessage: "runs 1 replica (in the archive at redis/templates/statefulset.yaml:7:3)", wantLine: 1},
+		{name: "in a folder", file: "/repo/charts/redis/templates/statefulset.yaml",
+			wantURI: "charts/redis/templates/statefulset.yaml", wantMessage: "runs 1 replica", wantLine: 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := &scan.Report{Targets: []scan.Target{{Domain: "k8s", Environment: "production"}}, Findings: []scan.Finding{
+				{Rule: rule, Severity: rules.SeverityError, Message: "runs 1 replica", File: tt.file, Line: 7, Column: 3, Kind: "StatefulSet", Name: "redis"},
+			}}
+			var out bytes.Buffer
+			if err := SARIF(&out, rep, SARIFOptions{Rules: []*rules.Rule{rule}, Root: "/repo"}); err != nil {
+				t.Fatal(err)
+			}
+			var log struct {
+				Runs []struct {
+					Results []sarifResult `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &log); err != nil {
+				t.Fatal(err)
+			}
+			r := log.Runs[0].Results[0]
+			loc := r.Locations[0].PhysicalLocation
+			if loc.ArtifactLocation.URI != tt.wantURI || loc.Region.StartLine != tt.wantLine ||
+				r.Properties.ArchiveEntry != tt.wantEntry || r.Message.Text != tt.wantMessage {
+				t.Errorf("at %s:%d, archiveEntry %q, message %q; want %s:%d, %q, %q", loc.ArtifactLocation.URI, loc.Region.StartLine,
+					r.Properties.ArchiveEntry, r.Message.Text, tt.wantURI, tt.wantLine, tt.wantEntry, tt.wantMessage)
+			}
+		})
 	}
 }
 

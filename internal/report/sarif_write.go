@@ -134,6 +134,9 @@ func (e *jsonWriter) sarifResult(r *sarifResult) {
 	e.closeObject(&fo)
 	e.key(&o, "properties")
 	pr := e.openObject(d + 1)
+	if r.Properties.ArchiveEntry != "" {
+		e.stringMember(&pr, "archiveEntry", r.Properties.ArchiveEntry)
+	}
 	e.stringMember(&pr, "environment", r.Properties.Environment)
 	e.stringMember(&pr, "field", r.Properties.Field)
 	e.closeObject(&pr)

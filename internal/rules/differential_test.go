@@ -187,7 +187,7 @@ func builtinErrors(errs []topdown.Error) string {
 func violationList(vs []Violation) string {
 	var out []string
 	for _, v := range vs {
-		out = append(out, fmt.Sprintf("%s %s %v %q %q %q %v %q", v.Rule.ID, v.Severity, v.Path, v.Container, v.Token, v.Message, v.Suppressed, v.Reason))
+		out = append(out, fmt.Sprintf("%s %s %v %v %q %q %q %v %q", v.Rule.ID, v.Severity, v.Object, v.Path, v.Container, v.Token, v.Message, v.Suppressed, v.Reason))
 	}
 	slices.Sort(out)
 	return strings.Join(out, "\n")

@@ -91,9 +91,28 @@ type Violation struct {
 	// Token is the offending text, for a column where the path alone gives a
 	// line (a Dockerfile instruction's argument).
 	Token string
+	// Object names the object Path lies in when it is not the target: a
+	// cross-object rule that blames another object's field (the HPA whose
+	// bounds are wrong) while the finding stays the target's, for
+	// exemptions. nil for the target itself.
+	Object *ObjectRef
 	// Suppressed violations carry the exemption's reason and never block.
 	Suppressed bool
 	Reason     string
+}
+
+// ObjectRef names an object of the inventory as a deny element's "object"
+// does: kind, namespace ("" when its manifest leaves it unset) and name.
+type ObjectRef struct {
+	Kind, Namespace, Name string
+}
+
+// String names the object as kubectl does: Kind/namespace/name.
+func (r ObjectRef) String() string {
+	if r.Namespace != "" {
+		return r.Kind + "/" + r.Namespace + "/" + r.Name
+	}
+	return r.Kind + "/" + r.Name
 }
 
 // EvalError reports rules that could not be evaluated on a target, typically
@@ -455,12 +474,15 @@ func stringField(m ast.Object, key *ast.Term) string {
 // rather than for every lookup.
 type keys struct {
 	msg, path, container, token, id, reason *ast.Term
+	object, kind, namespace, name           *ast.Term
 }
 
 func newKeys() keys {
 	return keys{
 		msg: ast.StringTerm("msg"), path: ast.StringTerm("path"), container: ast.StringTerm("container"),
 		token: ast.StringTerm("token"), id: ast.StringTerm("id"), reason: ast.StringTerm("reason"),
+		object: ast.StringTerm("object"), kind: ast.StringTerm("kind"), namespace: ast.StringTerm("namespace"),
+		name: ast.StringTerm("name"),
 	}
 }
 
@@ -479,6 +501,13 @@ func violationFrom(k keys, r *Rule, raw *ast.Term) (Violation, error) {
 	}
 	v.Container = stringField(m, k.container)
 	v.Token = stringField(m, k.token)
+	if o := field(m, k.object); o != nil {
+		ref, err := objectRef(k, o)
+		if err != nil {
+			return Violation{}, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		v.Object = ref
+	}
 	p, _ := field(m, k.path).(*ast.Array)
 	if p == nil {
 		return v, nil
@@ -499,6 +528,20 @@ func violationFrom(k keys, r *Rule, raw *ast.Term) (Violation, error) {
 		}
 	}
 	return v, nil
+}
+
+// objectRef reads a deny element's "object": the kind and name it must
+// give, and the namespace it may.
+func objectRef(k keys, o ast.Value) (*ObjectRef, error) {
+	m, ok := o.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("deny element's object is %s, want an object", ast.ValueName(o))
+	}
+	ref := &ObjectRef{Kind: stringField(m, k.kind), Namespace: stringField(m, k.namespace), Name: stringField(m, k.name)}
+	if ref.Kind == "" || ref.Name == "" {
+		return nil, fmt.Errorf("deny element's object %v names no kind and name", m)
+	}
+	return ref, nil
 }
 
 // exemption suppresses a rule for a whole object (no path), as Kubernetes

@@ -249,3 +249,44 @@ func TestEvalErrorIsNeverClean(t *testing.T) {
 		t.Fatalf("got %v, %v; want one violation", vs, err)
 	}
 }
+
+// TestViolationObject: a deny element may name another object of the
+// inventory that its path lies in; a malformed name fails loudly.
+func TestViolationObject(t *testing.T) {
+	tests := []struct {
+		name    string
+		object  string
+		want    *rules.ObjectRef
+		wantErr string
+	}{
+		{name: "absent: the target", object: ``},
+		{name: "named", object: `, "object": {"kind": "HorizontalPodAutoscaler", "namespace": "shop", "name": "api"}`,
+			want: &rules.ObjectRef{Kind: "HorizontalPodAutoscaler", Namespace: "shop", Name: "api"}},
+		{name: "namespace left out", object: `, "object": {"kind": "HorizontalPodAutoscaler", "name": "api"}`,
+			want: &rules.ObjectRef{Kind: "HorizontalPodAutoscaler", Name: "api"}},
+		{name: "not an object", object: `, "object": "HorizontalPodAutoscaler/api"`, wantErr: "object is string"},
+		{name: "no name", object: `, "object": {"kind": "HorizontalPodAutoscaler"}`, wantErr: "names no kind and name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(rule("O001", "error", "o", "true"), `"path": ["spec"]}`, `"path": ["spec", "maxReplicas"]`+tt.object+`}`, 1)
+			e, err := rules.New(context.Background(), fstest.MapFS{"k8s/o/o.rego": {Data: []byte(src)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vs, err := e.Evaluate(context.Background(), rules.Input{Domain: "k8s", Object: value(t, `{"kind": "Deployment"}`), Environment: "production"})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || len(vs) != 1 {
+				t.Fatalf("got %v, %v; want one violation", vs, err)
+			}
+			if got := vs[0].Object; (got == nil) != (tt.want == nil) || (got != nil && *got != *tt.want) {
+				t.Errorf("object %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

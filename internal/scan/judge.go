@@ -18,6 +18,21 @@ type Context struct {
 	Inventory   ast.Value
 	// Admission leaves out the rules that judge repository files only.
 	Admission bool
+	// Objects places a violation in another object than the target (the
+	// HPA a cross-object rule blames); without it, or when the object is
+	// not there, the violation is placed at the target's first line.
+	Objects Objects
+}
+
+// Objects are the Kubernetes objects of a scan by kind, namespace and name.
+type Objects map[rules.ObjectRef]*source.Object
+
+// add records o unless an object of its identity came first.
+func (objs Objects) add(o *source.Object) {
+	ref := rules.ObjectRef{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+	if _, ok := objs[ref]; !ok {
+		objs[ref] = o
+	}
 }
 
 // Judge evaluates one object and places each violation in it: the one path
@@ -37,18 +52,33 @@ func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Contex
 	if err != nil && !errors.As(err, &ee) {
 		return nil, err
 	}
-	return findings(o, c.Environment, vs), err
+	return findings(o, c, vs), err
 }
 
-func findings(o *source.Object, env string, vs []rules.Violation) []Finding {
+// findings places each violation in the file and at the line of the object
+// its path lies in; the finding stays the target's.
+func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
+	env := c.Environment
 	out := make([]Finding, 0, len(vs))
 	for _, v := range vs {
-		pos := o.Locate(v.Path, v.Token)
+		at, path := o, v.Path
+		if v.Object != nil {
+			if other := c.Objects[*v.Object]; other != nil {
+				at = other
+			} else {
+				path = nil
+			}
+		}
+		pos := at.Locate(path, v.Token)
+		msg := v.Message
+		if pos.Note != "" {
+			msg += " (" + pos.Note + ")"
+		}
 		out = append(out, Finding{
 			Rule:        v.Rule,
 			Severity:    v.Severity,
-			Message:     v.Message,
-			File:        o.File,
+			Message:     msg,
+			File:        at.File,
 			Line:        pos.Line,
 			Column:      pos.Column,
 			EndColumn:   pos.EndColumn,

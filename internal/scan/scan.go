@@ -124,7 +124,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		return nil, err
 	}
 	inventory := gatherInventory(engine, targets)
-	verdicts, err := judgeAll(ctx, engine, targets, inventory, opts)
+	verdicts, err := judgeAll(ctx, engine, targets, inventory, indexObjects(targets), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -185,9 +185,21 @@ func gatherInventory(engine *rules.Engine, targets []target) *rules.Inventory {
 	return inventory
 }
 
+// indexObjects names the Kubernetes objects of a scan, for the findings a
+// rule places in another object than the one it judges.
+func indexObjects(targets []target) Objects {
+	objects := Objects{}
+	for _, t := range targets {
+		if t.obj.Domain == "k8s" {
+			objects.add(t.obj)
+		}
+	}
+	return objects
+}
+
 // judgeAll judges the targets in parallel, each verdict in its target's
 // place. The first internal error stops the scan.
-func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inventory *rules.Inventory, opts Options) ([]verdict, error) {
+func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inventory *rules.Inventory, objects Objects, opts Options) ([]verdict, error) {
 	verdicts := make([]verdict, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0)))
@@ -199,7 +211,7 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 		g.Go(func() error {
 			for i := start; i < min(start+batch, len(targets)); i++ {
 				var err error
-				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, opts.Environment); err != nil {
+				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, objects, opts.Environment); err != nil {
 					return err
 				}
 			}
@@ -213,14 +225,14 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 }
 
 // judgeTarget resolves a target's environment and profile and judges it.
-func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, environment string) (verdict, error) {
+func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, environment string) (verdict, error) {
 	o := t.obj
 	v := verdict{env: rules.ResolveEnvironment(environment, o.Namespace, o.File)}
 	profile, err := t.profiles.value(v.env)
 	if err != nil {
 		return verdict{}, err
 	}
-	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace)})
+	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace), Objects: objects})
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):

@@ -105,11 +105,11 @@ func TestDockerfileModel(t *testing.T) {
 		token string
 		want  Position
 	}{
-		{[]any{"stages", 0}, "golang:${GO_VERSION}-alpine", Position{4, 32, 59, true}},
-		{[]any{"stages", 0, "instructions", 1}, "go build", Position{8, 5, 13, true}},
-		{[]any{"stages", 0, "instructions", 1}, "", Position{7, 1, 4, true}},
-		{[]any{"stages", 2, "instructions", 2}, "nowhere", Position{16, 1, 5, false}},
-		{nil, "", Position{1, 1, 2, true}},
+		{[]any{"stages", 0}, "golang:${GO_VERSION}-alpine", Position{Line: 4, Column: 32, EndColumn: 59, Exact: true}},
+		{[]any{"stages", 0, "instructions", 1}, "go build", Position{Line: 8, Column: 5, EndColumn: 13, Exact: true}},
+		{[]any{"stages", 0, "instructions", 1}, "", Position{Line: 7, Column: 1, EndColumn: 4, Exact: true}},
+		{[]any{"stages", 2, "instructions", 2}, "nowhere", Position{Line: 16, Column: 1, EndColumn: 5, Exact: false}},
+		{nil, "", Position{Line: 1, Column: 1, EndColumn: 2, Exact: true}},
 	} {
 		if got := obj.Locate(tt.path, tt.token); got != tt.want {
 			t.Errorf("Locate(%v, %q) = %+v, want %+v", tt.path, tt.token, got, tt.want)

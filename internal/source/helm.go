@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -88,11 +87,12 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		res.errorf(display+"/values.yaml", 0, 0, "Helm values: %v", err)
 		return
 	}
+	sources := templateSources(display, dir, ch)
 	rendered, err := engine.Render(ch, top)
 	if err != nil {
 		file, line, msg := templateError(err)
 		if file != "" {
-			file = templateFile(display, ch, file)
+			file = templateFile(display, ch, sources, file)
 		} else {
 			file = display + "/Chart.yaml"
 		}
@@ -110,11 +110,8 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		if (ext != ".yaml" && ext != ".yml" && ext != ".json") || strings.TrimSpace(rendered[name]) == "" {
 			continue // NOTES.txt, helpers, templates that rendered nothing
 		}
-		file := templateFile(display, ch, name)
-		var tmpl []string
-		if src, err := os.ReadFile(filepath.Join(l.opts.WorkDir, filepath.FromSlash(file))); err == nil {
-			tmpl = strings.Split(string(src), "\n")
-		}
+		file := templateFile(display, ch, sources, name)
+		tmpl := sources[name].lines
 		part := &Result{}
 		l.parse(part, c, file, []byte(rendered[name]))
 		for _, o := range part.Objects {
@@ -166,8 +163,12 @@ func (l *loader) helmValues() (map[string]any, error) {
 }
 
 // templateFile maps a template's name (mychart/charts/sub/templates/x.yaml)
-// to its file under the chart folder as reports show it.
-func templateFile(display string, ch *chart.Chart, name string) string {
+// to its file as reports show it: under the chart folder, or inside a
+// subchart's archive.
+func templateFile(display string, ch *chart.Chart, sources map[string]templateSource, name string) string {
+	if src, ok := sources[name]; ok {
+		return src.file
+	}
 	return path.Join(display, strings.TrimPrefix(name, ch.Name()+"/"))
 }
 
@@ -187,36 +188,4 @@ func templateError(err error) (string, int, string) {
 		}
 	}
 	return "", 0, msg
-}
-
-// templatePosition places a rendered field in its template: the lines that
-// spell out the path's keys one after another, the last one being the
-// field. A field the template computes (a whole block from a value, say)
-// is placed at the deepest key it spells out, else at the template's top.
-func templatePosition(tmpl []string, path []any, rendered Position) Position {
-	line, col := 0, 1
-	from := 0
-	for _, seg := range path {
-		key, ok := seg.(string)
-		if !ok {
-			continue // list indexes: the next key's line is searched from here
-		}
-		found := false
-		for i := from; i < len(tmpl); i++ {
-			trimmed := strings.TrimLeft(tmpl[i], " \t")
-			trimmed = strings.TrimPrefix(trimmed, "- ")
-			if strings.HasPrefix(trimmed, key+":") || strings.HasPrefix(trimmed, `"`+key+`":`) {
-				line, from, found = i+1, i+1, true
-				col = len(tmpl[i]) - len(trimmed) + 1
-				break
-			}
-		}
-		if !found {
-			break
-		}
-	}
-	if line == 0 {
-		return Position{Line: 1, Column: 1, EndColumn: 2}
-	}
-	return Position{Line: line, Column: col, EndColumn: col + len(fmt.Sprint(path[len(path)-1])), Exact: rendered.Exact}
 }

@@ -78,3 +78,78 @@ func TestHelmErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHelmListItems: list items a template writes out are placed at their
+// own lines; those a range loop writes share the loop's lines, and the
+// position says so (testdata/charts/loops: prometheus-node-exporter's
+// volumes).
+func TestHelmListItems(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	res := Load([]string{filepath.Join(root, "testdata/charts/loops")}, Options{WorkDir: root})
+	if len(res.Errors) > 0 || len(res.Objects) != 1 {
+		t.Fatalf("errors %v, objects %d", res.Errors, len(res.Objects))
+	}
+	o := res.Objects[0]
+	tests := []struct {
+		name string
+		path []any
+		line int
+		loop bool
+	}{
+		{name: "written out", path: []any{"spec", "template", "spec", "volumes", 0, "hostPath"}, line: 20},
+		{name: "second written out", path: []any{"spec", "template", "spec", "volumes", 1, "hostPath", "path"}, line: 24},
+		{name: "under an if", path: []any{"spec", "template", "spec", "volumes", 2, "hostPath"}, line: 27},
+		{name: "the item itself", path: []any{"spec", "template", "spec", "volumes", 1}, line: 22},
+		{name: "first of a range", path: []any{"spec", "template", "spec", "volumes", 3, "hostPath"}, line: 32, loop: true},
+		{name: "second of a range", path: []any{"spec", "template", "spec", "volumes", 4, "hostPath"}, line: 32, loop: true},
+		{name: "templated container, no loop", path: []any{"spec", "template", "spec", "containers", 0, "image"}, line: 17},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pos := o.Locate(tt.path, "")
+			if pos.Line != tt.line || (pos.Note != "") != tt.loop {
+				t.Errorf("%v at line %d (note %q), want line %d (a loop's: %v)", tt.path, pos.Line, pos.Note, tt.line, tt.loop)
+			}
+		})
+	}
+}
+
+// TestHelmSubchartArchive: a subchart packed as charts/<name>-<version>.tgz
+// is reported in its archive, with the path inside it, at the template's
+// line.
+func TestHelmSubchartArchive(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	res := Load([]string{filepath.Join(root, "testdata/charts/umbrella")}, Options{WorkDir: root})
+	if len(res.Errors) > 0 || len(res.Objects) != 2 {
+		t.Fatalf("errors %v, objects %d", res.Errors, len(res.Objects))
+	}
+	files := map[string]*Object{}
+	for _, o := range res.Objects {
+		files[o.File] = o
+	}
+	o := files["testdata/charts/umbrella/charts/redis-17.0.0.tgz//redis/templates/statefulset.yaml"]
+	if o == nil || files["testdata/charts/umbrella/templates/configmap.yaml"] == nil {
+		t.Fatalf("files %v", files)
+	}
+	if pos := o.Locate([]any{"spec", "replicas"}, ""); pos.Line != 7 || pos.Column != 3 {
+		t.Errorf("spec.replicas at %+v in the archive's template, want 7:3", pos)
+	}
+}
+
+func TestSplitArchive(t *testing.T) {
+	tests := []struct {
+		file, archive, entry string
+		packed               bool
+	}{
+		{file: "charts/redis-17.0.0.tgz//redis/templates/x.yaml", archive: "charts/redis-17.0.0.tgz", entry: "redis/templates/x.yaml", packed: true},
+		{file: "a/charts/redis-17.0.0.tgz//redis/charts/common-2.0.0.tgz", archive: "a/charts/redis-17.0.0.tgz", entry: "redis/charts/common-2.0.0.tgz", packed: true},
+		{file: "charts/redis/templates/x.yaml", archive: "charts/redis/templates/x.yaml"},
+		{file: "charts/redis-17.0.0.tgz", archive: "charts/redis-17.0.0.tgz"},
+	}
+	for _, tt := range tests {
+		archive, entry, packed := SplitArchive(tt.file)
+		if archive != tt.archive || entry != tt.entry || packed != tt.packed {
+			t.Errorf("SplitArchive(%q) = %q, %q, %v; want %q, %q, %v", tt.file, archive, entry, packed, tt.archive, tt.entry, tt.packed)
+		}
+	}
+}

@@ -18,6 +18,9 @@ type Position struct {
 	// Exact is false when the field itself is missing and Line and Column
 	// point at the nearest enclosing field that exists.
 	Exact bool
+	// Note says why the line is not the field's own, for the reader: a
+	// Helm template's loop writes every item at the same lines.
+	Note string
 }
 
 // Locate finds the field at path (strings for keys, ints for list indexes)

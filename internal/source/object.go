@@ -36,7 +36,7 @@ func (o *Object) Locate(path []any, token string) Position {
 		return o.locator.locate(path, token)
 	}
 	if o.template != nil {
-		return templatePosition(o.template, path, Locate(o.Node, path))
+		return templatePosition(o.template, o.Node, path, Locate(o.Node, path))
 	}
 	return Locate(o.Node, path)
 }

@@ -40,15 +40,15 @@ func TestLocate(t *testing.T) {
 		path []any
 		want Position
 	}{
-		{"scalar value", append(c, 0, "image"), Position{12, 16, 24, true}},
-		{"nested scalar", append(c, 0, "securityContext", "runAsNonRoot"), Position{14, 25, 30, true}},
-		{"mapping field at its key", append(c, 0, "securityContext"), Position{13, 9, 24, true}},
-		{"list entry at its first line", append(c, 1), Position{15, 9, 13, true}},
-		{"missing field at its parent key", append(c, 0, "securityContext", "readOnlyRootFilesystem"), Position{13, 9, 24, false}},
-		{"missing parent at the container entry", append(c, 1, "securityContext", "runAsNonRoot"), Position{15, 9, 13, false}},
-		{"index out of range at the list key", append(c, 5, "image"), Position{10, 7, 17, false}},
-		{"empty path at the object", nil, Position{2, 1, 11, true}},
-		{"metadata name", []any{"metadata", "name"}, Position{5, 9, 12, true}},
+		{"scalar value", append(c, 0, "image"), Position{Line: 12, Column: 16, EndColumn: 24, Exact: true}},
+		{"nested scalar", append(c, 0, "securityContext", "runAsNonRoot"), Position{Line: 14, Column: 25, EndColumn: 30, Exact: true}},
+		{"mapping field at its key", append(c, 0, "securityContext"), Position{Line: 13, Column: 9, EndColumn: 24, Exact: true}},
+		{"list entry at its first line", append(c, 1), Position{Line: 15, Column: 9, EndColumn: 13, Exact: true}},
+		{"missing field at its parent key", append(c, 0, "securityContext", "readOnlyRootFilesystem"), Position{Line: 13, Column: 9, EndColumn: 24, Exact: false}},
+		{"missing parent at the container entry", append(c, 1, "securityContext", "runAsNonRoot"), Position{Line: 15, Column: 9, EndColumn: 13, Exact: false}},
+		{"index out of range at the list key", append(c, 5, "image"), Position{Line: 10, Column: 7, EndColumn: 17, Exact: false}},
+		{"empty path at the object", nil, Position{Line: 2, Column: 1, EndColumn: 11, Exact: true}},
+		{"metadata name", []any{"metadata", "name"}, Position{Line: 5, Column: 9, EndColumn: 12, Exact: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,7 +66,7 @@ func TestLocateThroughMergeKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := Locate(doc.Content[0], []any{"obj", "image"})
-	if want := (Position{2, 10, 14, true}); got != want {
+	if want := (Position{Line: 2, Column: 10, EndColumn: 14, Exact: true}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

@@ -12,8 +12,12 @@
 #   severity: error
 #   section: Dockerfile Standards
 #   remediation: |
-#     Add to the final stage: HEALTHCHECK --interval=30s --timeout=3s
-#     --start-period=5s --retries=3 CMD ["/main", "healthcheck"].
+#     Add to the final stage HEALTHCHECK --interval=30s --timeout=3s
+#     --start-period=5s --retries=3 CMD followed by a command that exits 0 only
+#     while the service is healthy: on scratch, the service's own binary
+#     (CMD ["/main", "healthcheck"] in the standard's Go services); on an image
+#     with a shell and wget, for example
+#     CMD wget -q --spider http://localhost:8080/health || exit 1.
 #   environments: [development, staging, production]
 package dockerfile.df003
 
@@ -28,7 +32,27 @@ _effective := _checks[count(_checks) - 1]
 
 deny contains {"msg": msg, "path": dockerfile.final_path} if {
 	count(_checks) == 0
-	msg := "the final stage has no HEALTHCHECK: add HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD [\"/main\", \"healthcheck\"]"
+	msg := sprintf("the final stage has no HEALTHCHECK: add HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 %s", [_command])
+}
+
+# _command is the check to suggest. The standard's services are one binary on
+# scratch that checks itself (CMD ["/main", "healthcheck"]): suggested when the
+# final stage is built from scratch and its ENTRYPOINT runs one binary, as
+# nothing else in such an image could run a check. On any other base the
+# binary's health command is not known (nginx, a .NET runtime, a shell
+# script), so the suggestion says what the command must do.
+_command := sprintf("CMD [%q, \"healthcheck\"]", [_binary]) if {
+	dockerfile.is_scratch(dockerfile.stages[dockerfile.chain_root(dockerfile.final_index)])
+} else := "CMD <a command that exits 0 only while the service is healthy>"
+
+_entrypoints := [e | some e in dockerfile.final_entries; dockerfile.kind(e.instruction) == "entrypoint"]
+
+# _binary is what the last ENTRYPOINT of the chain runs, when it is exec form
+# with a single item.
+_binary := binary if {
+	ins := _entrypoints[count(_entrypoints) - 1].instruction
+	dockerfile.exec_form(ins)
+	[binary] := dockerfile.args(ins)
 }
 
 deny contains {"msg": msg, "path": _effective.path, "token": "NONE"} if {

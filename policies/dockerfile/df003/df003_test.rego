@@ -29,12 +29,32 @@ test_allow_later_healthcheck_wins if {
 	count(df003.deny) == 0 with input as m
 }
 
-test_deny_missing if {
-	m := df.model({}, [df.standard_builder, df.stage("", "scratch", [df.copy_from("builder", ["/app/main", "/main"])])])
+# On scratch the ENTRYPOINT's binary is the only program there to check itself.
+test_deny_missing_suggests_the_scratch_binary if {
+	m := df.model({}, [df.standard_builder, df.stage("", "scratch", [
+		df.copy_from("builder", ["/app/main", "/server"]),
+		df.entrypoint(["/server"]),
+	])])
 	df003.deny == {{
-		"msg": "the final stage has no HEALTHCHECK: add HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD [\"/main\", \"healthcheck\"]",
+		"msg": "the final stage has no HEALTHCHECK: add HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD [\"/server\", \"healthcheck\"]",
 		"path": ["stages", 1],
 	}} with input as m
+}
+
+# Elsewhere the health command of what runs is not known: nginx, alpine, a
+# .NET runtime, a scratch image whose binary takes arguments.
+test_deny_missing_suggests_a_generic_check if {
+	generic := "the final stage has no HEALTHCHECK: add HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 CMD <a command that exits 0 only while the service is healthy>"
+	finals := [
+		df.stage("", "nginx:1.27.3-alpine", [df.copy(["site", "/usr/share/nginx/html"])]),
+		df.stage("", "alpine:3.19", [df.entrypoint(["/main"])]),
+		df.stage("", "mcr.microsoft.com/dotnet/aspnet:8.0", [df.entrypoint(["dotnet", "App.dll"])]),
+		df.stage("", "scratch", [df.copy_from("builder", ["/app/main", "/main"])]),
+		df.stage("", "scratch", [df.entrypoint(["/main", "serve"])]),
+	]
+	every final in finals {
+		df003.deny == {{"msg": generic, "path": ["stages", 1]}} with input as df.model({}, [df.standard_builder, final])
+	}
 }
 
 test_deny_builder_healthcheck_does_not_reach_final if {

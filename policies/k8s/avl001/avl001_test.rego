@@ -100,3 +100,12 @@ test_deny_hpa_targets_other_object if {
 		]},
 	}
 }
+
+# OpenShift's DeploymentConfig carries spec.replicas as a Deployment does.
+test_deny_openshift_deployment_config if {
+	dc := {"apiVersion": "apps.openshift.io/v1", "kind": "DeploymentConfig", "metadata": {"name": "api", "namespace": "shop"}, "spec": {"replicas": 1}}
+	avl001.deny == {{
+		"msg": "DeploymentConfig \"api\" runs 1 replica(s), fewer than the 3 this environment requires: set spec.replicas: 3, or target it with a HorizontalPodAutoscaler whose minReplicas is at least 3",
+		"path": ["spec", "replicas"],
+	}} with input as {"object": dc, "profile": _profile}
+}

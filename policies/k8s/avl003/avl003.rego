@@ -32,7 +32,9 @@ deny contains {"msg": msg, "path": ["metadata", "name"]} if {
 	)
 }
 
-deny contains {"msg": msg, "path": ["metadata", "name"]} if {
+# An HPA out of bounds is reported at its minReplicas or maxReplicas (in the
+# HPA's file: "object" names it), the finding staying the Deployment's.
+deny contains {"msg": msg, "path": ["spec", _field(low, high)], "object": k8s.object_ref(hpa)} if {
 	input.object.kind == "Deployment"
 	_bounds.enabled == true
 	some hpa in k8s.autoscalers
@@ -49,4 +51,15 @@ _within_bounds(low, high) if {
 	_bounds.minReplicas <= low
 	low <= high
 	high <= _bounds.maxReplicas
+}
+
+# _field is the bound to change: minReplicas when it lies outside the
+# environment's bounds, else maxReplicas.
+_field(low, high) := "minReplicas" if not _min_within(low)
+
+_field(low, high) := "maxReplicas" if _min_within(low)
+
+_min_within(low) if {
+	_bounds.minReplicas <= low
+	low <= _bounds.maxReplicas
 }

@@ -56,13 +56,29 @@ test_deny_hpa_of_other_deployment_or_namespace if {
 test_deny_hpa_max_above_bounds if {
 	avl003.deny == {{
 		"msg": "HorizontalPodAutoscaler \"api-hpa\" scales Deployment \"api\" between 3 and 50 replicas: set its minReplicas and maxReplicas within this environment's 3..20",
-		"path": ["metadata", "name"],
+		"path": ["spec", "maxReplicas"],
+		"object": {"kind": "HorizontalPodAutoscaler", "namespace": "shop", "name": "api-hpa"},
 	}} with input as _input([_hpa("autoscaling/v2", "shop", "api", {"minReplicas": 3, "maxReplicas": 50})])
 }
 
 test_deny_hpa_min_defaults_to_one if {
 	avl003.deny == {{
 		"msg": "HorizontalPodAutoscaler \"api-hpa\" scales Deployment \"api\" between 1 and 10 replicas: set its minReplicas and maxReplicas within this environment's 3..20",
-		"path": ["metadata", "name"],
+		"path": ["spec", "minReplicas"],
+		"object": {"kind": "HorizontalPodAutoscaler", "namespace": "shop", "name": "api-hpa"},
 	}} with input as _input([_hpa("autoscaling/v2", "shop", "api", {"maxReplicas": 10})])
+}
+
+# The HPA's bound that is out of range is blamed: minReplicas first, then a
+# maxReplicas below minReplicas or above the bound.
+test_deny_points_at_the_bound_out_of_range if {
+	every case in [
+		{"limits": {"minReplicas": 2, "maxReplicas": 50}, "field": "minReplicas"},
+		{"limits": {"minReplicas": 30, "maxReplicas": 10}, "field": "minReplicas"},
+		{"limits": {"minReplicas": 5, "maxReplicas": 4}, "field": "maxReplicas"},
+		{"limits": {"minReplicas": 3, "maxReplicas": 21}, "field": "maxReplicas"},
+	] {
+		[v] := [v | some v in avl003.deny] with input as _input([_hpa("autoscaling/v2", "shop", "api", case.limits)])
+		v.path == ["spec", case.field]
+	}
 }

@@ -29,8 +29,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	k8s.image_digest(image) == ""
 	path := array.concat(entry.path, ["image"])
 	msg := sprintf(
-		"container %q image %q %s: pin a release tag such as %s:v1.2.3 or a @sha256: digest",
-		[entry.name, image, problem, _repository(image)],
+		"%s image %q %s: pin a release tag such as %s:v1.2.3 or a @sha256: digest",
+		[k8s.container_label(entry), image, problem, _repository(image)],
 	)
 }
 

@@ -33,8 +33,8 @@ deny contains {"msg": msg, "path": array.concat(labels_path, ["version"]), "cont
 	label != tag # the usual case, settled without the helper
 	_text(label) != tag
 	msg := sprintf(
-		"%s label version %q does not match the tag of container %q image %q: set version: %s",
-		[where, _text(label), app.name, image, tag],
+		"%s label version %q does not match the tag of %s image %q: set version: %s",
+		[where, _text(label), k8s.container_label(app), image, tag],
 	)
 }
 

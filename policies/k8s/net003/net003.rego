@@ -22,8 +22,8 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["ports", i, "name"]
 	some i, port in entry.container.ports
 	not _named(port)
 	msg := sprintf(
-		"port %v of container %q has no name: name it after what it serves, for example name: http or name: metrics",
-		[object.get(port, "containerPort", i), entry.name],
+		"port %v of %s has no name: name it after what it serves, for example name: http or name: metrics",
+		[object.get(port, "containerPort", i), k8s.container_label(entry)],
 	)
 }
 

@@ -50,3 +50,12 @@ test_deny_unnamed_service_port if {
 		"path": ["spec", "ports", 0, "name"],
 	}} with input as {"object": _service([{"port": 80, "targetPort": 8080}])}
 }
+
+test_deny_unnamed_container_named_by_index if {
+	pod := {"kind": "Pod", "metadata": {"name": "api"}, "spec": {"containers": [{"ports": [{"containerPort": 8080}]}]}}
+	net003.deny == {{
+		"msg": "port 8080 of containers[0] has no name: name it after what it serves, for example name: http or name: metrics",
+		"path": ["spec", "containers", 0, "ports", 0, "name"],
+		"container": "",
+	}} with input as {"object": pod}
+}

@@ -41,6 +41,22 @@ test_allow_cronjob_without_probes if {
 	count(prb001.deny) == 0 with input as {"object": cronjob}
 }
 
+# Pods that run once and exit (restartPolicy Never or OnFailure) and Helm
+# test hooks serve nothing for a probe to watch.
+test_allow_one_shot_pods_without_probes if {
+	every policy in ["Never", "OnFailure"] {
+		pod := {"kind": "Pod", "metadata": {"name": "once"}, "spec": {"restartPolicy": policy, "containers": [{"name": "task"}]}}
+		count(prb001.deny) == 0 with input as {"object": pod}
+	}
+}
+
+test_allow_helm_test_hook_without_probes if {
+	every hook in ["test", "test-success", "pre-install, test"] {
+		pod := {"kind": "Pod", "metadata": {"name": "chart-test-connection", "annotations": {"helm.sh/hook": hook}}, "spec": {"containers": [{"name": "wget"}]}}
+		count(prb001.deny) == 0 with input as {"object": pod}
+	}
+}
+
 test_allow_ephemeral_container_without_probe if {
 	pod := {"kind": "Pod", "metadata": {"name": "api"}, "spec": {
 		"containers": [{"name": "api", "livenessProbe": _liveness}],
@@ -70,6 +86,13 @@ test_deny_sidecar_init_container if {
 		"initContainers": [{"name": "migrate"}, {"name": "proxy", "restartPolicy": "Always"}],
 		"containers": [{"name": "api", "livenessProbe": _liveness}],
 	})}
+}
+
+test_deny_pod_that_restarts_and_other_hooks if {
+	every meta in [{"name": "api", "annotations": {"helm.sh/hook": "pre-install"}}, {"name": "api", "annotations": {"helm.sh/hook": ["test"]}}] {
+		pod := {"kind": "Pod", "metadata": meta, "spec": {"restartPolicy": "Always", "containers": [{"name": "api"}]}}
+		count(prb001.deny) == 1 with input as {"object": pod}
+	}
 }
 
 test_deny_pod if {

@@ -6,8 +6,9 @@
 #   restartPolicy: Always) must have a readinessProbe, so a Service sends
 #   traffic only to pods that can serve it and a rolling update waits for new
 #   pods to be ready. The standard expects an httpGet on /ready. Containers of
-#   Jobs and CronJobs, plain init containers and ephemeral containers are not
-#   checked.
+#   Jobs and CronJobs, of Pods with restartPolicy Never or OnFailure and of
+#   Helm test hooks (helm.sh/hook: test), plain init containers and ephemeral
+#   containers run to completion or cannot have probes, and are not checked.
 # custom:
 #   id: PRB002
 #   severity: error
@@ -24,5 +25,5 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	some entry in k8s.long_running
 	object.get(entry.container, "readinessProbe", null) == null
 	path := array.concat(entry.path, ["readinessProbe"])
-	msg := sprintf("container %q has no readinessProbe: add readinessProbe with httpGet path /ready on the container's port", [entry.name])
+	msg := sprintf("%s has no readinessProbe: add readinessProbe with httpGet path /ready on the container's port", [k8s.container_label(entry)])
 }

@@ -41,6 +41,13 @@ test_allow_cronjob_without_probes if {
 	count(prb002.deny) == 0 with input as {"object": cronjob}
 }
 
+test_allow_one_shot_pod_and_helm_test_hook_without_probes if {
+	once := {"kind": "Pod", "metadata": {"name": "once"}, "spec": {"restartPolicy": "Never", "containers": [{"name": "task"}]}}
+	count(prb002.deny) == 0 with input as {"object": once}
+	hook := {"kind": "Pod", "metadata": {"name": "chart-test", "annotations": {"helm.sh/hook": "test"}}, "spec": {"containers": [{"name": "wget"}]}}
+	count(prb002.deny) == 0 with input as {"object": hook}
+}
+
 test_allow_ephemeral_container_without_probe if {
 	pod := {"kind": "Pod", "metadata": {"name": "api"}, "spec": {
 		"containers": [{"name": "api", "readinessProbe": _readiness}],

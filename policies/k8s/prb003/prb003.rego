@@ -27,8 +27,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	_same_endpoint(entry)
 	path := array.concat(entry.path, ["readinessProbe", "httpGet", "path"])
 	msg := sprintf(
-		"container %q liveness and readiness probes both GET %s on port %v: serve readiness on /ready and liveness on /health",
-		[entry.name, _probe_path(entry.container, "readinessProbe"), entry.container.readinessProbe.httpGet.port],
+		"%s liveness and readiness probes both GET %s on port %v: serve readiness on /ready and liveness on /health",
+		[k8s.container_label(entry), _probe_path(entry.container, "readinessProbe"), entry.container.readinessProbe.httpGet.port],
 	)
 }
 
@@ -45,7 +45,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	actual != expected
 	not _reported_as_same(entry, probe)
 	path := array.concat(entry.path, [probe, "httpGet", "path"])
-	msg := sprintf("container %q %s GETs %s: set %s.httpGet.path: %s", [entry.name, probe, actual, probe, expected])
+	msg := sprintf("%s %s GETs %s: set %s.httpGet.path: %s", [k8s.container_label(entry), probe, actual, probe, expected])
 }
 
 _reported_as_same(entry, "readinessProbe") if _same_endpoint(entry)

@@ -33,8 +33,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	object.get(entry.container, ["resources", "requests", resource], null) in {null, ""}
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(
-		"container %q has no %s request: set resources.requests.%s explicitly, e.g. %s: %s",
-		[entry.name, resource, resource, resource, _example(resource)],
+		"%s has no %s request: set resources.requests.%s explicitly, e.g. %s: %s",
+		[k8s.container_label(entry), resource, resource, resource, _example(resource)],
 	)
 }
 
@@ -47,8 +47,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	not k8s.quantity(value)
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(
-		"container %q %s request %s is not a Kubernetes quantity: write a number with an optional unit, e.g. %s: %s",
-		[entry.name, resource, _shown(value), resource, _example(resource)],
+		"%s %s request %s is not a Kubernetes quantity: write a number with an optional unit, e.g. %s: %s",
+		[k8s.container_label(entry), resource, _shown(value), resource, _example(resource)],
 	)
 }
 

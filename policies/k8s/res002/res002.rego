@@ -31,8 +31,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	object.get(entry.container, ["resources", "limits", resource], null) in {null, ""}
 	path := array.concat(entry.path, ["resources", "limits", resource])
 	msg := sprintf(
-		"container %q has no %s limit: set resources.limits.%s, e.g. %s: %s",
-		[entry.name, resource, resource, resource, _example(resource)],
+		"%s has no %s limit: set resources.limits.%s, e.g. %s: %s",
+		[k8s.container_label(entry), resource, resource, resource, _example(resource)],
 	)
 }
 
@@ -45,8 +45,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	not k8s.quantity(value)
 	path := array.concat(entry.path, ["resources", "limits", resource])
 	msg := sprintf(
-		"container %q %s limit %s is not a Kubernetes quantity: write a number with an optional unit, e.g. %s: %s",
-		[entry.name, resource, _shown(value), resource, _example(resource)],
+		"%s %s limit %s is not a Kubernetes quantity: write a number with an optional unit, e.g. %s: %s",
+		[k8s.container_label(entry), resource, _shown(value), resource, _example(resource)],
 	)
 }
 

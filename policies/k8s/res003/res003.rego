@@ -27,7 +27,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	k8s.quantity(request) > k8s.quantity(limit)
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(
-		"container %q requests %s %s, above its limit %s: lower the request to at most %s or raise the limit",
-		[entry.name, resource, k8s.quantity_text(request), k8s.quantity_text(limit), k8s.quantity_text(limit)],
+		"%s requests %s %s, above its limit %s: lower the request to at most %s or raise the limit",
+		[k8s.container_label(entry), resource, k8s.quantity_text(request), k8s.quantity_text(limit), k8s.quantity_text(limit)],
 	)
 }

@@ -34,8 +34,8 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	k8s.quantity(value) > k8s.quantity(bound)
 	path := array.concat(entry.path, ["resources", "limits", resource])
 	msg := sprintf(
-		"container %q limits %s to %s, above the %s limit %s: set limits.%s to at most %s",
-		[entry.name, resource, k8s.quantity_text(value), _profile_name, k8s.quantity_text(bound), resource, k8s.quantity_text(bound)],
+		"%s limits %s to %s, above the %s limit %s: set limits.%s to at most %s",
+		[k8s.container_label(entry), resource, k8s.quantity_text(value), _profile_name, k8s.quantity_text(bound), resource, k8s.quantity_text(bound)],
 	)
 }
 
@@ -48,7 +48,7 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	k8s.quantity(value) < k8s.quantity(bound)
 	path := array.concat(entry.path, ["resources", "requests", resource])
 	msg := sprintf(
-		"container %q requests %s %s, below the %s request %s: set requests.%s to at least %s",
-		[entry.name, resource, k8s.quantity_text(value), _profile_name, k8s.quantity_text(bound), resource, k8s.quantity_text(bound)],
+		"%s requests %s %s, below the %s request %s: set requests.%s to at least %s",
+		[k8s.container_label(entry), resource, k8s.quantity_text(value), _profile_name, k8s.quantity_text(bound), resource, k8s.quantity_text(bound)],
 	)
 }

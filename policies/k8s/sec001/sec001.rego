@@ -24,5 +24,5 @@ import data.lib.k8s
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "runAsNonRoot"]), "container": entry.name} if {
 	some entry in k8s.containers
 	k8s.security_or_null(entry, "runAsNonRoot") != true
-	msg := sprintf("container %q may run as root: set runAsNonRoot: true on the pod or container securityContext", [entry.name])
+	msg := sprintf("%s may run as root: set runAsNonRoot: true on the pod or container securityContext", [k8s.container_label(entry)])
 }

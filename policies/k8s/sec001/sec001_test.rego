@@ -47,3 +47,33 @@ test_deny_init_container_in_cronjob if {
 		"container": "setup",
 	}} with input as {"object": obj}
 }
+
+# A container without a name is named by its place in the pod spec.
+test_deny_unnamed_containers_by_index if {
+	pod := {"kind": "Pod", "metadata": {"name": "api"}, "spec": {
+		"initContainers": [{"name": "setup", "securityContext": {"runAsNonRoot": true}}, {"image": "busybox:1.36.1"}],
+		"containers": [{"image": "app:v1.0.0", "name": ""}],
+	}}
+	sec001.deny == {
+		{
+			"msg": "initContainers[1] may run as root: set runAsNonRoot: true on the pod or container securityContext",
+			"path": ["spec", "initContainers", 1, "securityContext", "runAsNonRoot"],
+			"container": "",
+		},
+		{
+			"msg": "containers[0] may run as root: set runAsNonRoot: true on the pod or container securityContext",
+			"path": ["spec", "containers", 0, "securityContext", "runAsNonRoot"],
+			"container": "",
+		},
+	} with input as {"object": pod}
+}
+
+# OpenShift's DeploymentConfig is a workload: its pod template is at spec.template.
+test_deny_openshift_deployment_config if {
+	dc := {"apiVersion": "apps.openshift.io/v1", "kind": "DeploymentConfig", "metadata": {"name": "api", "namespace": "shop"}, "spec": {"template": {"spec": {"containers": [{"name": "api", "image": "api:v1.0.0"}]}}}}
+	sec001.deny == {{
+		"msg": "container \"api\" may run as root: set runAsNonRoot: true on the pod or container securityContext",
+		"path": ["spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"],
+		"container": "api",
+	}} with input as {"object": dc}
+}

@@ -24,7 +24,7 @@ import data.lib.k8s
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "runAsUser"]), "container": entry.name} if {
 	some entry in k8s.containers
 	entry.container.securityContext.runAsUser == 0
-	msg := sprintf("container %q sets runAsUser: 0 and runs as root: set runAsUser to a non-zero UID such as 1000", [entry.name])
+	msg := sprintf("%s sets runAsUser: 0 and runs as root: set runAsUser to a non-zero UID such as 1000", [k8s.container_label(entry)])
 }
 
 # A pod that sets runAsUser: 0, whether or not its containers override it.
@@ -39,5 +39,5 @@ deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, ["securityCon
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "runAsUser"]), "container": entry.name} if {
 	some entry in k8s.containers
 	not is_number(k8s.security_or_null(entry, "runAsUser"))
-	msg := sprintf("container %q has no runAsUser and may run as the image's user (root): set runAsUser to a non-zero UID such as 1000 on the pod or container securityContext", [entry.name])
+	msg := sprintf("%s has no runAsUser and may run as the image's user (root): set runAsUser to a non-zero UID such as 1000 on the pod or container securityContext", [k8s.container_label(entry)])
 }

@@ -38,7 +38,7 @@ deny contains {"msg": msg, "path": _type_path(entry), "container": entry.name} i
 	profile := entry.container.securityContext.seccompProfile
 	profile != null
 	not _allowed(profile)
-	msg := sprintf("container %q sets %s: set seccompProfile.type to RuntimeDefault or Localhost", [entry.name, _describe(profile)])
+	msg := sprintf("%s sets %s: set seccompProfile.type to RuntimeDefault or Localhost", [k8s.container_label(entry), _describe(profile)])
 }
 
 # A container with no profile of its own and none on the pod (or one that is
@@ -46,7 +46,7 @@ deny contains {"msg": msg, "path": _type_path(entry), "container": entry.name} i
 deny contains {"msg": msg, "path": _type_path(entry), "container": entry.name} if {
 	some entry in k8s.containers
 	k8s.security_or_null(entry, "seccompProfile") in {null, false}
-	msg := sprintf("container %q runs without a seccomp profile: set seccompProfile.type: RuntimeDefault on the pod or container securityContext", [entry.name])
+	msg := sprintf("%s runs without a seccomp profile: set seccompProfile.type: RuntimeDefault on the pod or container securityContext", [k8s.container_label(entry)])
 }
 
 _allowed(profile) if profile.type in _allowed_types

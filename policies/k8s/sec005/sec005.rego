@@ -23,5 +23,5 @@ import data.lib.k8s
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "allowPrivilegeEscalation"]), "container": entry.name} if {
 	some entry in k8s.containers
 	not entry.container.securityContext.allowPrivilegeEscalation == false
-	msg := sprintf("container %q allows privilege escalation: set securityContext.allowPrivilegeEscalation: false", [entry.name])
+	msg := sprintf("%s allows privilege escalation: set securityContext.allowPrivilegeEscalation: false", [k8s.container_label(entry)])
 }

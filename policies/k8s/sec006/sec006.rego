@@ -24,5 +24,5 @@ import data.lib.k8s
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "readOnlyRootFilesystem"]), "container": entry.name} if {
 	some entry in k8s.containers
 	not entry.container.securityContext.readOnlyRootFilesystem == true
-	msg := sprintf("container %q has a writable root filesystem: set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write", [entry.name])
+	msg := sprintf("%s has a writable root filesystem: set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it must write", [k8s.container_label(entry)])
 }

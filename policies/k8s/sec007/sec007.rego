@@ -28,7 +28,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", 
 	some entry in k8s.containers
 	not "ALL" in object.get(entry.container, ["securityContext", "capabilities", "drop"], [])
 	not _drops_all(entry.container)
-	msg := sprintf("container %q does not drop all capabilities: set securityContext.capabilities.drop: [\"ALL\"]", [entry.name])
+	msg := sprintf("%s does not drop all capabilities: set securityContext.capabilities.drop: [\"ALL\"]", [k8s.container_label(entry)])
 }
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "capabilities", "add", i]), "container": entry.name} if {
@@ -36,7 +36,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", 
 	added := entry.container.securityContext.capabilities.add
 	is_array(added)
 	some i, capability in added
-	msg := sprintf("container %q adds capability %v: remove it from securityContext.capabilities.add and keep drop: [\"ALL\"]", [entry.name, _quote(capability)])
+	msg := sprintf("%s adds capability %v: remove it from securityContext.capabilities.add and keep drop: [\"ALL\"]", [k8s.container_label(entry), _quote(capability)])
 }
 
 _drops_all(container) if {

@@ -27,7 +27,7 @@ _host_namespaces := ["hostNetwork", "hostPID", "hostIPC"]
 deny contains {"msg": msg, "path": array.concat(entry.path, ["securityContext", "privileged"]), "container": entry.name} if {
 	some entry in k8s.containers
 	entry.container.securityContext.privileged == true
-	msg := sprintf("container %q runs privileged with full access to the node: remove privileged: true (set privileged: false)", [entry.name])
+	msg := sprintf("%s runs privileged with full access to the node: remove privileged: true (set privileged: false)", [k8s.container_label(entry)])
 }
 
 deny contains {"msg": msg, "path": array.concat(k8s.pod_spec_path, [field])} if {
@@ -48,5 +48,5 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["ports", i, "hostPo
 	some i, port in entry.container.ports
 	is_number(port.hostPort)
 	port.hostPort != 0
-	msg := sprintf("container %q binds host port %v: remove hostPort and expose containerPort %v through a Service", [entry.name, port.hostPort, object.get(port, "containerPort", "")])
+	msg := sprintf("%s binds host port %v: remove hostPort and expose containerPort %v through a Service", [k8s.container_label(entry), port.hostPort, object.get(port, "containerPort", "")])
 }

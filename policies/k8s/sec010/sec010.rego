@@ -32,7 +32,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts"]), "
 	entry.container.securityContext.readOnlyRootFilesystem == true
 	not _has_writable_tmp(entry.container)
 	not _mounts_tmp(entry.container)
-	msg := sprintf("container %q has a read-only root filesystem and no writable /tmp: mount an emptyDir volume at /tmp", [entry.name])
+	msg := sprintf("%s has a read-only root filesystem and no writable /tmp: mount an emptyDir volume at /tmp", [k8s.container_label(entry)])
 }
 
 # /tmp is mounted from a volume that is not scratch space.
@@ -42,7 +42,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, 
 	not _has_writable_tmp(entry.container)
 	some i, mount in _tmp_mounts(entry.container)
 	not _is_scratch(mount)
-	msg := sprintf("container %q mounts volume %q at /tmp, which is not an emptyDir: mount an emptyDir volume at /tmp", [entry.name, object.get(mount, "name", "")])
+	msg := sprintf("%s mounts volume %q at /tmp, which is not an emptyDir: mount an emptyDir volume at /tmp", [k8s.container_label(entry), object.get(mount, "name", "")])
 }
 
 # /tmp is mounted from scratch space, but read-only.
@@ -53,7 +53,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, 
 	some i, mount in _tmp_mounts(entry.container)
 	_is_scratch(mount)
 	mount.readOnly == true
-	msg := sprintf("container %q mounts its /tmp emptyDir read-only: remove readOnly: true from the /tmp volumeMount", [entry.name])
+	msg := sprintf("%s mounts its /tmp emptyDir read-only: remove readOnly: true from the /tmp volumeMount", [k8s.container_label(entry)])
 }
 
 _tmp_mounts(container) := {i: mount |

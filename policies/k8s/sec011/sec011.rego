@@ -29,7 +29,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["volumeMounts", i, 
 	some volume in volumes
 	volume.name == mount.name
 	some kind in _config_kinds(volume)
-	msg := sprintf("container %q mounts %s volume %q at %q without readOnly: true: add readOnly: true to the volumeMount", [entry.name, kind, mount.name, object.get(mount, "mountPath", "")])
+	msg := sprintf("%s mounts %s volume %q at %q without readOnly: true: add readOnly: true to the volumeMount", [k8s.container_label(entry), kind, mount.name, object.get(mount, "mountPath", "")])
 }
 
 # _config_kinds holds the kind of a volume that carries configuration or

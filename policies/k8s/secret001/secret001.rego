@@ -44,7 +44,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "value"])
 	some i, env in entry.container.env
 	_credential_name(env.name)
 	_literal(object.get(env, "value", null))
-	msg := sprintf("container %q sets credential-like env var %q to a literal value: put it in a Secret and use valueFrom.secretKeyRef", [entry.name, env.name])
+	msg := sprintf("%s sets credential-like env var %q to a literal value: put it in a Secret and use valueFrom.secretKeyRef", [k8s.container_label(entry), env.name])
 }
 
 deny contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "valueFrom", "configMapKeyRef"]), "container": entry.name} if {
@@ -52,7 +52,7 @@ deny contains {"msg": msg, "path": array.concat(entry.path, ["env", i, "valueFro
 	some i, env in entry.container.env
 	_credential_name(env.name)
 	is_object(env.valueFrom.configMapKeyRef)
-	msg := sprintf("container %q reads credential-like env var %q from a ConfigMap: move it to a Secret and use valueFrom.secretKeyRef", [entry.name, env.name])
+	msg := sprintf("%s reads credential-like env var %q from a ConfigMap: move it to a Secret and use valueFrom.secretKeyRef", [k8s.container_label(entry), env.name])
 }
 
 _keyword_pattern := `(PASSWORDS?|PASSWD|SECRETS?|SECRETKEYS?|TOKEN|CREDENTIALS?|API_?KEYS?|PRIVATE_?KEYS?)(_|$)`

@@ -17,6 +17,14 @@ image_digest(image) := substring(image, indexof(image, "@") + 1, -1) if {
 # image_pinned_by_digest holds for a reference that ends in a sha256 content digest.
 image_pinned_by_digest(image) if regex.match(`^sha256:[0-9a-f]{64}$`, image_digest(image))
 
+# runs_latest holds for a reference without a digest whose tag is latest,
+# written or implied by no tag at all: IMG001 reports it, and IMG002 leaves
+# it to IMG001 (one problem, one finding).
+runs_latest(image) if {
+	image_tag(image) in {"", "latest"}
+	image_digest(image) == ""
+}
+
 # version_tag holds for a tag that names a release version: 1, 1.2, v1.2.3, 1.2.3-rc.1.
 version_tag(tag) if regex.match(`^v?[0-9]+(\.[0-9]+)*(-[0-9A-Za-z.-]+)?$`, tag)
 

@@ -10,12 +10,15 @@ package lib.k8s
 batch_kinds := {"Job", "CronJob"}
 
 # Kinds that carry spec.replicas and may be scaled by an HPA.
-scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet"}
+scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "DeploymentConfig"}
 
 # pod_spec_path is the field path of the object's pod spec, and
 # pod_metadata_path that of the metadata the pods get, for the kinds that run
 # pods. Each is one lookup by kind in a literal table: rules refer to them
-# often, and a reference to another rule costs more than the lookup.
+# often, and a reference to another rule costs more than the lookup. These
+# tables are the one list of workload kinds: OpenShift's DeploymentConfig
+# (apps.openshift.io/v1) keeps its pod template at spec.template as a
+# Deployment does.
 pod_spec_path := {
 	"Pod": ["spec"],
 	"Deployment": ["spec", "template", "spec"],
@@ -24,6 +27,7 @@ pod_spec_path := {
 	"ReplicaSet": ["spec", "template", "spec"],
 	"Job": ["spec", "template", "spec"],
 	"ReplicationController": ["spec", "template", "spec"],
+	"DeploymentConfig": ["spec", "template", "spec"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
 }[input.object.kind]
 
@@ -35,6 +39,7 @@ pod_metadata_path := {
 	"ReplicaSet": ["spec", "template", "metadata"],
 	"Job": ["spec", "template", "metadata"],
 	"ReplicationController": ["spec", "template", "metadata"],
+	"DeploymentConfig": ["spec", "template", "metadata"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
 }[input.object.kind]
 
@@ -66,6 +71,7 @@ labels_paths := {
 	"ReplicaSet": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"Job": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"ReplicationController": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
+	"DeploymentConfig": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"CronJob": {"metadata": ["metadata", "labels"], "pod template": ["spec", "jobTemplate", "spec", "template", "metadata", "labels"]},
 }[input.object.kind]
 
@@ -101,20 +107,44 @@ containers contains {"container": c, "path": array.concat(spec_path, [type, i]),
 	is_object(c)
 }
 
+# container_label names a container in messages: container "api", or by its
+# place in the pod spec (containers[0], initContainers[1]) when it has no name,
+# as a pod template may leave it to a patch. Called only when a message is made.
+container_label(entry) := sprintf("container %q", [entry.name]) if entry.name != ""
+
+container_label(entry) := sprintf("%s[%d]", [entry.type, entry.path[count(entry.path) - 1]]) if entry.name == ""
+
 # long_running holds the containers expected to serve for the pod's life:
-# app containers and restartable (sidecar) init containers of non-batch kinds
-# (batch_kinds, written as a literal to save a reference to it).
+# app containers and restartable (sidecar) init containers of objects whose
+# pods do not run to completion (see one_shot).
 long_running contains entry if {
-	not input.object.kind in {"Job", "CronJob"}
+	not one_shot
 	some entry in containers
 	entry.type == "containers"
 }
 
 long_running contains entry if {
-	not input.object.kind in {"Job", "CronJob"}
+	not one_shot
 	some entry in containers
 	entry.type == "initContainers"
 	entry.container.restartPolicy == "Always"
+}
+
+# one_shot holds for objects whose pods run once and exit, so that probes,
+# which watch a server for its whole life, are not expected of them: Jobs
+# and CronJobs (batch_kinds, written as a literal to save a reference to it),
+# pods with restartPolicy Never or OnFailure (a Pod's; the API allows only
+# Always in the other kinds' templates), and Helm test hooks, which Helm runs
+# once per `helm test`.
+one_shot if input.object.kind in {"Job", "CronJob"}
+
+one_shot if pod_spec.restartPolicy in {"Never", "OnFailure"}
+
+one_shot if {
+	hooks := input.object.metadata.annotations["helm.sh/hook"]
+	is_string(hooks)
+	some hook in split(hooks, ",")
+	trim_space(hook) in {"test", "test-success", "test-failure"}
 }
 
 # security_path is where a container's securityContext field is (or belongs).

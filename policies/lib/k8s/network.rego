@@ -9,6 +9,14 @@ inventory(kind) := object.get(input, ["inventory", kind], [])
 # object_namespace is an object's namespace, "" when its manifest leaves it unset.
 object_namespace(obj) := object.get(obj, ["metadata", "namespace"], "")
 
+# object_ref names an inventory object for a deny element's "object", which
+# places the finding at the path inside that object (policies/README.md).
+object_ref(obj) := {
+	"kind": object.get(obj, "kind", ""),
+	"namespace": object_namespace(obj),
+	"name": object.get(obj, ["metadata", "name"], ""),
+}
+
 # same_namespace holds when obj lives in the target's namespace.
 same_namespace(obj) if object.get(obj, ["metadata", "namespace"], "") == namespace
 

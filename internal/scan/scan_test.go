@@ -1,0 +1,142 @@
+package scan_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
+	"github.com/slotwise/slotcheck/policies"
+)
+
+const (
+	deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+      - name: api
+        image: api:v1.0.0
+`
+	autoscaler = `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+  namespace: shop
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: api
+  minReplicas: 3
+  maxReplicas: 50
+`
+)
+
+// TestFindingInAnotherObject: a cross-object rule that blames a field of
+// another object (AVL003: the HPA's maxReplicas) is reported in that
+// object's file and line, and the finding stays the target's, whose
+// exemptions cover it.
+func TestFindingInAnotherObject(t *testing.T) {
+	tests := []struct {
+		name       string
+		deployment string
+		wantFile   string
+		wantLine   int
+		suppressed bool
+	}{
+		{name: "at the HPA's maxReplicas", deployment: deployment, wantFile: "hpa.yaml", wantLine: 12},
+		{name: "exempted by the Deployment", wantFile: "hpa.yaml", wantLine: 12, suppressed: true,
+			deployment: deployment[:len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n")] +
+				"  annotations:\n    slotcheck.slotwise.com/exempt-AVL003: scaled by KEDA\n" +
+				deployment[len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"):]},
+	}
+	engine, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, filepath.Join(dir, "deployment.yaml"), tt.deployment)
+			write(t, filepath.Join(dir, "hpa.yaml"), autoscaler)
+			rep, err := scan.Run(context.Background(), engine, scan.Options{Paths: []string{dir}, WorkDir: dir, Environment: "production"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := only(t, rep.Findings, "AVL003")
+			if f.File != tt.wantFile || f.Line != tt.wantLine || f.Kind != "Deployment" || f.Name != "api" || f.Suppressed != tt.suppressed {
+				t.Errorf("AVL003 at %s:%d on %s/%s (suppressed %v), want %s:%d on Deployment/api (suppressed %v)",
+					f.File, f.Line, f.Kind, f.Name, f.Suppressed, tt.wantFile, tt.wantLine, tt.suppressed)
+			}
+		})
+	}
+}
+
+// TestFindingInAnotherObjectWithoutFiles: where the other object is not at
+// hand (the webhook judges one object against the cluster's inventory), the
+// finding is placed at the target's first line and keeps its message.
+func TestFindingInAnotherObjectWithoutFiles(t *testing.T) {
+	engine, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "deployment.yaml"), deployment)
+	write(t, filepath.Join(dir, "hpa.yaml"), autoscaler)
+	res := source.Load([]string{dir}, source.Options{WorkDir: dir})
+	inventory := rules.NewInventory(engine.Reads(false))
+	var target *source.Object
+	for _, o := range res.Objects {
+		inventory.Add(o.Kind, o.Namespace, o.Value)
+		if o.Kind == "Deployment" {
+			target = o
+		}
+	}
+	profiles, err := rules.BuiltinProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile, err := profiles.Value("production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := scan.Judge(context.Background(), engine, target, scan.Context{Environment: "production", Profile: profile, Inventory: inventory.Value("shop")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := only(t, fs, "AVL003")
+	want := `HorizontalPodAutoscaler "api" scales Deployment "api" between 3 and 50 replicas: set its minReplicas and maxReplicas within this environment's 3..20`
+	if f.File != "deployment.yaml" || f.Line != 1 || f.Message != want {
+		t.Errorf("AVL003 at %s:%d: %s", f.File, f.Line, f.Message)
+	}
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func only(t *testing.T, fs []scan.Finding, id string) scan.Finding {
+	t.Helper()
+	var found []scan.Finding
+	for _, f := range fs {
+		if f.Rule.ID == id {
+			found = append(found, f)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d %s findings, want 1: %+v", len(found), id, found)
+	}
+	return found[0]
+}
