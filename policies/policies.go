@@ -7,9 +7,10 @@ import (
 	"io/fs"
 )
 
-//go:embed k8s dockerfile lib
+//go:embed k8s dockerfile config lib
 var files embed.FS
 
-// FS returns the embedded policy tree: rules under k8s/ and dockerfile/,
+// FS returns the embedded policy tree: rules under k8s/, dockerfile/ and
+// config/ (a configuration file's own exemptions),
 // helpers under lib/, each rule's _test.rego beside it.
 func FS() fs.FS { return files }

@@ -22,6 +22,7 @@ type lintOptions struct {
 	environment string
 	profiles    string
 	exclude     []string
+	config      string
 	buildArgs   []string
 	helm        source.HelmOptions
 	output      outputOptions
@@ -47,6 +48,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVarP(&opts.environment, "env", "e", "", "environment of every object: development, staging or production (default: from namespace, then path, then production)")
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in and the repository's")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
+	f.StringVar(&opts.config, "config", "", "configuration file for every path (default: the nearest .slotcheck.yaml from each path up to the repository root)")
 	f.StringArrayVar(&opts.buildArgs, "build-arg", nil, "value of a Dockerfile ARG used in FROM, as NAME=VALUE (repeatable), like docker build")
 	f.StringArrayVar(&opts.helm.ValuesFiles, "values", nil, "values file for the Helm charts found (repeatable; later files win)")
 	f.StringArrayVar(&opts.helm.Set, "set", nil, "value for the Helm charts found, as helm --set takes it: a.b=c (repeatable)")
@@ -98,6 +100,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		Environment: env,
 		ProfilesDir: opts.profiles,
 		Exclude:     opts.exclude,
+		Config:      opts.config,
 		Stdin:       s.in,
 		BuildArgs:   buildArgs,
 		Helm:        opts.helm,

@@ -17,6 +17,7 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -65,6 +66,8 @@ type Config struct {
 	// Timeout bounds one judgement; it must stay below the webhook's
 	// timeoutSeconds so that the API server gets an answer, not a timeout.
 	Timeout time.Duration
+	// Now is the clock exemption annotations expire by; nil is time.Now.
+	Now func() time.Time
 }
 
 // Cluster is what the handler reads of the cluster: from informer caches,
@@ -96,6 +99,9 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 8 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker()}
 	for _, env := range rules.Environments() {
@@ -193,7 +199,8 @@ func (h *Handler) namespace(ctx context.Context, ns string) (Mode, scan.Context,
 	if err != nil {
 		return "", scan.Context{}, fmt.Errorf("inventory of %s: %w", ns, err)
 	}
-	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true}, nil
+	today := config.NewDate(h.cfg.Now()).String()
+	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true, Today: today}, nil
 }
 
 // previous judges the old object of an UPDATE, whose findings ratchet.

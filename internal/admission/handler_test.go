@@ -198,6 +198,34 @@ func TestExemptObject(t *testing.T) {
 	}
 }
 
+// TestExemptionExpiry: an exemption annotation past its expiry date
+// suppresses nothing and is itself denied (EXM003); before it, it exempts.
+func TestExemptionExpiry(t *testing.T) {
+	obj := func(expires string) []byte {
+		return []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"debug","namespace":"shop","annotations":{` +
+			`"slotcheck.slotwise.com/exempt-SEC008":"node debugging, SLOT-7","slotcheck.slotwise.com/exempt-SEC008-expires":"` + expires + `"}},` +
+			`"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"nginx:v1.2.3"}]}}`)
+	}
+	now := func() time.Time { return time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC) }
+	h, _ := newHandler(t, &cluster{}, Config{Now: now})
+	for _, tc := range []struct {
+		expires            string
+		sec008, expiredDen bool
+	}{
+		{expires: "2026-12-31"},
+		{expires: "2026-12-06", sec008: true, expiredDen: true},
+	} {
+		resp := h.Handle(context.Background(), request("Pod", "pods", "shop", admissionv1.Create, obj(tc.expires), nil))
+		msg := ""
+		if resp.Result != nil {
+			msg = resp.Result.Message
+		}
+		if strings.Contains(msg, "[SEC008]") != tc.sec008 || strings.Contains(msg, "[EXM003]") != tc.expiredDen {
+			t.Errorf("expires %s: SEC008 denied %v, EXM003 denied %v; want %v, %v: %s", tc.expires, strings.Contains(msg, "[SEC008]"), strings.Contains(msg, "[EXM003]"), tc.sec008, tc.expiredDen, msg)
+		}
+	}
+}
+
 // TestFailures shows that what cannot be judged is never silently allowed.
 func TestFailures(t *testing.T) {
 	legacy := fixture(t, "testdata/examples/violations/workload.yaml", 0)

@@ -7,6 +7,7 @@ package audit
 
 import (
 	"context"
+	"time"
 
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
@@ -33,6 +34,9 @@ type Options struct {
 	// Progress, when set, hears after each namespace how many of how many
 	// are audited.
 	Progress func(done, total int)
+	// Now is when the audit runs, which exemption annotations expire by;
+	// zero means the clock's time.
+	Now time.Time
 }
 
 // Cluster is the API an audit reads.
@@ -48,6 +52,9 @@ type Cluster struct {
 func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*scan.Report, error) {
 	if opts.ChunkSize <= 0 {
 		opts.ChunkSize = DefaultChunkSize
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
 	}
 	a, err := newAuditor(engine, c, opts)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -121,7 +122,7 @@ func (a *auditor) namespace(ctx context.Context, ns namespace) error {
 			return err
 		}
 	}
-	c := scan.Context{Environment: env, Profile: a.profiles[env], Inventory: inv.Value(ns.name), Admission: true}
+	c := scan.Context{Environment: env, Profile: a.profiles[env], Inventory: inv.Value(ns.name), Admission: true, Today: config.NewDate(a.opts.Now).String()}
 	return a.judge(ctx, objs, c, unread)
 }
 

@@ -78,8 +78,13 @@ func TestPlansMatchTopdown(t *testing.T) {
 	t.Run("rego-test-inputs", func(t *testing.T) {
 		for i, input := range rec.inputs {
 			domain := "k8s"
-			if obj, ok := input.(ast.Object); ok && obj.Get(ast.StringTerm("dockerfile")) != nil {
-				domain = "dockerfile"
+			if obj, ok := input.(ast.Object); ok {
+				switch {
+				case obj.Get(ast.StringTerm("dockerfile")) != nil:
+					domain = "dockerfile"
+				case obj.Get(ast.StringTerm("config_file")) != nil:
+					domain = "config"
+				}
 			}
 			for _, env := range Environments() {
 				for _, admission := range []bool{false, true} {

@@ -78,6 +78,13 @@ type Input struct {
 	Inventory ast.Value
 	// Admission leaves out rules that only make sense on files in a repository.
 	Admission bool
+	// Config is what a configuration file sets of the data some rules read
+	// (input.config), such as IMG002's tag patterns; nil leaves every rule
+	// its default, the standard's value.
+	Config ast.Value
+	// Today is the day exemptions' expiry dates are compared with, as
+	// YYYY-MM-DD (input.today); "" leaves every exemption in date.
+	Today string
 }
 
 // Violation is one rule broken by one target.
@@ -315,6 +322,12 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 		ast.Item(ast.StringTerm("profile"), ast.NewTerm(orEmpty(in.Profile))),
 		ast.Item(ast.StringTerm("inventory"), ast.NewTerm(orEmpty(in.Inventory))),
 	)
+	if in.Config != nil {
+		input.Insert(e.keys.config, ast.NewTerm(in.Config))
+	}
+	if in.Today != "" {
+		input.Insert(e.keys.today, ast.StringTerm(in.Today))
+	}
 	sets, exemptions, builtinErrs, err := e.run(ctx, q, input)
 	if err != nil {
 		return nil, err
@@ -475,6 +488,7 @@ func stringField(m ast.Object, key *ast.Term) string {
 type keys struct {
 	msg, path, container, token, id, reason *ast.Term
 	object, kind, namespace, name           *ast.Term
+	config, today                           *ast.Term
 }
 
 func newKeys() keys {
@@ -483,6 +497,7 @@ func newKeys() keys {
 		token: ast.StringTerm("token"), id: ast.StringTerm("id"), reason: ast.StringTerm("reason"),
 		object: ast.StringTerm("object"), kind: ast.StringTerm("kind"), namespace: ast.StringTerm("namespace"),
 		name: ast.StringTerm("name"),
+		config: ast.StringTerm("config"), today: ast.StringTerm("today"),
 	}
 }
 
@@ -582,10 +597,14 @@ func normalizePath(p *ast.Array) []any {
 }
 
 // inputKey is where a domain's rules find their target: input.object for
-// Kubernetes objects, input.dockerfile for a Dockerfile's model.
+// Kubernetes objects, input.dockerfile for a Dockerfile's model,
+// input.config_file for a configuration file's exemptions.
 func inputKey(domain string) string {
-	if domain == "dockerfile" {
+	switch domain {
+	case "dockerfile":
 		return "dockerfile"
+	case "config":
+		return "config_file"
 	}
 	return "object"
 }

@@ -163,21 +163,67 @@ func TestBenchmarkSetIsValid(t *testing.T) {
 	}
 }
 
+// BenchmarkScan scans the 10,000 objects without a configuration (the
+// floor) and with one of 20 exemptions, which matches findings by each
+// selector and leaves some stale.
 func BenchmarkScan(b *testing.B) {
 	dir := b.TempDir()
 	writeSet(b, dir, benchObjects)
+	cfg := filepath.Join(b.TempDir(), ".slotcheck.yaml")
+	if err := os.WriteFile(cfg, []byte(benchConfig()), 0o644); err != nil {
+		b.Fatal(err)
+	}
 	e, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := scan.Run(context.Background(), e, scan.Options{Paths: []string{dir}, WorkDir: dir}); err != nil {
-			b.Fatal(err)
+	for _, bc := range []struct {
+		name   string
+		config string
+	}{
+		{"none", ""},
+		{"exemptions20", cfg},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			opts := scan.Options{Paths: []string{dir}, WorkDir: dir, Config: bc.config}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				rep, err := scan.Run(context.Background(), e, opts)
+				if err != nil || len(rep.Errors) > 0 {
+					b.Fatal(err, rep.Errors)
+				}
+			}
+			b.ReportMetric(float64(benchObjects*b.N)/b.Elapsed().Seconds(), "objects/s")
+		})
+	}
+}
+
+// benchConfig is a configuration of 20 exemptions: rules alone, and each
+// selector in turn, some matching nothing.
+func benchConfig() string {
+	var b strings.Builder
+	b.WriteString("version: 1\nexemptions:\n")
+	selectors := []string{
+		"",
+		"kinds: [Deployment, StatefulSet]",
+		`namespaces: ["team-1*"]`,
+		`names: ["app-1?"]`,
+		"containers: [init]",
+		`paths: ["set-00*.yaml"]`,
+		"kinds: [Job]\n    namespaces: [\"team-2*\"]",
+		"names: [\"app-99*\"]\n    containers: [app]",
+		`namespaces: ["nowhere-*"]`,
+		`paths: ["vendor/**"]`,
+	}
+	ids := []string{"SEC008", "SECRET001", "IMG001", "RES001", "PRB001", "SEC001", "SEC006", "NET002", "RES002", "PRB002"}
+	for i := range 20 {
+		fmt.Fprintf(&b, "  - rules: [%s]\n    reason: benchmark exemption %d\n    expires: 2099-12-31\n", ids[i%len(ids)], i)
+		if sel := selectors[i%len(selectors)]; sel != "" {
+			b.WriteString("    " + sel + "\n")
 		}
 	}
-	b.ReportMetric(float64(benchObjects*b.N)/b.Elapsed().Seconds(), "objects/s")
+	return b.String()
 }
 
 // BenchmarkLoad is the cost of reading, converting and checking the objects

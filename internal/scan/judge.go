@@ -22,6 +22,10 @@ type Context struct {
 	// HPA a cross-object rule blames); without it, or when the object is
 	// not there, the violation is placed at the target's first line.
 	Objects Objects
+	// Config is what a configuration file sets of the data rules read.
+	Config ast.Value
+	// Today is the day exemptions expire by, YYYY-MM-DD; "" for never.
+	Today string
 }
 
 // Objects are the Kubernetes objects of a scan by kind, namespace and name.
@@ -47,6 +51,8 @@ func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Contex
 		Profile:     c.Profile,
 		Inventory:   c.Inventory,
 		Admission:   c.Admission,
+		Config:      c.Config,
+		Today:       c.Today,
 	})
 	var ee *rules.EvalError
 	if err != nil && !errors.As(err, &ee) {
@@ -110,7 +116,12 @@ func (rep *Report) Evaluated(all []*rules.Rule) []*rules.Rule {
 
 // Evaluates reports whether a scan evaluates a rule on a target: the rule
 // is of the target's domain and applies in the target's environment (and,
-// for a target judged with the admission rules, is one of them).
+// for a target judged with the admission rules, is one of them), and the
+// target's configuration does not turn it off.
 func Evaluates(r *rules.Rule, t Target) bool {
-	return r.Domain == t.Domain && r.AppliesIn(t.Environment) && (r.Admission || !t.Admission)
+	if r.Domain != t.Domain || !r.AppliesIn(t.Environment) || (!r.Admission && t.Admission) {
+		return false
+	}
+	_, off := slices.BinarySearch(t.Disabled, r.ID)
+	return !off
 }

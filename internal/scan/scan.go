@@ -12,9 +12,11 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -37,6 +39,12 @@ type Options struct {
 	BuildArgs map[string]string
 	// Helm renders the charts found.
 	Helm source.HelmOptions
+	// Config is the configuration file of every path (--config); when
+	// empty, each path's is the nearest .slotcheck.yaml upwards.
+	Config string
+	// Now is when the scan runs, which exemptions expire by; zero means
+	// the clock's time.
+	Now time.Time
 }
 
 // Finding is one violation at its place in a file.
@@ -86,6 +94,9 @@ type Target struct {
 	// Admission: the target was judged with the admission rules only, as
 	// the webhook and a cluster audit judge.
 	Admission bool
+	// Disabled lists the ids of the rules its configuration turns off,
+	// sorted.
+	Disabled []string
 }
 
 // Report is the outcome of a scan.
@@ -117,26 +128,39 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		}
 		opts.WorkDir = wd
 	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
 	rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
-	targets := loadTargets(rep, opts)
+	cfgs := newConfigs(opts)
+	targets := loadTargets(rep, cfgs, opts)
 	engine, err := getEngine()
 	if err != nil {
 		return nil, err
 	}
+	cfgs.checkRules(rep, engine)
 	inventory := gatherInventory(engine, targets)
 	verdicts, err := judgeAll(ctx, engine, targets, inventory, indexObjects(targets), opts)
 	if err != nil {
 		return nil, err
 	}
-	collect(rep, targets, verdicts)
+	env := cmp.Or(opts.Environment, "production")
+	cfgFindings, cfgTargets, err := judgeConfigs(ctx, engine, cfgs, targets, verdicts, env, config.NewDate(opts.Now))
+	if err != nil {
+		return nil, err
+	}
+	collect(rep, targets, verdicts, cfgFindings, cfgTargets)
+	Sort(rep)
+	Tally(rep)
 	return rep, nil
 }
 
-// target is a loaded object with the profiles of the path it was found
-// under.
+// target is a loaded object with the profiles and the configuration of
+// the path it was found under.
 type target struct {
 	obj      *source.Object
 	profiles *profileSet
+	config   *configState
 }
 
 // verdict is what judging one target gave.
@@ -146,11 +170,13 @@ type verdict struct {
 	// err is an evaluation error: an input problem, reported beside the
 	// findings of the rules that could be evaluated.
 	err *source.Error
+	// matched lists the configuration's exemptions that matched a finding.
+	matched []int
 }
 
 // loadTargets loads every path with its own profiles, adding what it
 // could not read and what it counted to rep.
-func loadTargets(rep *Report, opts Options) []target {
+func loadTargets(rep *Report, cfgs *configs, opts Options) []target {
 	var targets []target
 	checker := kube.NewChecker()
 	for _, p := range opts.Paths {
@@ -159,14 +185,15 @@ func loadTargets(rep *Report, opts Options) []target {
 			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
 			continue
 		}
-		res := source.Load([]string{p}, source.Options{Exclude: opts.Exclude, Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker})
+		cs := cfgs.forPath(rep, p)
+		res := source.Load([]string{p}, source.Options{Exclude: cs.excludes(opts.Exclude), Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped
 		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
 		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
-			targets = append(targets, target{o, ps})
+			targets = append(targets, target{o, ps, cs})
 		}
 	}
 	rep.Summary.Objects = len(targets)
@@ -211,7 +238,7 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 		g.Go(func() error {
 			for i := start; i < min(start+batch, len(targets)); i++ {
 				var err error
-				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, objects, opts.Environment); err != nil {
+				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, objects, opts); err != nil {
 					return err
 				}
 			}
@@ -225,14 +252,16 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 }
 
 // judgeTarget resolves a target's environment and profile and judges it.
-func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, environment string) (verdict, error) {
+func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, opts Options) (verdict, error) {
 	o := t.obj
-	v := verdict{env: rules.ResolveEnvironment(environment, o.Namespace, o.File)}
+	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, o.File)}
 	profile, err := t.profiles.value(v.env)
 	if err != nil {
 		return verdict{}, err
 	}
-	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace), Objects: objects})
+	today := config.NewDate(opts.Now)
+	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
+		Objects: objects, Config: t.config.ruleData(), Today: today.String()})
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
@@ -242,6 +271,9 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 	case err != nil:
 		return verdict{}, fmt.Errorf("%s %s: %w", o.File, source.ObjectName(o.Kind, o.Namespace, o.Name), err)
 	}
+	if t.config != nil {
+		fs, v.matched = t.config.apply(fs, config.Subject{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Paths: t.config.paths(opts.WorkDir, o)}, today)
+	}
 	// Sorted here, in parallel: objects come in file order and do not
 	// share lines, so the final sort mostly only checks.
 	slices.SortStableFunc(fs, compareFindings)
@@ -249,25 +281,29 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 	return v, nil
 }
 
-// collect adds the verdicts to rep in load order, sorts it and counts the
-// findings by severity.
-func collect(rep *Report, targets []target, verdicts []verdict) {
-	total := 0
+// collect adds the verdicts to rep in load order, then the findings and
+// targets of the configuration files.
+func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Finding, cfgTargets []Target) {
+	total := len(cfgFindings)
 	for _, v := range verdicts {
 		total += len(v.findings)
 	}
 	rep.Findings = make([]Finding, 0, total)
-	rep.Targets = make([]Target, 0, len(targets))
+	rep.Targets = make([]Target, 0, len(targets)+len(cfgTargets))
 	for i, t := range targets {
 		o, v := t.obj, verdicts[i]
-		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env})
+		var disabled []string
+		if t.config != nil {
+			disabled = t.config.disabled
+		}
+		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env, Disabled: disabled})
 		rep.Findings = append(rep.Findings, v.findings...)
 		if v.err != nil {
 			rep.Errors = append(rep.Errors, *v.err)
 		}
 	}
-	Sort(rep)
-	Tally(rep)
+	rep.Findings = append(rep.Findings, cfgFindings...)
+	rep.Targets = append(rep.Targets, cfgTargets...)
 }
 
 // Tally counts rep's findings by severity, its suppressed findings and its

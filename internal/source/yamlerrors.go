@@ -51,3 +51,7 @@ func isParserProblem(msg string) bool {
 	}
 	return false
 }
+
+// YAMLSyntaxError is where in src a yaml.v3 syntax error is (the file's own
+// line, from 1) and what it says, for other readers of YAML files.
+func YAMLSyntaxError(err error, src []byte) (line int, msg string) { return yamlError(err, src) }

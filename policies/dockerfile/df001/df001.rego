@@ -8,8 +8,9 @@
 #   stage may reach scratch through FROM <stage>: a final FROM runtime whose stage
 #   runtime is FROM scratch is built on scratch. A single-stage FROM scratch build
 #   (a binary built outside the Dockerfile) is reported too: the standard wants
-#   the binary built by the Dockerfile. No other base is allowed by configuration
-#   yet: a service that needs one exempts its FROM with
+#   the binary built by the Dockerfile. A configuration file may allow other
+#   final bases (dockerfile.finalBases, e.g. a distroless image); one service
+#   that needs another base exempts its FROM with
 #   `# slotcheck:ignore DF001 <reason>`.
 # custom:
 #   id: DF001
@@ -25,20 +26,49 @@ package dockerfile.df001
 import data.lib.dockerfile
 
 deny contains violation if {
-	not dockerfile.final_scratch
+	not _allowed_final
 	root := dockerfile.stages[dockerfile.chain_root(dockerfile.final_index)]
 	msg := sprintf(
-		"the final image is based on %s, not scratch: build in a builder stage and ship a final stage FROM scratch that copies only the binary",
-		[_image(root)],
+		"the final image is based on %s, not %s: build in a builder stage and ship a final stage FROM scratch that copies only the binary",
+		[_image(root), concat(" or ", _bases)],
 	)
 	violation := dockerfile.violation(msg, dockerfile.final_path, _final_base)
 }
 
 deny contains violation if {
-	dockerfile.final_scratch
+	_allowed_final
 	count(dockerfile.stages) < 2
-	msg := "single-stage build FROM scratch: build the binary in a builder stage of this Dockerfile and COPY --from it into the final scratch stage"
+	root := dockerfile.stages[dockerfile.chain_root(dockerfile.final_index)]
+	msg := sprintf(
+		"single-stage build FROM %s: build the binary in a builder stage of this Dockerfile and COPY --from it into the final %s stage",
+		[_image(root), _image(root)],
+	)
 	violation := dockerfile.violation(msg, dockerfile.final_path, _final_base)
+}
+
+# The bases the final stage may be built on: the standard's scratch, unless a
+# configuration lists others.
+_bases := object.get(input, ["config", "dockerfile", "finalBases"], ["scratch"])
+
+_allowed_final if {
+	dockerfile.final_scratch
+	"scratch" in _bases
+}
+
+_allowed_final if {
+	not dockerfile.final_scratch
+	image := _image(dockerfile.stages[dockerfile.chain_root(dockerfile.final_index)])
+	some base in _bases
+	_names(base, image)
+}
+
+# An allowed base names the image itself or, written without a tag or digest,
+# every tag and digest of it.
+_names(base, image) if base == image
+
+_names(base, image) if {
+	startswith(image, base)
+	substring(image, count(base), 1) in {":", "@"}
 }
 
 _final_base := dockerfile.as_string(object.get(dockerfile.as_object(dockerfile.stages[dockerfile.final_index]), "base", ""))

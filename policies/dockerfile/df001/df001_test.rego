@@ -60,3 +60,36 @@ test_deny_single_stage_scratch if {
 		"token": "scratch",
 	}} with input as df.model({}, [df.stage("", "scratch", [df.copy(["main", "/main"])])])
 }
+
+_distroless := {"dockerfile": {"finalBases": ["scratch", "gcr.io/distroless/static-debian12"]}}
+
+test_allow_configured_base_any_tag if {
+	m := df.model({}, [df.standard_builder, df.stage("", "gcr.io/distroless/static-debian12:nonroot", df.standard_final_instructions)])
+	count(df001.deny) == 0 with input as object.union(m, {"config": _distroless})
+}
+
+test_allow_configured_base_with_scratch_still_allowed if {
+	count(df001.deny) == 0 with input as object.union(df.standard, {"config": _distroless})
+}
+
+test_deny_base_not_configured if {
+	m := df.model({}, [df.standard_builder, df.stage("", "gcr.io/distroless/base-debian12", df.standard_final_instructions)])
+	df001.deny == {{
+		"msg": "the final image is based on gcr.io/distroless/base-debian12, not scratch or gcr.io/distroless/static-debian12: build in a builder stage and ship a final stage FROM scratch that copies only the binary",
+		"path": ["stages", 1],
+		"token": "gcr.io/distroless/base-debian12",
+	}} with input as object.union(m, {"config": _distroless})
+}
+
+test_deny_scratch_when_configuration_leaves_it_out if {
+	count(df001.deny) == 1 with input as object.union(df.standard, {"config": {"dockerfile": {"finalBases": ["gcr.io/distroless/static-debian12"]}}})
+}
+
+test_deny_single_stage_configured_base if {
+	m := df.model({}, [df.stage("", "gcr.io/distroless/static-debian12", [df.copy(["main", "/main"])])])
+	df001.deny == {{
+		"msg": "single-stage build FROM gcr.io/distroless/static-debian12: build the binary in a builder stage of this Dockerfile and COPY --from it into the final gcr.io/distroless/static-debian12 stage",
+		"path": ["stages", 0],
+		"token": "gcr.io/distroless/static-debian12",
+	}} with input as object.union(m, {"config": _distroless})
+}

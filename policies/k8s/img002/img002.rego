@@ -11,7 +11,9 @@
 #   can no longer be told from the manifest and a rollback redeploys whatever
 #   the tag points to now. An image that runs latest without a digest (tagged
 #   latest, or untagged, which means latest) is IMG001's finding and is not
-#   reported again here.
+#   reported again here. A configuration file may replace the tag patterns
+#   (imageTags.immutable, regular expressions a tag must match); a digest is
+#   always immutable.
 # custom:
 #   id: IMG002
 #   severity: error
@@ -32,20 +34,31 @@ deny contains {"msg": msg, "path": path, "container": entry.name} if {
 	image := entry.container.image
 	is_string(image)
 	tag := k8s.image_tag(image)
-	not regex.match(`^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z._-]*)?|sha-[0-9a-f]{7,})$`, tag) # see below
+	not _immutable(tag)
 	not k8s.image_pinned_by_digest(image)
 	not k8s.runs_latest(image) # IMG001's finding
 	path := array.concat(entry.path, ["image"])
-	msg := sprintf(
-		"%s image %q %s: use a release tag MAJOR.MINOR.PATCH (v optional), a commit tag sha-<hex> or a @sha256: digest",
-		[k8s.container_label(entry), image, _problem(tag)],
-	)
+	msg := sprintf("%s image %q %s: %s", [k8s.container_label(entry), image, _problem(tag), _advice])
 }
 
-# Above, the tag is tested first, as it settles the usual case (a release
-# tag): an immutable tag is a semantic version MAJOR.MINOR.PATCH, with or
-# without v and with an optional -suffix, or a commit tag sha-<hex>. The pattern is written in the call: a reference to a rule
-# holding it costs more than the match.
+# A tag is tested first, as it settles the usual case (a release tag). The
+# standard's patterns, a semantic version MAJOR.MINOR.PATCH with or without v
+# and with an optional -suffix, or a commit tag sha-<hex>, are written in the
+# call: a reference to a rule holding them costs more than the match. A
+# configuration's patterns replace them.
+_immutable(tag) if {
+	not input.config.imageTags.immutable
+	regex.match(`^(v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z][0-9A-Za-z._-]*)?|sha-[0-9a-f]{7,})$`, tag)
+}
+
+_immutable(tag) if {
+	some pattern in input.config.imageTags.immutable
+	regex.match(pattern, tag)
+}
+
+_advice := "use a release tag MAJOR.MINOR.PATCH (v optional), a commit tag sha-<hex> or a @sha256: digest" if {
+	not input.config.imageTags.immutable
+} else := sprintf("use a tag matching %s (imageTags.immutable of the configuration) or a @sha256: digest", [concat(" or ", input.config.imageTags.immutable)])
 
 # Without a tag the reference has a digest (those without are IMG001's), and
 # it is not a full sha256 digest.

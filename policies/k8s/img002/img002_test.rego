@@ -78,3 +78,26 @@ test_deny_init_container if {
 		"containers": [{"name": "api", "image": "api:v2.0.1"}],
 	})}
 }
+
+_config := {"imageTags": {"immutable": [`^[0-9]+\.[0-9]+\.[0-9]+(-[a-z0-9]+)?$`, `^build-[0-9]+$`]}}
+
+test_allow_configured_pattern if {
+	count(img002.deny) == 0 with input as {"object": _image("nginx:1.27.3-alpine"), "config": _config}
+	count(img002.deny) == 0 with input as {"object": _image("slotwise/api:build-42"), "config": _config}
+}
+
+test_allow_digest_whatever_the_patterns if {
+	count(img002.deny) == 0 with input as {"object": _image(concat("@", ["app:main", _digest])), "config": _config}
+}
+
+test_deny_configured_patterns_replace_the_standards if {
+	img002.deny == {{
+		"msg": "container \"api\" image \"slotwise/api:v1.2.3\" uses tag \"v1.2.3\", which can be moved to another build: use a tag matching ^[0-9]+\\.[0-9]+\\.[0-9]+(-[a-z0-9]+)?$ or ^build-[0-9]+$ (imageTags.immutable of the configuration) or a @sha256: digest",
+		"path": ["spec", "template", "spec", "containers", 0, "image"],
+		"container": "api",
+	}} with input as {"object": _image("slotwise/api:v1.2.3"), "config": _config}
+}
+
+test_deny_other_configuration_keeps_the_standards if {
+	count(img002.deny) == 1 with input as {"object": _image("nginx:1.27"), "config": {"dockerfile": {"finalBases": ["scratch"]}}}
+}

@@ -6,6 +6,8 @@
 #   security settings a container really runs with once pod-level defaults apply.
 package lib.k8s
 
+import data.lib.dates
+
 # Kinds that run to completion: probes are not expected of their pods.
 batch_kinds := {"Job", "CronJob"}
 
@@ -185,33 +187,63 @@ _expression_matches(expr, labels) if {
 
 _exempt_prefix := "slotcheck.slotwise.com/exempt-"
 
+_expires_suffix := "-expires"
+
 # exemption_annotations holds every exemption annotation on the object and its
-# pod template: the rule id it names, the reason and the annotation's path.
-# (Annotations that are not an object hold none. One rule per place: for a Pod
-# both are the object's metadata, and the set keeps each annotation once.)
-exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": ["metadata", "annotations", key]} if {
+# pod template: the rule id it names, the reason, the annotation's path, and
+# the expiry date written beside it in slotcheck.slotwise.com/exempt-<ID>-expires
+# ("" when there is none) with that annotation's path. (Annotations that are
+# not an object hold none. One rule per place: for a Pod both are the object's
+# metadata, and the set keeps each annotation once.)
+exemption_annotations contains _exemption(["metadata", "annotations"], annotations, key) if {
 	annotations := object.get(input.object, ["metadata", "annotations"], {})
 	is_object(annotations)
-	some key, value in annotations
-	startswith(key, _exempt_prefix)
+	some key, _ in annotations
+	_exemption_key(key)
 }
 
-exemption_annotations contains {"id": upper(trim_prefix(key, _exempt_prefix)), "reason": _reason(value), "path": array.concat(annotations_path, [key])} if {
+exemption_annotations contains _exemption(annotations_path, annotations, key) if {
 	annotations_path := array.concat(pod_metadata_path, ["annotations"])
 	annotations := object.get(input.object, annotations_path, {})
 	is_object(annotations)
-	some key, value in annotations
-	startswith(key, _exempt_prefix)
+	some key, _ in annotations
+	_exemption_key(key)
 }
+
+# An exemption's expiry annotation is not an exemption of its own.
+_exemption_key(key) if {
+	startswith(key, _exempt_prefix)
+	not endswith(lower(key), _expires_suffix)
+}
+
+_exemption(base, annotations, key) := {
+	"id": upper(trim_prefix(key, _exempt_prefix)),
+	"reason": _reason(annotations[key]),
+	"path": array.concat(base, [key]),
+	"expires": _expires(object.get(annotations, expires_key, null)),
+	"expires_path": array.concat(base, [expires_key]),
+} if expires_key := concat("", [key, _expires_suffix])
 
 # Annotation values are strings in the API; anything else gives no reason.
 _reason(value) := trim_space(value) if is_string(value)
 
 _reason(value) := "" if not is_string(value)
 
-# exemptions holds the exemptions that suppress a rule: those that give a reason.
-# One without a reason suppresses nothing (rule EXM001 reports it).
+# An expiry is a string; any other value is kept as text, which is no date.
+_expires(value) := trim_space(value) if is_string(value)
+
+_expires(value) := "" if is_null(value)
+
+_expires(value) := sprintf("%v", [value]) if {
+	not is_string(value)
+	not is_null(value)
+}
+
+# exemptions holds the exemptions that suppress a rule: those that give a
+# reason and are in date. One without a reason (rule EXM001) or past its
+# expiry (rule EXM003) suppresses nothing.
 exemptions contains {"id": e.id, "reason": e.reason} if {
 	some e in exemption_annotations
 	e.reason != ""
+	not dates.lapsed(e.expires)
 }

@@ -1,0 +1,47 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzConfig: whatever the file holds, Parse never panics, accepts only a
+// version 1 file, and places every problem on a line of the file.
+//
+//	go test ./internal/config -run '^$' -fuzz FuzzConfig -fuzztime 1m
+func FuzzConfig(f *testing.F) {
+	paths, err := filepath.Glob("testdata/*.y*ml")
+	if err != nil || len(paths) == 0 {
+		f.Fatalf("no seed configurations in testdata: %v", err)
+	}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
+	f.Add([]byte("version: 1\nexemptions: [{rules: [a], reason: r, expires: 2027-02-29}]\n"))
+	f.Add([]byte("version: 1\nrules: {x: &a {disabled: true}, y: *a}\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, errs := Parse(src, "x.yaml")
+		lines := bytes.Count(src, []byte("\n")) + 1
+		for _, e := range errs {
+			if e.Line < 0 || e.Line > lines {
+				t.Errorf("problem at line %d of a %d-line file: %v", e.Line, lines, e)
+			}
+		}
+		if len(errs) == 0 {
+			if file == nil || file.Version != Version {
+				t.Errorf("accepted a file without version %d: %+v", Version, file)
+			}
+			for _, e := range file.Exemptions {
+				if len(e.Rules) == 0 || e.Reason == "" {
+					t.Errorf("accepted an exemption without rules or reason: %+v", e)
+				}
+			}
+		}
+	})
+}
