@@ -81,6 +81,10 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		}
 		env = e
 	}
+	evaluator, err := cli.EvaluatorOptions(os.Getenv(cli.EvaluatorVariable))
+	if err != nil {
+		return err
+	}
 	// The policies compile while the files load: each takes a core.
 	type compiled struct {
 		engine *rules.Engine
@@ -88,7 +92,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	}
 	done := make(chan compiled, 1)
 	go func() {
-		e, err := rules.New(ctx, policies.FS())
+		e, err := rules.New(ctx, policies.FS(), evaluator...)
 		done <- compiled{e, err}
 	}()
 	getEngine := sync.OnceValues(func() (*rules.Engine, error) {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +74,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.BoolVar(&opts.denyCrossObject, "deny-cross-object", false, "let the rules that read other objects of the cluster deny instead of warn (slotcheck explain <ID> says whether a rule does)")
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
-	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root")
+	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root, after reading the kubeconfig; --cert-dir must be readable by it")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
@@ -85,22 +84,23 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err != nil {
 		return cli.UsageError{Err: fmt.Errorf("--mode: %w", err)}
 	}
-	if err := dropPrivileges(opts.runAs); err != nil {
+	evaluator, err := cli.EvaluatorOptions(os.Getenv(cli.EvaluatorVariable))
+	if err != nil {
+		return err
+	}
+	cfg, err := startAs(opts)
+	if err != nil {
 		return err
 	}
 	log := zap.New(zap.UseDevMode(false), zap.WriteTo(s.err), zap.JSONEncoder())
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
-	engine, err := rules.New(ctx, policies.FS())
+	engine, err := rules.New(ctx, policies.FS(), evaluator...)
 	if err != nil {
 		return fmt.Errorf("compile policies: %w", err)
 	}
 	profiles, err := rules.BuiltinProfiles()
-	if err != nil {
-		return err
-	}
-	cfg, err := restConfig(opts.kubeconfig)
 	if err != nil {
 		return err
 	}
@@ -203,11 +203,19 @@ func probeServer(addr string, live, ready map[string]healthz.Checker) manager.Ru
 	}
 }
 
+// restConfig reads the kubeconfig, or the in-cluster configuration without
+// one.
 func restConfig(kubeconfig string) (*rest.Config, error) {
 	if kubeconfig != "" {
 		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 		if err != nil {
 			return nil, cli.UsageError{Err: fmt.Errorf("--kubeconfig: %w", err)}
+		}
+		// The certificates a kubeconfig names are read now, while the
+		// process may still be root: after it drops to --run-as they may
+		// be out of reach.
+		if err := rest.LoadTLSFiles(cfg); err != nil {
+			return nil, cli.UsageError{Err: fmt.Errorf("--kubeconfig %s: %w", kubeconfig, err)}
 		}
 		return cfg, nil
 	}
@@ -237,26 +245,4 @@ func recordExpiry(m *admission.Metrics, c tls.Certificate) {
 	if leaf != nil {
 		m.CertificateExpires(leaf.NotAfter)
 	}
-}
-
-// dropPrivileges switches a process started as root to an unprivileged
-// user before it reads a request: the webhook needs no privilege.
-func dropPrivileges(runAs string) error {
-	if os.Geteuid() != 0 {
-		return nil
-	}
-	var uid, gid int
-	if _, err := fmt.Sscanf(runAs, "%d:%d", &uid, &gid); err != nil || uid == 0 || gid == 0 {
-		return cli.UsageError{Err: fmt.Errorf("--run-as %q: want a non-root UID:GID", runAs)}
-	}
-	if err := syscall.Setgroups(nil); err != nil {
-		return fmt.Errorf("drop privileges: setgroups: %w", err)
-	}
-	if err := syscall.Setgid(gid); err != nil {
-		return fmt.Errorf("drop privileges: setgid %d: %w", gid, err)
-	}
-	if err := syscall.Setuid(uid); err != nil {
-		return fmt.Errorf("drop privileges: setuid %d: %w", uid, err)
-	}
-	return nil
 }

@@ -44,17 +44,30 @@ func (c *cluster) Inventory(_ context.Context, namespace string) (ast.Value, err
 	return c.inventory.Value(namespace), c.err
 }
 
-func repo(t *testing.T) string {
+func repo(t testing.TB) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-func newHandler(t *testing.T, c *cluster, cfg Config) (*Handler, *Metrics) {
+func newHandler(t testing.TB, c *cluster, cfg Config) (*Handler, *Metrics) {
+	t.Helper()
+	return handlerWith(t, compile(t), c, cfg)
+}
+
+// compile compiles the policies once for the handlers of a table: the
+// webhook too shares one engine between all its requests.
+func compile(t testing.TB) *rules.Engine {
 	t.Helper()
 	engine, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return engine
+}
+
+// handlerWith returns a handler judging with engine, with fresh metrics.
+func handlerWith(t testing.TB, engine *rules.Engine, c *cluster, cfg Config) (*Handler, *Metrics) {
+	t.Helper()
 	profiles, err := rules.BuiltinProfiles()
 	if err != nil {
 		t.Fatal(err)
@@ -146,9 +159,10 @@ func TestVerdicts(t *testing.T) {
 		{"environment label: development relaxes staging/production rules", request("Deployment", "deployments", "shop", admissionv1.Create, legacy, nil),
 			map[string]string{EnvironmentLabel: "development"}, Config{}, false, 403, []string{"[SEC001]"}, nil},
 	}
+	engine := compile(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, _ := newHandler(t, &cluster{labels: map[string]map[string]string{tt.req.Namespace: tt.labels}}, tt.cfg)
+			h, _ := handlerWith(t, engine, &cluster{labels: map[string]map[string]string{tt.req.Namespace: tt.labels}}, tt.cfg)
 			resp := h.Handle(context.Background(), tt.req)
 			if resp.Allowed != tt.allowed {
 				t.Fatalf("allowed = %v, want %v: %+v", resp.Allowed, tt.allowed, resp.Result)
@@ -230,13 +244,14 @@ func TestExemptionExpiry(t *testing.T) {
 func TestFailures(t *testing.T) {
 	legacy := fixture(t, "testdata/examples/violations/workload.yaml", 0)
 	boom := errors.New("informer not synced")
+	engine := compile(t)
 	for _, tt := range []struct {
 		name    string
 		cfg     Config
 		allowed bool
 	}{{"fails closed by default", Config{}, false}, {"fails open when asked, with a warning", Config{FailOpen: true}, true}} {
 		t.Run(tt.name, func(t *testing.T) {
-			h, m := newHandler(t, &cluster{err: boom}, tt.cfg)
+			h, m := handlerWith(t, engine, &cluster{err: boom}, tt.cfg)
 			resp := h.Handle(context.Background(), request("Deployment", "deployments", "shop", admissionv1.Create, legacy, nil))
 			if resp.Allowed != tt.allowed {
 				t.Fatalf("allowed %v: %+v", resp.Allowed, resp.Result)
@@ -302,10 +317,7 @@ func TestMetrics(t *testing.T) {
 // not evaluate, and notes, which admission does not return).
 func TestParity(t *testing.T) {
 	root := repo(t)
-	engine, err := rules.New(context.Background(), policies.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine := compile(t)
 	dir := filepath.Join(root, "testdata", "examples")
 	rep, err := scan.Run(context.Background(), engine, scan.Options{Paths: []string{dir}, WorkDir: root})
 	if err != nil {
@@ -324,19 +336,14 @@ func TestParity(t *testing.T) {
 		n++
 		// The namespace tells the webhook the environment the CLI found.
 		env := rules.ResolveEnvironment("", o.Namespace, o.File)
-		h, _ := newHandler(t, &cluster{inventory: inv, labels: map[string]map[string]string{o.Namespace: {EnvironmentLabel: env}}}, Config{})
-		// Errors deny, except cross-object ones, which warn like warnings.
-		var wantDeny, wantWarn []string
+		h, _ := handlerWith(t, engine, &cluster{inventory: inv, labels: map[string]map[string]string{o.Namespace: {EnvironmentLabel: env}}}, Config{})
+		var own []scan.Finding
 		for _, f := range rep.Findings {
-			if f.File != o.File || f.Kind != o.Kind || f.Name != o.Name || !f.Rule.Admission || f.Suppressed || f.Severity == rules.SeverityNote {
-				continue
-			}
-			if f.Severity == rules.SeverityError && !f.Rule.CrossObject {
-				wantDeny = append(wantDeny, denialLine(f))
-			} else {
-				wantWarn = append(wantWarn, denialLine(f))
+			if f.File == o.File && f.Kind == o.Kind && f.Name == o.Name {
+				own = append(own, f)
 			}
 		}
+		wantDeny, wantWarn := cliVerdict(own)
 		raw, _ := ast.JSON(o.Value)
 		j, _ := yaml.Marshal(raw)
 		body, _ := yaml.YAMLToJSON(j)
@@ -358,4 +365,22 @@ func TestParity(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("only %d workloads compared", n)
 	}
+}
+
+// cliVerdict is what the webhook should answer for the findings the CLI
+// gives an object: errors deny, except cross-object ones, which warn like
+// warnings; rules admission does not evaluate, suppressed findings and
+// notes are left out.
+func cliVerdict(findings []scan.Finding) (deny, warn []string) {
+	for _, f := range findings {
+		if !f.Rule.Admission || f.Suppressed || f.Severity == rules.SeverityNote {
+			continue
+		}
+		if f.Severity == rules.SeverityError && !f.Rule.CrossObject {
+			deny = append(deny, denialLine(f))
+		} else {
+			warn = append(warn, denialLine(f))
+		}
+	}
+	return deny, warn
 }

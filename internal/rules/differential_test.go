@@ -50,42 +50,13 @@ func (r *inputRecorder) TraceEvent(ev topdown.Event) {
 // exemptions and the same built-in errors.
 func TestPlansMatchTopdown(t *testing.T) {
 	ctx := context.Background()
-	fast, err := New(ctx, policies.FS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := New(ctx, policies.FS(), WithReferenceEvaluator())
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	modules, err := ParseModules(policies.FS(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := &inputRecorder{seen: map[string]bool{}}
-	ch, err := tester.NewRunner().SetModules(modules).SetCoverageQueryTracer(rec).Run(ctx, modules)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range ch {
-	}
-	if len(rec.inputs) < 300 {
-		t.Fatalf("recorded %d inputs from the Rego tests, want hundreds", len(rec.inputs))
-	}
+	fast, ref := evaluators(t)
+	inputs := regoTestInputs(t)
 
 	compared := 0
 	t.Run("rego-test-inputs", func(t *testing.T) {
-		for i, input := range rec.inputs {
-			domain := "k8s"
-			if obj, ok := input.(ast.Object); ok {
-				switch {
-				case obj.Get(ast.StringTerm("dockerfile")) != nil:
-					domain = "dockerfile"
-				case obj.Get(ast.StringTerm("config_file")) != nil:
-					domain = "config"
-				}
-			}
+		for i, input := range inputs {
+			domain := inputDomain(input)
 			for _, env := range Environments() {
 				for _, admission := range []bool{false, true} {
 					key := queryKey{domain, env, admission}
@@ -134,10 +105,61 @@ func TestPlansMatchTopdown(t *testing.T) {
 			}
 		}
 	})
-	t.Logf("%d evaluations compared over %d Rego test inputs", compared, len(rec.inputs))
+	t.Logf("%d evaluations compared over %d Rego test inputs", compared, len(inputs))
 }
 
-func compareRun(t *testing.T, name string, input ast.Value, fast, ref *Engine, key queryKey) {
+// evaluators compiles the policies for both evaluators: the plans slotcheck
+// runs and topdown, the reference.
+func evaluators(t testing.TB) (fast, ref *Engine) {
+	t.Helper()
+	ctx := context.Background()
+	fast, err := New(ctx, policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err = New(ctx, policies.FS(), WithReferenceEvaluator())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fast, ref
+}
+
+// regoTestInputs runs the Rego tests and returns every distinct input a
+// rule's deny set was evaluated on, in the order first seen.
+func regoTestInputs(t testing.TB) []ast.Value {
+	t.Helper()
+	ctx := context.Background()
+	modules, err := ParseModules(policies.FS(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &inputRecorder{seen: map[string]bool{}}
+	ch, err := tester.NewRunner().SetModules(modules).SetCoverageQueryTracer(rec).Run(ctx, modules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range ch {
+	}
+	if len(rec.inputs) < 300 {
+		t.Fatalf("recorded %d inputs from the Rego tests, want hundreds", len(rec.inputs))
+	}
+	return rec.inputs
+}
+
+// inputDomain tells the rules an input is for by its shape.
+func inputDomain(input ast.Value) string {
+	if obj, ok := input.(ast.Object); ok {
+		switch {
+		case obj.Get(ast.StringTerm("dockerfile")) != nil:
+			return "dockerfile"
+		case obj.Get(ast.StringTerm("config_file")) != nil:
+			return "config"
+		}
+	}
+	return "k8s"
+}
+
+func compareRun(t testing.TB, name string, input ast.Value, fast, ref *Engine, key queryKey) {
 	t.Helper()
 	ctx := context.Background()
 	fq, rq := fast.queries[key], ref.queries[key]

@@ -34,8 +34,9 @@ func testBinary(t *testing.T, s *suite) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A folder any user can read: started as root, the binary drops to an
-	// unprivileged user before it reads its certificate and kubeconfig.
+	// A folder any user can read: started as root, the binary reads its
+	// kubeconfig (which only root may read) and then drops to an
+	// unprivileged user before it reads its certificate.
 	dir, err := os.MkdirTemp("", "slotcheck-webhook-e2e-")
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +74,7 @@ func testBinary(t *testing.T, s *suite) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "kubeconfig"), kubeconfig, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "kubeconfig"), kubeconfig, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	port, health, metrics := freePort(t), freePort(t), freePort(t)
