@@ -26,6 +26,7 @@ type lintOptions struct {
 	buildArgs   []string
 	helm        source.HelmOptions
 	output      outputOptions
+	kustomize   bool
 }
 
 func newLintCommand(s streams) *cobra.Command {
@@ -55,6 +56,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVar(&opts.helm.ReleaseName, "release-name", "release-name", "Helm release name the charts are rendered with")
 	f.StringVar(&opts.helm.Namespace, "release-namespace", "default", "Helm release namespace the charts are rendered with")
 	f.StringVar(&opts.helm.KubeVersion, "kube-version", source.DefaultKubeVersion, "Kubernetes version the charts are rendered for (.Capabilities.KubeVersion)")
+	f.BoolVar(&opts.kustomize, "kustomize", true, "render every kustomization (kustomization.yaml) found and lint what it renders; false lints its files one by one")
 	addOutputFlags(cmd, f, &opts.output)
 	_ = cmd.RegisterFlagCompletionFunc("env", cobra.FixedCompletions(rules.Environments(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
@@ -108,6 +110,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 		Stdin:       s.in,
 		BuildArgs:   buildArgs,
 		Helm:        opts.helm,
+		Kustomize:   opts.kustomize,
 	})
 	if err != nil {
 		return err

@@ -26,6 +26,8 @@ type JSONFinding struct {
 	Remediation string `json:"remediation"`
 	Suppressed  bool   `json:"suppressed"`
 	Reason      string `json:"reason,omitempty"`
+	// Kustomization is the root the object was rendered through.
+	Kustomization string `json:"kustomization,omitempty"`
 }
 
 // JSONError is one input error in the JSON report.
@@ -42,6 +44,7 @@ type JSONSummary struct {
 	Objects          int      `json:"objects"`
 	SkippedDocuments int      `json:"skipped_documents"`
 	ChartsRendered   []string `json:"charts_rendered"`
+	Kustomizations   []string `json:"kustomizations_rendered"`
 	PatchesSkipped   int      `json:"kustomize_patches_skipped"`
 	Errors           int      `json:"errors"`
 	Warnings         int      `json:"warnings"`
@@ -116,6 +119,12 @@ func JSON(w io.Writer, rep *scan.Report) error {
 	} else {
 		e.stringArray(s.Charts, 2)
 	}
+	e.key(&so, "kustomizations_rendered")
+	if len(s.Kustomizations) == 0 {
+		e.buf = append(e.buf, '[', ']')
+	} else {
+		e.stringArray(s.Kustomizations, 2)
+	}
 	e.intMember(&so, "kustomize_patches_skipped", s.Patches)
 	e.intMember(&so, "errors", s.BySeverity[rules.SeverityError])
 	e.intMember(&so, "warnings", s.BySeverity[rules.SeverityWarning])
@@ -151,6 +160,9 @@ func (e *jsonWriter) jsonFinding(f *scan.Finding) {
 	e.boolMember(&o, "suppressed", f.Suppressed)
 	if f.Reason != "" {
 		e.stringMember(&o, "reason", f.Reason)
+	}
+	if f.Root != "" {
+		e.stringMember(&o, "kustomization", f.Root)
 	}
 	e.closeObject(&o)
 }

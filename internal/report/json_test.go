@@ -22,7 +22,7 @@ func jsonReference(t *testing.T, rep *scan.Report) []byte {
 			Kind: f.Kind, Namespace: f.Namespace, Name: f.Name, Container: f.Container,
 			Field: f.FieldPath, Environment: f.Environment,
 			Section: f.Rule.Section, Remediation: f.Rule.Remediation,
-			Suppressed: f.Suppressed, Reason: f.Reason,
+			Suppressed: f.Suppressed, Reason: f.Reason, Kustomization: f.Root,
 		})
 	}
 	for _, e := range rep.Errors {
@@ -32,10 +32,11 @@ func jsonReference(t *testing.T, rep *scan.Report) []byte {
 	out.Summary = JSONSummary{
 		Files: s.Files, Objects: s.Objects, SkippedDocuments: s.Skipped,
 		ChartsRendered: append([]string{}, s.Charts...), PatchesSkipped: s.Patches,
-		Errors:     s.BySeverity[rules.SeverityError],
-		Warnings:   s.BySeverity[rules.SeverityWarning],
-		Notes:      s.BySeverity[rules.SeverityNote],
-		Suppressed: s.Suppressed, InputErrors: s.Errors,
+		Kustomizations: append([]string{}, s.Kustomizations...),
+		Errors:         s.BySeverity[rules.SeverityError],
+		Warnings:       s.BySeverity[rules.SeverityWarning],
+		Notes:          s.BySeverity[rules.SeverityNote],
+		Suppressed:     s.Suppressed, InputErrors: s.Errors,
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -64,12 +65,12 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		"empty": {Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
 		"every field": {
 			Findings: []scan.Finding{
-				{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a b/c.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: awkward, Environment: "production", FieldPath: "spec.x[0]"},
+				{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a b/c.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: awkward, Environment: "production", FieldPath: "spec.x[0]", Root: "overlays/" + awkward},
 				{Rule: rule, Severity: rules.SeverityNote, Suppressed: true, Reason: awkward},
 				{Rule: rule, Severity: rules.SeverityWarning, Line: -1, Column: 0},
 			},
 			Errors: []source.Error{{File: "x.yaml", Line: 2, Column: 5, Message: awkward}, {File: source.StdinName, Message: "no column"}},
-			Summary: scan.Summary{Files: 3, Objects: 4, Skipped: 5, Charts: []string{"chart <a>", awkward}, Patches: 6, Errors: 2, Suppressed: 1,
+			Summary: scan.Summary{Files: 3, Objects: 4, Skipped: 5, Charts: []string{"chart <a>", awkward}, Kustomizations: []string{awkward}, Patches: 6, Errors: 2, Suppressed: 1,
 				BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 0}},
 		},
 	}

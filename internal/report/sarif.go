@@ -208,7 +208,7 @@ func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
 		}},
 		Message:             sarifText{Text: wellFormed(f.Message)},
 		PartialFingerprints: sarifFingerprints{Slotcheck: fingerprint(&b.hash, f)},
-		Properties:          sarifResultProperties{Environment: wellFormed(f.Environment), Field: wellFormed(f.FieldPath)},
+		Properties:          sarifResultProperties{Environment: wellFormed(f.Environment), Field: wellFormed(f.FieldPath), Kustomization: wellFormed(f.Root)},
 		RuleID:              wellFormed(f.Rule.ID),
 		RuleIndex:           ruleIndex,
 	}
@@ -272,8 +272,10 @@ func wellFormed(s string) string {
 }
 
 // Fingerprint identifies a finding across commits: the rule, the file, the
-// object and the field, never the line, so that an alert survives edits
-// above it.
+// object, the field and the kustomization root it was rendered through,
+// never the line, so that an alert survives edits above it. A finding
+// outside any kustomization hashes no root, so its fingerprint is the one
+// it had before roots were rendered.
 func Fingerprint(f scan.Finding) string {
 	var buf []byte
 	return fingerprint(&buf, &f)
@@ -285,6 +287,9 @@ func fingerprint(buf *[]byte, f *scan.Finding) string {
 	in := (*buf)[:0]
 	for _, part := range [...]string{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name, f.Container, f.FieldPath} {
 		in = append(append(in, part...), 0)
+	}
+	if f.Root != "" {
+		in = append(append(in, f.Root...), 0)
 	}
 	*buf = in
 	sum := sha256.Sum256(in)

@@ -151,4 +151,7 @@ type sarifResultProperties struct {
 	ArchiveEntry string `json:"archiveEntry,omitempty"`
 	Environment  string `json:"environment"`
 	Field        string `json:"field"`
+	// Kustomization is the root the object was rendered through: one base
+	// line two overlays reach is two results, told apart by it.
+	Kustomization string `json:"kustomization,omitempty"`
 }

@@ -83,6 +83,7 @@ func sarifCases() map[string]sarifCase {
 			{Rule: plain, Severity: "", Line: 0, Column: 0, File: source.StdinName},
 			{Rule: plain, Severity: rules.SeverityWarning, Line: -1, Column: -5, EndColumn: 2, Container: "c"},
 			{Rule: sec, Severity: rules.SeverityWarning, Line: 1, Column: 1, Kind: "Deployment" + awkward, Namespace: "ns" + awkward, Name: "app" + awkward, Container: "d"},
+			{Rule: sec, Severity: rules.SeverityWarning, Line: 1, Column: 1, Kind: "Deployment", Name: "app", Root: "overlays/" + awkward},
 			{Rule: plain, Severity: rules.SeverityWarning, Message: "m", File: "/repo/charts/redis-1.0.0.tgz//redis/templates/s" + awkward + ".yaml", Line: 7, Column: 3},
 		}, Errors: []source.Error{{File: "/repo/z.yaml", Line: 9, Column: 0, Message: ""}}},
 			opts: SARIFOptions{Rules: all, Root: "/repo", Category: "k8s/apps/", Version: "v1.2.3-rc.1+meta"}},

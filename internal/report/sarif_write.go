@@ -139,6 +139,9 @@ func (e *jsonWriter) sarifResult(r *sarifResult) {
 	}
 	e.stringMember(&pr, "environment", r.Properties.Environment)
 	e.stringMember(&pr, "field", r.Properties.Field)
+	if r.Properties.Kustomization != "" {
+		e.stringMember(&pr, "kustomization", r.Properties.Kustomization)
+	}
 	e.closeObject(&pr)
 	e.stringMember(&o, "ruleId", r.RuleID)
 	e.intMember(&o, "ruleIndex", r.RuleIndex)

@@ -32,7 +32,7 @@ const (
 
 // Text writes one line per finding and per input error, then a summary:
 //
-//	file:line:col  severity  ID  message  (kind/namespace/name, container)
+//	file:line:col  severity  ID  message  (kind/namespace/name, container, via kustomization)
 func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 	t := textWriter{w: w, color: opts.Color, buf: make([]byte, 0, flushAt+flushAt/2)}
 	for _, e := range rep.Errors {
@@ -134,13 +134,18 @@ func (t *textWriter) flush() error {
 	return nil
 }
 
-// appendWho appends who a finding is about: (kind/namespace/name, container).
+// appendWho appends who a finding is about: (kind/namespace/name,
+// container, via the kustomization it was rendered through).
 func appendWho(dst []byte, f *scan.Finding) []byte {
 	dst = append(dst, '(')
 	dst = source.AppendObjectName(dst, f.Kind, f.Namespace, f.Name)
 	if f.Container != "" {
 		dst = append(dst, ", "...)
 		dst = append(dst, f.Container...)
+	}
+	if f.Root != "" {
+		dst = append(dst, ", via "...)
+		dst = append(dst, f.Root...)
 	}
 	return append(dst, ')')
 }
@@ -205,6 +210,9 @@ func Summary(rep *scan.Report) string {
 	}
 	if len(s.Charts) > 0 {
 		extra = append(extra, fmt.Sprintf("%s rendered: %s", plural(len(s.Charts), "Helm chart"), strings.Join(s.Charts, ", ")))
+	}
+	if len(s.Kustomizations) > 0 {
+		extra = append(extra, fmt.Sprintf("%s rendered: %s", plural(len(s.Kustomizations), "kustomization"), strings.Join(s.Kustomizations, ", ")))
 	}
 	if len(extra) > 0 {
 		line += " (" + strings.Join(extra, "; ") + ")"

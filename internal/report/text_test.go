@@ -50,6 +50,9 @@ func textReference(rep *scan.Report, opts TextOptions) string {
 		if f.Container != "" {
 			who += ", " + f.Container
 		}
+		if f.Root != "" {
+			who += ", via " + f.Root
+		}
 		where := location(f.File, f.Line, f.Column)
 		if rep.Cluster {
 			where = strings.TrimSpace(f.File + " " + f.FieldPath)
@@ -72,10 +75,11 @@ func TestTextMatchesReference(t *testing.T) {
 			{Rule: rule, Severity: rules.SeverityWarning, File: "a.yaml", Line: 4, Kind: "Service", Name: "s"},
 			{Rule: rule, Severity: rules.SeverityNote, File: "b.yaml", Kind: "Dockerfile"},
 			{Rule: rule, Severity: rules.SeverityNote, File: "b.yaml", Line: -2, Column: 5, Kind: "Pod", Namespace: "ns"},
-			{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "c.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Container: "x"},
+			{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "c.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Container: "x", Root: "overlays/dev"},
+			{Rule: rule, Severity: rules.SeverityError, File: "d.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Root: "overlays/production"},
 		},
 		Errors:  []source.Error{{File: "x.yaml", Line: 2, Column: 5, Message: "bad"}, {File: "y.yaml", Line: 2, Message: "no column"}, {File: "z.yaml", Message: "no line"}},
-		Summary: scan.Summary{Files: 3, Objects: 4, Errors: 3, Suppressed: 1, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 2}},
+		Summary: scan.Summary{Files: 3, Objects: 4, Errors: 3, Suppressed: 1, Kustomizations: []string{"overlays/dev", "overlays/production"}, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 2}},
 	}
 	cluster := &scan.Report{
 		Cluster: true,

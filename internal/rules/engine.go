@@ -496,7 +496,7 @@ func newKeys() keys {
 		msg: ast.StringTerm("msg"), path: ast.StringTerm("path"), container: ast.StringTerm("container"),
 		token: ast.StringTerm("token"), id: ast.StringTerm("id"), reason: ast.StringTerm("reason"),
 		object: ast.StringTerm("object"), kind: ast.StringTerm("kind"), namespace: ast.StringTerm("namespace"),
-		name: ast.StringTerm("name"),
+		name:   ast.StringTerm("name"),
 		config: ast.StringTerm("config"), today: ast.StringTerm("today"),
 	}
 }

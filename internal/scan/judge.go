@@ -75,7 +75,7 @@ func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
 				path = nil
 			}
 		}
-		pos := at.Locate(path, v.Token)
+		pos := at.Place(path, v.Token)
 		msg := v.Message
 		if pos.Note != "" {
 			msg += " (" + pos.Note + ")"
@@ -84,7 +84,7 @@ func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
 			Rule:        v.Rule,
 			Severity:    v.Severity,
 			Message:     msg,
-			File:        at.File,
+			File:        pos.File,
 			Line:        pos.Line,
 			Column:      pos.Column,
 			EndColumn:   pos.EndColumn,
@@ -97,9 +97,20 @@ func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
 			Path:        v.Path,
 			Suppressed:  v.Suppressed,
 			Reason:      v.Reason,
+			Root:        o.Root,
 		})
 	}
 	return out
+}
+
+// envPath is the path an object's environment is read from: the
+// kustomization it was rendered through (an overlay names its
+// environment, the base it shares does not), else its file.
+func envPath(o *source.Object) string {
+	if o.Root != "" {
+		return o.Root + "/"
+	}
+	return o.File
 }
 
 // Evaluated lists the rules a scan evaluated: those of a target's domain

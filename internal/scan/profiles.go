@@ -65,24 +65,11 @@ func profilesFor(p string, opts Options) (*profileSet, error) {
 // looked for no higher than the repository root: a folder above it is not
 // the repository's to configure.
 func findEnvironments(p string) string {
-	dir, err := filepath.Abs(p)
-	if err != nil {
-		return ""
-	}
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		dir = filepath.Dir(dir)
-	}
-	// Outside a repository root is "" and the search goes up to /.
-	root, _ := source.RepositoryRoot(dir)
-	for {
+	return source.FindUp(p, func(dir string) string {
 		cand := filepath.Join(dir, "environments")
 		if info, err := os.Stat(cand); err == nil && info.IsDir() {
 			return cand
 		}
-		parent := filepath.Dir(dir)
-		if dir == root || parent == dir {
-			return ""
-		}
-		dir = parent
-	}
+		return ""
+	})
 }

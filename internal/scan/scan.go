@@ -39,6 +39,9 @@ type Options struct {
 	BuildArgs map[string]string
 	// Helm renders the charts found.
 	Helm source.HelmOptions
+	// Kustomize renders the kustomizations found; without it their files
+	// are linted one by one.
+	Kustomize bool
 	// Config is the configuration file of every path (--config); when
 	// empty, each path's is the nearest .slotcheck.yaml upwards.
 	Config string
@@ -67,18 +70,24 @@ type Finding struct {
 	Path       []any
 	Suppressed bool
 	Reason     string
+	// Root is the kustomization folder the object was rendered through:
+	// one base line reached by two overlays gives a finding for each.
+	// Empty for an object linted from its own file.
+	Root string
 }
 
 // Summary counts what a scan saw.
 type Summary struct {
-	Files      int
-	Objects    int
-	Skipped    int
-	Charts     []string
-	Patches    int
-	Errors     int
-	Suppressed int
-	BySeverity map[rules.Severity]int
+	Files   int
+	Objects int
+	Skipped int
+	Charts  []string
+	// Kustomizations lists the kustomization roots rendered.
+	Kustomizations []string
+	Patches        int
+	Errors         int
+	Suppressed     int
+	BySeverity     map[rules.Severity]int
 }
 
 // Target is an object a scan judged, for reports that list what passed too.
@@ -186,11 +195,12 @@ func loadTargets(rep *Report, cfgs *configs, opts Options) []target {
 			continue
 		}
 		cs := cfgs.forPath(rep, p)
-		res := source.Load([]string{p}, source.Options{Exclude: cs.excludes(opts.Exclude), Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker})
+		res := source.Load([]string{p}, source.Options{Exclude: cs.excludes(opts.Exclude), Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker, Kustomize: opts.Kustomize})
 		rep.Errors = append(rep.Errors, res.Errors...)
 		rep.Summary.Files += res.Files
 		rep.Summary.Skipped += res.Skipped
 		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
+		rep.Summary.Kustomizations = append(rep.Summary.Kustomizations, res.Kustomizations...)
 		rep.Summary.Patches += res.Patches
 		for _, o := range res.Objects {
 			targets = append(targets, target{o, ps, cs})
@@ -254,7 +264,7 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 // judgeTarget resolves a target's environment and profile and judges it.
 func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, opts Options) (verdict, error) {
 	o := t.obj
-	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, o.File)}
+	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, envPath(o))}
 	profile, err := t.profiles.value(v.env)
 	if err != nil {
 		return verdict{}, err
@@ -265,8 +275,8 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
-		pos := o.Locate(nil, "")
-		v.err = &source.Error{File: o.File, Line: pos.Line, Column: pos.Column,
+		pos := o.Place(nil, "")
+		v.err = &source.Error{File: pos.File, Line: pos.Line, Column: pos.Column,
 			Message: fmt.Sprintf("%s: %v", source.ObjectName(o.Kind, o.Namespace, o.Name), ee)}
 	case err != nil:
 		return verdict{}, fmt.Errorf("%s %s: %w", o.File, source.ObjectName(o.Kind, o.Namespace, o.Name), err)

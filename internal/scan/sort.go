@@ -18,8 +18,8 @@ func Sort(rep *Report) {
 	})
 }
 
-// compareFindings orders findings by file, line, column, id, container and
-// message, comparing only as far as it must.
+// compareFindings orders findings by file, line, column, id, container,
+// kustomization root and message, comparing only as far as it must.
 func compareFindings(a, b Finding) int {
 	if a.File != b.File {
 		return cmp.Compare(a.File, b.File)
@@ -34,6 +34,9 @@ func compareFindings(a, b Finding) int {
 		return c
 	}
 	if c := cmp.Compare(a.Container, b.Container); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Root, b.Root); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.Message, b.Message)

@@ -33,7 +33,7 @@ func (l *loader) path(p string) {
 		l.named(l.res, &converter{}, p)
 		return
 	}
-	var files, charts []string
+	var files, charts, dirs []string
 	patches := map[string]bool{}
 	err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -57,6 +57,7 @@ func (l *loader) path(p string) {
 				charts = append(charts, fp)
 				return fs.SkipDir
 			}
+			dirs = append(dirs, fp)
 			for _, patch := range kustomizePatches(fp) {
 				patches[patch] = true
 			}
@@ -78,6 +79,7 @@ func (l *loader) path(p string) {
 	if err != nil {
 		l.errorf(l.display(p), 0, 0, "%v", err)
 	}
+	files = l.kustomize(files, dirs)
 	var manifests []string
 	for _, fp := range files {
 		if abs, err := filepath.Abs(fp); err == nil && patches[abs] {

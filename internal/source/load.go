@@ -50,6 +50,8 @@ type Result struct {
 	// Patches counts files a kustomization names as patches: fragments
 	// merged into other objects, not objects of their own.
 	Patches int
+	// Kustomizations lists the kustomization roots rendered.
+	Kustomizations []string
 }
 
 // Options tunes a load.
@@ -66,6 +68,9 @@ type Options struct {
 	Helm HelmOptions
 	// WorkDir makes paths relative for reports; empty means the process's.
 	WorkDir string
+	// Kustomize renders the kustomizations found (see kustomize.go);
+	// without it their files are read one by one.
+	Kustomize bool
 	// Checker decodes built-in kinds strictly. It learns each Go type's
 	// shape once, which costs more than judging a small object, so a caller
 	// that loads again and again (the webhook, once per review) passes the
@@ -95,6 +100,7 @@ func Load(paths []string, opts Options) *Result {
 		l.path(p)
 	}
 	sort.Strings(l.res.Charts)
+	sort.Strings(l.res.Kustomizations)
 	return l.res
 }
 

@@ -18,6 +18,12 @@ type Object struct {
 	// Line is where the object starts.
 	Line    int
 	locator *dockerfileLocator
+	// fields places the fields of an object Kustomize rendered, each in
+	// the file that wrote it.
+	fields *kustomizeLocator
+	// Root is the kustomization folder the object was rendered through,
+	// as reports show it; empty for an object read from its own file.
+	Root string
 	// template holds the lines of the Helm template an object was rendered
 	// from: findings point there, not at the rendered text.
 	template []string
@@ -34,6 +40,9 @@ type Object struct {
 func (o *Object) Locate(path []any, token string) Position {
 	if o.locator != nil {
 		return o.locator.locate(path, token)
+	}
+	if o.fields != nil {
+		return o.fields.locate(path).Position
 	}
 	if o.template != nil {
 		return templatePosition(o.template, o.Node, path, Locate(o.Node, path))

@@ -48,7 +48,7 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
-	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) {
+	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) || isKustomizeConfig(apiVersion, kind) {
 		res.Skipped++
 		return
 	}

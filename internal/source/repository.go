@@ -25,3 +25,28 @@ func RepositoryRoot(dir string) (root string, ok bool) {
 		dir = parent
 	}
 }
+
+// FindUp looks in p's folder (p itself when it is one) and then upwards for
+// what found finds in a folder, and returns the first it finds, "" when
+// none. The search stops at the repository root, as a folder above it is
+// not the repository's to configure; outside a repository it goes up to /.
+func FindUp(p string, found func(dir string) string) string {
+	dir, err := filepath.Abs(p)
+	if err != nil {
+		return ""
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	root, _ := RepositoryRoot(dir)
+	for {
+		if f := found(dir); f != "" {
+			return f
+		}
+		parent := filepath.Dir(dir)
+		if dir == root || parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}

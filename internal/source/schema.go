@@ -42,11 +42,16 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 		if p.AtKey {
 			pos = LocateKey(o.Node, path)
 		}
+		file := o.File
+		if o.fields != nil {
+			at := o.fields.locate(path)
+			file, pos = at.File, at.Position
+		}
 		where := name
 		if len(path) > 0 {
 			where += " " + FieldPath(path)
 		}
-		res.errorf(o.File, pos.Line, pos.Column, "%s: %s", where, p.Message)
+		res.errorf(file, pos.Line, pos.Column, "%s: %s", where, p.Message)
 	}
 	return len(problems) > 0
 }

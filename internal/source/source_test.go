@@ -71,7 +71,7 @@ func TestLocateThroughMergeKeys(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, dir string, files map[string]string) {
+func write(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
