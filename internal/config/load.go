@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 
 	"gopkg.in/yaml.v3"
@@ -59,8 +58,7 @@ func Parse(src []byte, display string) (*File, []source.Error) {
 	}
 	root := doc.Content[0]
 	f := &File{Path: display, Node: root}
-	d := &decoder{}
-	d.decode(root, reflect.ValueOf(f).Elem(), "configuration")
+	d := decode(root, f)
 	if len(d.problems) == 0 {
 		d.check(f)
 	}
@@ -84,7 +82,7 @@ func errorsOf(display string, ps []problem) []source.Error {
 }
 
 // check applies what the types alone do not: the version.
-func (d *decoder) check(f *File) {
+func (d *decoded) check(f *File) {
 	if f.Version == 0 {
 		// Written empty (version:), or a document that is no mapping.
 		d.addf(f.Node, "configuration: version is required: write version: %d", Version)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/strictyaml"
 )
 
 // schemaID is where the schema is published, for editors that fetch it.
@@ -73,29 +74,29 @@ func schemaOf(t reflect.Type) map[string]any {
 func structSchema(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	var required []string
-	for _, f := range orderedFields(t) {
+	for _, f := range strictyaml.Fields(t) {
 		p := schemaOf(t.FieldByIndex(f.Index).Type)
-		if f.desc != "" {
-			p["description"] = f.desc
+		if f.Desc != "" {
+			p["description"] = f.Desc
 		}
-		if f.enum != "" {
-			n, err := strconv.Atoi(f.enum)
+		if f.Enum != "" {
+			n, err := strconv.Atoi(f.Enum)
 			if err != nil {
-				panic(fmt.Sprintf("config: enum %q of %s.%s is not an integer", f.enum, t, f.name))
+				panic(fmt.Sprintf("config: enum %q of %s.%s is not an integer", f.Enum, t, f.Name))
 			}
 			p["enum"] = []int{n}
 		}
-		if f.minLength != "" {
+		if f.MinLength != "" {
 			p["minLength"] = 1
 			p["pattern"] = `\S`
 		}
-		if f.minItems != "" {
+		if f.MinItems != "" {
 			p["minItems"] = 1
 		}
-		if f.required {
-			required = append(required, f.name)
+		if f.Required {
+			required = append(required, f.Name)
 		}
-		props[f.name] = p
+		props[f.Name] = p
 	}
 	s := map[string]any{"type": "object", "additionalProperties": false, "properties": props}
 	if len(required) > 0 {

@@ -15,16 +15,11 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 )
 
-// scalar is a value written as one YAML scalar and checked as it is read.
-type scalar interface {
-	setScalar(n *yaml.Node) error
-}
-
 // RuleID is a rule's id, upper-cased; whether the rule exists is checked
 // once the policies are compiled (CheckRules).
 type RuleID string
 
-func (r *RuleID) setScalar(n *yaml.Node) error {
+func (r *RuleID) SetScalar(n *yaml.Node) error {
 	s := strings.ToUpper(strings.TrimSpace(n.Value))
 	if s == "" {
 		return errors.New("empty rule id")
@@ -36,7 +31,7 @@ func (r *RuleID) setScalar(n *yaml.Node) error {
 // Severity is error, warning or note.
 type Severity rules.Severity
 
-func (s *Severity) setScalar(n *yaml.Node) error {
+func (s *Severity) SetScalar(n *yaml.Node) error {
 	sev, err := rules.ParseSeverity(n.Value)
 	if err != nil {
 		return err
@@ -48,7 +43,7 @@ func (s *Severity) setScalar(n *yaml.Node) error {
 // Environment is development, staging or production.
 type Environment string
 
-func (e *Environment) setScalar(n *yaml.Node) error {
+func (e *Environment) SetScalar(n *yaml.Node) error {
 	// Exactly the names, as the schema lists them: no abbreviations.
 	if !slices.Contains(rules.Environments(), n.Value) {
 		return fmt.Errorf("environment %q: want one of %s", n.Value, strings.Join(rules.Environments(), ", "))
@@ -61,7 +56,7 @@ func (e *Environment) setScalar(n *yaml.Node) error {
 // path segment, ** spans segments.
 type Glob string
 
-func (g *Glob) setScalar(n *yaml.Node) error {
+func (g *Glob) SetScalar(n *yaml.Node) error {
 	if n.Value == "" {
 		return errors.New("empty glob")
 	}
@@ -79,7 +74,7 @@ func (g Glob) Match(s string) bool { return doublestar.MatchUnvalidated(string(g
 // Regex is an RE2 regular expression, the syntax Rego's regex.match takes.
 type Regex string
 
-func (r *Regex) setScalar(n *yaml.Node) error {
+func (r *Regex) SetScalar(n *yaml.Node) error {
 	if _, err := regexp.Compile(n.Value); err != nil {
 		var se *syntax.Error
 		if errors.As(err, &se) {
@@ -97,7 +92,7 @@ const dateLayout = "2006-01-02"
 // Date is a day, written YYYY-MM-DD (quoted or not).
 type Date struct{ t time.Time }
 
-func (d *Date) setScalar(n *yaml.Node) error {
+func (d *Date) SetScalar(n *yaml.Node) error {
 	t, err := time.Parse(dateLayout, n.Value)
 	if err != nil {
 		return fmt.Errorf("date %q: want YYYY-MM-DD, a day that exists", n.Value)
@@ -129,7 +124,7 @@ func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
 // FieldPath is a dotted path to a field of an object, such as spec.template.
 type FieldPath []string
 
-func (f *FieldPath) setScalar(n *yaml.Node) error {
+func (f *FieldPath) SetScalar(n *yaml.Node) error {
 	parts := strings.Split(n.Value, ".")
 	for _, p := range parts {
 		if p == "" {

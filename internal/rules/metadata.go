@@ -157,7 +157,7 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, lineIndex, []*MetadataEr
 	d := &metadataDecoder{file: file, lines: lineIndex{"": a.Location.Row}}
 	var block metadataBlock
 	if root := blockNode(d, m.Comments, a); root != nil {
-		d.decode(root, reflectValue(&block), "")
+		d.decode(root, &block)
 	}
 	r := d.rule(pkg, &block)
 	if len(d.errs) > 0 {

@@ -56,26 +56,26 @@ func TestReadRuleStrict(t *testing.T) {
 		src  string
 		want []string // each message, file:line first
 	}{
-		{"unknown custom key", policy("a", plus("admision: false")...), []string{file + ":10: custom.admision: unknown key; custom takes id, severity"}},
-		{"misspelt custom key", policy("a", plus("cross_objet: true")...), []string{file + ":10: custom.cross_objet: unknown key"}},
-		{"cross_object is gone: reads says it", policy("a", plus("cross_object: true")...), []string{file + ":10: custom.cross_object: unknown key; custom takes id, severity, section, remediation, environments, environment_severity, tags, reads, admission"}},
-		{"unknown top-level key", strings.Replace(policy("a", validCustom...), "# title: T", "# titel: T", 1), []string{file + ":1: title is missing", file + ":2: titel: unknown key"}},
-		{"unknown key inside reads", policy("a", plus("reads:", "  - kind: NetworkPolicy", "    apiVersion: networking.k8s.io/v1", "    scope: namespace", "    namespaces: all")...), []string{file + ":14: custom.reads[0].namespaces: unknown key; custom.reads[0] takes kind, apiVersion, scope"}},
+		{"unknown custom key", policy("a", plus("admision: false")...), []string{file + ":10: custom: unknown key \"admision\": want one of admission, environment_severity"}},
+		{"misspelt custom key", policy("a", plus("cross_objet: true")...), []string{file + ":10: custom: unknown key \"cross_objet\""}},
+		{"cross_object is gone: reads says it", policy("a", plus("cross_object: true")...), []string{file + ":10: custom: unknown key \"cross_object\": want one of admission, environment_severity, environments, id, reads, remediation, section, severity, tags"}},
+		{"unknown top-level key", strings.Replace(policy("a", validCustom...), "# title: T", "# titel: T", 1), []string{file + ":1: title is missing", file + ":2: METADATA: unknown key \"titel\""}},
+		{"unknown key inside reads", policy("a", plus("reads:", "  - kind: NetworkPolicy", "    apiVersion: networking.k8s.io/v1", "    scope: namespace", "    namespaces: all")...), []string{file + ":14: custom.reads[0]: unknown key \"namespaces\": want one of apiVersion, kind, scope"}},
 
-		{"id not a string", policy("a", with(0, "id: 123")...), []string{file + `:5: custom.id must be a string, not a number "123"`}},
-		{"severity not a string", policy("a", with(1, "severity: [error]")...), []string{file + `:6: custom.severity must be a string, not a list`}},
-		{"section not a string", policy("a", with(2, "section: true")...), []string{file + `:7: custom.section must be a string, not a boolean "true"`}},
-		{"remediation not a string", policy("a", with(3, "remediation: {a: b}")...), []string{file + `:8: custom.remediation must be a string, not a mapping`}},
-		{"environments not a list", policy("a", with(4, "environments: production")...), []string{file + `:9: custom.environments must be a list, not a string "production"`}},
-		{"environment not a string", policy("a", with(4, "environments: [1]")...), []string{file + `:9: custom.environments[0] must be a string, not a number "1"`}},
-		{"environment_severity not a mapping", policy("a", plus("environment_severity: [warning]")...), []string{file + `:10: custom.environment_severity must be a mapping, not a list`}},
-		{"tags not a list", policy("a", plus("tags: security")...), []string{file + `:10: custom.tags must be a list, not a string "security"`}},
-		{"tag not a string", policy("a", plus("tags: [1]")...), []string{file + `:10: custom.tags[0] must be a string, not a number "1"`}},
+		{"id not a string", policy("a", with(0, "id: 123")...), []string{file + `:5: custom.id: want a string, got the number 123`}},
+		{"severity not a string", policy("a", with(1, "severity: [error]")...), []string{file + `:6: custom.severity: want a string, got a list`}},
+		{"section not a string", policy("a", with(2, "section: true")...), []string{file + `:7: custom.section: want a string, got true`}},
+		{"remediation not a string", policy("a", with(3, "remediation: {a: b}")...), []string{file + `:8: custom.remediation: want a string, got a mapping`}},
+		{"environments not a list", policy("a", with(4, "environments: production")...), []string{file + `:9: custom.environments: want a list, got the string "production"`}},
+		{"environment not a string", policy("a", with(4, "environments: [1]")...), []string{file + `:9: custom.environments[0]: want a string, got the number 1`}},
+		{"environment_severity not a mapping", policy("a", plus("environment_severity: [warning]")...), []string{file + `:10: custom.environment_severity: want a mapping, got a list`}},
+		{"tags not a list", policy("a", plus("tags: security")...), []string{file + `:10: custom.tags: want a list, got the string "security"`}},
+		{"tag not a string", policy("a", plus("tags: [1]")...), []string{file + `:10: custom.tags[0]: want a string, got the number 1`}},
 		{"empty tag", policy("a", plus(`tags: [""]`)...), []string{file + `:10: custom.tags[0] is empty`}},
-		{"admission not a boolean", policy("a", plus("admission: yes")...), []string{file + `:10: custom.admission must be true or false, not a string "yes"`}},
-		{"admission quoted", policy("a", plus(`admission: "false"`)...), []string{file + `:10: custom.admission must be true or false, not a string "false"`}},
-		{"reads not a list", policy("a", plus("reads: NetworkPolicy")...), []string{file + `:10: custom.reads must be a list, not a string "NetworkPolicy"`}},
-		{"reads kind not a string", policy("a", plus("reads: [{kind: 1, apiVersion: v1, scope: namespace}]")...), []string{file + `:10: custom.reads[0].kind must be a string, not a number "1"`}},
+		{"admission not a boolean", policy("a", plus("admission: yes")...), []string{file + `:10: custom.admission: want true or false, got the string "yes"`}},
+		{"admission quoted", policy("a", plus(`admission: "false"`)...), []string{file + `:10: custom.admission: want true or false, got the string "false"`}},
+		{"reads not a list", policy("a", plus("reads: NetworkPolicy")...), []string{file + `:10: custom.reads: want a list, got the string "NetworkPolicy"`}},
+		{"reads kind not a string", policy("a", plus("reads: [{kind: 1, apiVersion: v1, scope: namespace}]")...), []string{file + `:10: custom.reads[0].kind: want a string, got the number 1`}},
 
 		{"missing id", policy("a", with(0, "")...), []string{file + ":4: custom.id is missing"}},
 		{"missing severity", policy("a", with(1, "")...), []string{file + ":4: custom.severity is missing"}},
@@ -97,7 +97,7 @@ func TestReadRuleStrict(t *testing.T) {
 		{"bad read apiVersion", policy("a", plus("reads:", "  - kind: NetworkPolicy", "    apiVersion: networking.k8s.io/v1/x", "    scope: namespace")...), []string{file + `:12: custom.reads[0].apiVersion "networking.k8s.io/v1/x": want group/version`}},
 		{"kind read twice", policy("a", plus("reads:", "  - {kind: NetworkPolicy, apiVersion: networking.k8s.io/v1, scope: namespace}", "  - {kind: NetworkPolicy, apiVersion: networking.k8s.io/v1, scope: cluster}")...), []string{file + `:12: custom.reads[1]: kind NetworkPolicy is read twice`}},
 		{"several problems, each at its line", policy("a", "id: 1", "severity: fatal", "section: S", "remediation: R", "environments: [qa]", "typo: x"), []string{
-			file + `:5: custom.id must be a string`, file + `:6: custom.severity: severity "fatal"`, file + `:9: custom.environments[0]: unknown environment "qa"`, file + `:10: custom.typo: unknown key`,
+			file + `:5: custom.id: want a string`, file + `:6: custom.severity: severity "fatal"`, file + `:9: custom.environments[0]: unknown environment "qa"`, file + `:10: custom: unknown key "typo"`,
 		}},
 	}
 	for _, tt := range tests {
@@ -178,7 +178,7 @@ func TestEngineRefusesBadMetadata(t *testing.T) {
 			"k8s/b/b.rego":   policy("b", with(1, "severity: fatal")...),
 			"k8s/c/c.rego":   policy("c", with(0, "id: X003")...),
 			"lib/k8s/h.rego": "package lib.k8s\n\nh := 1\n",
-		}, []string{"k8s/a/a.rego:10: custom.admision: unknown key", `k8s/b/b.rego:6: custom.severity: severity "fatal"`}},
+		}, []string{"k8s/a/a.rego:10: custom: unknown key \"admision\"", `k8s/b/b.rego:6: custom.severity: severity "fatal"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
