@@ -69,11 +69,11 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	res.exited = target.exited()
 	res.loadEnd = loadAverage()
 	res.print(out)
+	fmt.Fprintf(errOut, "soak: the webhook's log is in %s\n", target.logPath)
 	if failures := res.failures(opts.maxRSSGrowth); len(failures) > 0 {
 		for _, f := range failures {
 			fmt.Fprintf(errOut, "soak: FAIL: %s\n", f)
 		}
-		fmt.Fprintf(errOut, "soak: the webhook's log is in %s\n", target.logPath)
 		return cli.StatusError(1)
 	}
 	return nil

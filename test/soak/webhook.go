@@ -110,6 +110,8 @@ func startWebhook(ctx context.Context, opts options, errOut io.Writer) (t *targe
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start slotcheck-webhook: %w", err)
 	}
+	// Only the log is worth keeping in the folder, not a 100 MB binary.
+	cleanups = append(cleanups, func() { os.Remove(bin) })
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	cleanups = append(cleanups, func() {
