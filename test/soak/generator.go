@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,6 +89,15 @@ func newGenerator(root string, garbageEvery int) (*generator, error) {
 	g := &generator{garbageEvery: garbageEvery, compliant: compliant, noncompliant: noncompliant}
 	g.huge = g.hugeReview()
 	return g, nil
+}
+
+// namespaces are the namespaces the reviews name, sorted.
+func (g *generator) namespaces() []string {
+	set := map[string]bool{"soak": true}
+	for _, ex := range slices.Concat(g.compliant, g.noncompliant) {
+		set[ex.namespace] = true
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 // review is the i-th request of the soak; the same i always gives the same

@@ -53,15 +53,15 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	target, err := startWebhook(ctx, opts, errOut)
-	if err != nil {
-		return err
-	}
-	defer target.stop()
 	gen, err := newGenerator(opts.root, opts.garbageEvery)
 	if err != nil {
 		return err
 	}
+	target, err := startWebhook(ctx, opts, gen.namespaces(), errOut)
+	if err != nil {
+		return err
+	}
+	defer target.stop()
 	fmt.Fprintf(errOut, "soak: %d reviews at %.0f/s (at most %d in flight), one in %d garbage; load average %s\n",
 		opts.n, opts.rate, opts.inflight, opts.garbageEvery, loadAverage())
 	res := soak(ctx, target, gen, opts)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,9 @@ func TestGeneratorMix(t *testing.T) {
 		if got := classes["garbage/"+kind]; got != n/5/len(garbageKinds) {
 			t.Errorf("garbage/%s: %d of %d reviews, want %d", kind, got, n, n/5/len(garbageKinds))
 		}
+	}
+	if ns := g.namespaces(); !slices.Contains(ns, "soak") || len(ns) < 2 || !slices.IsSorted(ns) {
+		t.Errorf("namespaces %q: want soak and the examples' namespaces, sorted", ns)
 	}
 	if classes["compliant/"] == 0 || classes["violations/"] == 0 {
 		t.Errorf("classes %v: want objects of both example folders", classes)
@@ -176,6 +180,8 @@ func TestParseVmRSSAndPanics(t *testing.T) {
 		{log: `{"level":"info","msg":"denied"}`, want: false},
 		{log: "panic: runtime error: index out of range\n\ngoroutine 1 [running]:\n", want: true},
 		{log: `{"level":"error","msg":"Observed a panic"}`, want: true},
+		{log: "[controller-runtime] log.SetLogger(...) was never called\nDetected at:\n\t>  goroutine 1580 [running]:\n", want: false},
+		{log: "2026/12/07 http: panic serving 127.0.0.1:5: boom\n", want: true},
 	}
 	for _, tt := range tests {
 		if got := hasPanic(tt.log); got != tt.want {

@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
@@ -37,7 +41,7 @@ type target struct {
 // startWebhook starts kube-apiserver and etcd, builds and starts
 // slotcheck-webhook against them with a fresh certificate, and waits until
 // it is ready (its informer caches synced).
-func startWebhook(ctx context.Context, opts options, errOut io.Writer) (t *target, err error) {
+func startWebhook(ctx context.Context, opts options, namespaces []string, errOut io.Writer) (t *target, err error) {
 	var cleanups []func()
 	cleanup := func() {
 		for i := len(cleanups) - 1; i >= 0; i-- {
@@ -83,6 +87,9 @@ func startWebhook(ctx context.Context, opts options, errOut io.Writer) (t *targe
 		}
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := createNamespaces(ctx, env.Config, namespaces); err != nil {
 		return nil, err
 	}
 	kubeconfig := filepath.Join(dir, "kubeconfig")
@@ -156,6 +163,23 @@ func startControlPlane(assets string) (*envtest.Environment, error) {
 		return env, fmt.Errorf("start kube-apiserver and etcd from KUBEBUILDER_ASSETS=%s: %w", assets, err)
 	}
 	return env, nil
+}
+
+// createNamespaces creates the namespaces the reviews name: the handler
+// reads a review's namespace from its cache, and a namespace it cannot find
+// fails the review.
+func createNamespaces(ctx context.Context, cfg *rest.Config, names []string) error {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("client of the API server: %w", err)
+	}
+	for _, name := range names {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+		if _, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+			return fmt.Errorf("create namespace %s: %w", name, err)
+		}
+	}
+	return nil
 }
 
 // writeKubeconfig writes a kubeconfig of a cluster administrator: the
@@ -264,11 +288,14 @@ func (t *target) panicked() bool {
 	return hasPanic(string(b))
 }
 
-// hasPanic looks for what the Go runtime prints on a panic and what
-// controller-runtime and client-go log when they recover one.
+// hasPanic looks, line by line, for what the Go runtime prints on a panic
+// and what net/http, controller-runtime and client-go log when they recover
+// one. A stack trace alone is no panic: controller-runtime prints one when
+// its logger is used before it is set.
 func hasPanic(log string) bool {
-	for _, marker := range []string{"panic:", "[running]:", "Observed a panic", "[recovered]"} {
-		if strings.Contains(log, marker) {
+	for line := range strings.Lines(log) {
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") ||
+			strings.Contains(line, "Observed a panic") || strings.Contains(line, "http: panic serving") {
 			return true
 		}
 	}
