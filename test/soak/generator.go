@@ -24,7 +24,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// The garbage the soak sends, in turn; garbageKinds lists them.
+// The garbage the soak sends; garbageKinds lists it in turn.
 const (
 	garbageTruncated = "truncated"
 	garbageWrongKind = "wrong-kind"
@@ -33,7 +33,10 @@ const (
 	garbageUnknown   = "unknown-fields"
 )
 
-var garbageKinds = []string{garbageTruncated, garbageWrongKind, garbageHuge, garbageDeep, garbageUnknown}
+// garbageKinds lists the garbage in the order the soak sends it.
+func garbageKinds() []string {
+	return []string{garbageTruncated, garbageWrongKind, garbageHuge, garbageDeep, garbageUnknown}
+}
 
 const (
 	// hugeSize is the size of the huge object's one annotation.
@@ -118,7 +121,7 @@ func (g *generator) review(i int) review {
 
 // garbage is the j-th garbage request.
 func (g *generator) garbage(j int, uid string) review {
-	kind := garbageKinds[j%len(garbageKinds)]
+	kind := garbageKinds()[j%len(garbageKinds())]
 	ex := g.noncompliant[j%len(g.noncompliant)]
 	r := review{class: "garbage/" + kind, uid: uid}
 	switch kind {

@@ -72,9 +72,9 @@ func TestGeneratorMix(t *testing.T) {
 			t.Errorf("review %d (%s) is not an AdmissionReview with UID %q: %v", i, r.class, r.uid, err)
 		}
 	}
-	for _, kind := range garbageKinds {
-		if got := classes["garbage/"+kind]; got != n/5/len(garbageKinds) {
-			t.Errorf("garbage/%s: %d of %d reviews, want %d", kind, got, n, n/5/len(garbageKinds))
+	for _, kind := range garbageKinds() {
+		if got := classes["garbage/"+kind]; got != n/5/len(garbageKinds()) {
+			t.Errorf("garbage/%s: %d of %d reviews, want %d", kind, got, n, n/5/len(garbageKinds()))
 		}
 	}
 	if ns := g.namespaces(); !slices.Contains(ns, "soak") || len(ns) < 2 || !slices.IsSorted(ns) {
@@ -123,8 +123,8 @@ func TestGarbage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for j := range len(garbageKinds) * 4 {
-				if garbageKinds[j%len(garbageKinds)] == tt.kind {
+			for j := range len(garbageKinds()) * 4 {
+				if garbageKinds()[j%len(garbageKinds())] == tt.kind {
 					tt.check(t, g.garbage(j, "u").body)
 					return
 				}
