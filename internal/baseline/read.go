@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 )
 
@@ -77,7 +76,7 @@ func isFingerprint(s string) bool {
 }
 
 // located adds the line and column to a decoding error that knows its
-// byte offset.
+// byte offset, the offset just past the byte that was wrong.
 func located(data []byte, err error) error {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -87,12 +86,10 @@ func located(data []byte, err error) error {
 		offset = syntax.Offset
 	case errors.As(err, &typ):
 		offset = typ.Offset
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		offset = int64(len(data))
 	default:
 		return err
 	}
-	before := data[:min(int(offset), len(data))]
+	before := data[:max(0, min(int(offset)-1, len(data)))]
 	line := bytes.Count(before, []byte("\n")) + 1
 	column := len(before) - bytes.LastIndexByte(before, '\n')
 	return fmt.Errorf("line %d, column %d: %w", line, column, err)
