@@ -176,6 +176,10 @@ func (e *jsonWriter) jsonFinding(f *scan.Finding) {
 	if f.Root != "" {
 		e.stringMember(&o, "kustomization", f.Root)
 	}
-	e.stringMember(&o, "fingerprint", fingerprint(&e.hash, f))
+	// A fingerprint is hexadecimal digits: nothing in it is escaped.
+	e.key(&o, "fingerprint")
+	e.buf = append(e.buf, '"')
+	e.buf = appendFingerprint(e.buf, &e.hash, f)
+	e.buf = append(e.buf, '"')
 	e.closeObject(&o)
 }

@@ -12,7 +12,7 @@ import (
 
 // jsonReference is the JSON report the long way: a JSONReport encoded by
 // encoding/json. JSON must write exactly this.
-func jsonReference(t *testing.T, rep *scan.Report) []byte {
+func jsonReference(t testing.TB, rep *scan.Report) []byte {
 	t.Helper()
 	out := JSONReport{Findings: []JSONFinding{}, Errors: []JSONError{}}
 	for _, f := range rep.Findings {
