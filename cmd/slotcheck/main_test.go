@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files and docs/rules.md from the current output")
+var update = flag.Bool("update", false, "rewrite golden files, docs/rules.md and docs/cli.md from the current output")
 
 // repoRoot is the repository's root, found from this file so that tests
 // that run several commands do not climb further with each.
@@ -81,7 +81,9 @@ func TestGolden(t *testing.T) {
 		{"baseline-not-a-report", "", []string{"--baseline", "testdata/baseline/app.yaml", "testdata/baseline/app.yaml"}, 2},
 		{"baseline-missing", "", []string{"--baseline", "testdata/no-such-baseline.json", "testdata/baseline/app.yaml"}, 2},
 		{"rules", "", []string{"rules"}, 0},
+		{"rules-json", "", []string{"rules", "--format", "json"}, 0},
 		{"explain", "", []string{"explain", "sec001"}, 0},
+		{"explain-reads", "", []string{"explain", "NET001"}, 0},
 		{"explain-unknown", "", []string{"explain", "NOPE001"}, 2},
 		{"bad-format", "", []string{"--format", "yaml", "testdata/examples/compliant"}, 2},
 		{"bad-flag", "", []string{"--no-such-flag", "testdata"}, 2},
@@ -167,7 +169,7 @@ func TestRulesDoc(t *testing.T) {
 	}
 }
 
-// TestRulesOutputFile writes the reference to a file, as the README says.
+// TestRulesOutputFile writes the reference to a file, as CONTRIBUTING.md says.
 func TestRulesOutputFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "rules.md")
 	_, stderr, code := run(t, "", "rules", "-f", "markdown", "-o", out)

@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/slotwise/slotcheck/internal/cli"
 )
 
@@ -30,8 +32,14 @@ func main() {
 }
 
 func execute(ctx context.Context, args []string, s streams) int {
-	root := newServeCommand(s)
-	root.AddCommand(newHealthcheckCommand(s))
+	root := newRootCommand(s)
 	root.SetArgs(args)
 	return cli.ExitCode(s.err, "slotcheck-webhook", root.ExecuteContext(ctx))
+}
+
+// newRootCommand is the whole command tree: serving is the root command.
+func newRootCommand(s streams) *cobra.Command {
+	root := newServeCommand(s)
+	root.AddCommand(newHealthcheckCommand(s))
+	return root
 }

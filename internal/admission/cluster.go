@@ -123,30 +123,21 @@ func groupVersionKind(rd rules.Read) (schema.GroupVersionKind, error) {
 // manager's) knows it, so that the cache keeps built-in kinds as structs,
 // and an unstructured one otherwise (a custom resource).
 func newObject(gvk schema.GroupVersionKind) (runtime.Object, error) {
-	if obj, err := typed(gvk); obj != nil || err != nil {
-		return obj, err
-	}
-	u := &unstructured.Unstructured{}
-	u.SetGroupVersionKind(gvk)
-	return u, nil
+	return typedOr(gvk, &unstructured.Unstructured{})
 }
 
 // newList is the list type of gvk, as newObject chooses it.
 func newList(gvk schema.GroupVersionKind) (runtime.Object, error) {
-	listGVK := gvk.GroupVersion().WithKind(gvk.Kind + "List")
-	if obj, err := typed(listGVK); obj != nil || err != nil {
-		return obj, err
-	}
-	l := &unstructured.UnstructuredList{}
-	l.SetGroupVersionKind(listGVK)
-	return l, nil
+	return typedOr(gvk.GroupVersion().WithKind(gvk.Kind+"List"), &unstructured.UnstructuredList{})
 }
 
-// typed is client-go's type of gvk, nil when the scheme does not know it.
-func typed(gvk schema.GroupVersionKind) (runtime.Object, error) {
+// typedOr is client-go's type of gvk, else fallback set to gvk when the
+// scheme does not know it.
+func typedOr(gvk schema.GroupVersionKind, fallback runtime.Object) (runtime.Object, error) {
 	obj, err := scheme.Scheme.New(gvk)
 	if runtime.IsNotRegisteredError(err) {
-		return nil, nil
+		fallback.GetObjectKind().SetGroupVersionKind(gvk)
+		return fallback, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", gvk, err)

@@ -11,18 +11,25 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 )
 
-// RulesTable lists rules one a line: id, severity, title, section.
+// RulesTable lists rules one a line: id, severity, title, section and the
+// kinds the rule reads from other objects ("-" for none, so that no line
+// ends in the padding of an empty last column).
 func RulesTable(w io.Writer, rs []*rules.Rule) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tSECTION")
+	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tSECTION\tREADS")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, severityText(r), r.Title, r.Section)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, severityText(r), r.Title, r.Section, readKinds(r))
 	}
 	return tw.Flush()
 }
 
 // RulesJSON lists the rules' metadata as a JSON array.
 func RulesJSON(w io.Writer, rs []*rules.Rule) error {
+	type jsonRead struct {
+		Kind       string `json:"kind"`
+		APIVersion string `json:"apiVersion"`
+		Scope      string `json:"scope"`
+	}
 	type jsonRule struct {
 		ID                  string            `json:"id"`
 		Title               string            `json:"title"`
@@ -32,7 +39,7 @@ func RulesJSON(w io.Writer, rs []*rules.Rule) error {
 		Section             string            `json:"section"`
 		Description         string            `json:"description"`
 		Remediation         string            `json:"remediation"`
-		CrossObject         bool              `json:"cross_object"`
+		Reads               []jsonRead        `json:"reads"`
 		Admission           bool              `json:"admission"`
 		Tags                []string          `json:"tags"`
 		Policy              string            `json:"policy"`
@@ -42,8 +49,11 @@ func RulesJSON(w io.Writer, rs []*rules.Rule) error {
 		jr := jsonRule{
 			ID: r.ID, Title: r.Title, Severity: string(r.Severity), Environments: r.Environments,
 			Section: r.Section, Description: r.Description, Remediation: r.Remediation,
-			CrossObject: r.CrossObject, Admission: r.Admission, Policy: "policies/" + r.File,
-			Tags: append([]string{}, r.Tags...),
+			Admission: r.Admission, Policy: "policies/" + r.File,
+			Tags: append([]string{}, r.Tags...), Reads: []jsonRead{},
+		}
+		for _, rd := range r.Reads {
+			jr.Reads = append(jr.Reads, jsonRead{Kind: rd.Kind, APIVersion: rd.APIVersion, Scope: string(rd.Scope)})
 		}
 		for env, sev := range r.EnvironmentSeverity {
 			if jr.EnvironmentSeverity == nil {
@@ -66,7 +76,10 @@ func Explain(w io.Writer, r *rules.Rule) error {
 	fmt.Fprintf(&b, "Environments: %s\n", strings.Join(r.Environments, ", "))
 	fmt.Fprintf(&b, "Standard:     %s\n", r.Section)
 	if r.CrossObject {
-		b.WriteString("Scope:        reads other objects of the same scan (or, in the webhook, of the cluster)\n")
+		b.WriteString("Reads:        other objects of the same scan (or, in the webhook, of the cluster):\n")
+		for _, rd := range r.Reads {
+			fmt.Fprintf(&b, "                %s\n", readText(rd))
+		}
 	}
 	if !r.Admission {
 		b.WriteString("Scope:        repository files only; the admission webhook does not evaluate it\n")
@@ -99,7 +112,11 @@ func RulesMarkdown(w io.Writer, rs []*rules.Rule) error {
 			fmt.Fprintf(&b, "- **Tags:** %s\n", strings.Join(r.Tags, ", "))
 		}
 		if r.CrossObject {
-			b.WriteString("- **Scope:** reads other objects of the same scan (in the webhook, of the cluster)\n")
+			reads := make([]string, 0, len(r.Reads))
+			for _, rd := range r.Reads {
+				reads = append(reads, readText(rd))
+			}
+			fmt.Fprintf(&b, "- **Reads:** other objects of the same scan (in the webhook, of the cluster): %s\n", strings.Join(reads, "; "))
 		}
 		if !r.Admission {
 			b.WriteString("- **Scope:** repository files only; not evaluated by the admission webhook\n")
@@ -123,6 +140,30 @@ func severityText(r *rules.Rule) string {
 	}
 	sort.Strings(parts)
 	return fmt.Sprintf("%s (%s)", r.Severity, strings.Join(parts, ", "))
+}
+
+// readKinds names the kinds a rule reads, e.g. "HorizontalPodAutoscaler",
+// or "-" when it reads none.
+func readKinds(r *rules.Rule) string {
+	if len(r.Reads) == 0 {
+		return "-"
+	}
+	kinds := make([]string, 0, len(r.Reads))
+	for _, rd := range r.Reads {
+		kinds = append(kinds, rd.Kind)
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// readText says what one entry of reads: gives a rule, in the words a user
+// deciding on the webhook's ClusterRole or --deny-cross-object needs, e.g.
+// "NetworkPolicy (networking.k8s.io/v1) of the target's namespace".
+func readText(rd rules.Read) string {
+	where := "of the target's namespace"
+	if rd.Scope == rules.ScopeCluster {
+		where = "of every namespace"
+	}
+	return fmt.Sprintf("%s (%s) %s", rd.Kind, rd.APIVersion, where)
 }
 
 func mdCell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }

@@ -79,7 +79,7 @@ type suite struct {
 	engine  *rules.Engine
 	profile *rules.Profiles
 	// logs holds what envtest, the manager and the handler log.
-	logs *syncBuffer
+	logs *suiteLog
 
 	mu   sync.Mutex
 	hook *webhookProcess // nil while the webhook is stopped
@@ -100,10 +100,9 @@ func newSuite(t *testing.T) *suite {
 		}
 	}
 
-	// One log for envtest, the manager and the handler, shown when a test
-	// fails: the handler logs every denial with its findings.
-	logs := &syncBuffer{}
-	ctrllog.SetLogger(zap.New(zap.WriteTo(logs), zap.UseDevMode(true)))
+	// The suite's part of the one log, shown when a test fails: the
+	// handler logs every denial with its findings.
+	logs := &suiteLog{from: processLog.Len()}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("log of the webhook and envtest:\n%s", logs.String())
@@ -598,6 +597,23 @@ func unstructuredObjects(t *testing.T, file, namespace string) []*unstructured.U
 }
 
 // syncBuffer is a log sink that goroutines of the manager can share.
+// processLog is where envtest, the managers and the handlers of every suite
+// log. controller-runtime takes a logger once per process (a second
+// SetLogger leaves the loggers already handed out where they were), so
+// TestMain sets it and each suite reads its own part.
+var processLog syncBuffer
+
+func TestMain(m *testing.M) {
+	ctrllog.SetLogger(zap.New(zap.WriteTo(&processLog), zap.UseDevMode(true)))
+	os.Exit(m.Run())
+}
+
+// suiteLog is the part of processLog written since a suite started; the
+// suites of the package run one after the other.
+type suiteLog struct{ from int }
+
+func (l *suiteLog) String() string { return processLog.String()[l.from:] }
+
 type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -607,6 +623,13 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
+}
+
+// Len is how many bytes were written.
+func (b *syncBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
 }
 
 func (b *syncBuffer) String() string {
