@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/slotwise/slotcheck/internal/baseline"
 	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -23,6 +24,7 @@ type lintOptions struct {
 	profiles    string
 	exclude     []string
 	config      string
+	baseline    string
 	buildArgs   []string
 	helm        source.HelmOptions
 	output      outputOptions
@@ -50,6 +52,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in and the repository's")
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
 	f.StringVar(&opts.config, "config", "", "configuration file for every path (default: the nearest .slotcheck.yaml from each path up to the repository root)")
+	f.StringVar(&opts.baseline, "baseline", "", "earlier JSON report (--format json) whose findings are baselined: shown with --show-suppressed, never failing the run")
 	f.StringArrayVar(&opts.buildArgs, "build-arg", nil, "value of a Dockerfile ARG used in FROM, as NAME=VALUE (repeatable), like docker build")
 	f.StringArrayVar(&opts.helm.ValuesFiles, "values", nil, "values file for the Helm charts found (repeatable; later files win)")
 	f.StringArrayVar(&opts.helm.Set, "set", nil, "value for the Helm charts found, as helm --set takes it: a.b=c (repeatable)")
@@ -82,6 +85,10 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 			return cli.UsageError{Err: fmt.Errorf("--env: %w", err)}
 		}
 		env = e
+	}
+	base, err := readBaseline(opts.baseline)
+	if err != nil {
+		return err
 	}
 	evaluator, err := cli.EvaluatorOptions(os.Getenv(cli.EvaluatorVariable))
 	if err != nil {
@@ -119,7 +126,24 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	if err != nil {
 		return err
 	}
+	if base != nil {
+		base.Apply(rep)
+	}
 	return opts.output.emit(rep, engine, s)
+}
+
+// readBaseline reads --baseline before any file is scanned; none when
+// the flag is not given. A baseline that cannot be read is an input
+// error, exit 2.
+func readBaseline(path string) (*baseline.Baseline, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := baseline.Read(path)
+	if err != nil {
+		return nil, cli.UsageError{Err: fmt.Errorf("--baseline: %w", err)}
+	}
+	return b, nil
 }
 
 // writeFile creates (or truncates) path and writes a report into it.

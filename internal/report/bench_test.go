@@ -125,6 +125,15 @@ func BenchmarkWriteJSON(b *testing.B) {
 	})
 }
 
+// BenchmarkWriteJSONReference is the floor JSON is measured against: the
+// same report, fingerprints and all, encoded by encoding/json.
+func BenchmarkWriteJSONReference(b *testing.B) {
+	benchWrite(b, func(w io.Writer, rep *scan.Report, _ []*rules.Rule, _ string) error {
+		_, err := w.Write(jsonReference(b, rep))
+		return err
+	})
+}
+
 func BenchmarkWriteText(b *testing.B) {
 	benchWrite(b, func(w io.Writer, rep *scan.Report, _ []*rules.Rule, _ string) error {
 		return Text(w, rep, TextOptions{ShowSuppressed: true})

@@ -25,9 +25,15 @@ type JSONFinding struct {
 	Section     string `json:"section"`
 	Remediation string `json:"remediation"`
 	Suppressed  bool   `json:"suppressed"`
-	Reason      string `json:"reason,omitempty"`
+	// Baselined marks a suppressed finding that the --baseline report
+	// already held.
+	Baselined bool   `json:"baselined,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 	// Kustomization is the root the object was rendered through.
 	Kustomization string `json:"kustomization,omitempty"`
+	// Fingerprint is the finding's identity across commits, the SARIF
+	// log's slotcheck/v1 partial fingerprint; a baseline matches on it.
+	Fingerprint string `json:"fingerprint"`
 }
 
 // JSONError is one input error in the JSON report.
@@ -38,7 +44,8 @@ type JSONError struct {
 	Message string `json:"message"`
 }
 
-// JSONSummary counts what the scan saw; severities count unsuppressed findings.
+// JSONSummary counts what the scan saw; severities count findings neither
+// suppressed nor baselined.
 type JSONSummary struct {
 	Files            int      `json:"files"`
 	Objects          int      `json:"objects"`
@@ -50,6 +57,7 @@ type JSONSummary struct {
 	Warnings         int      `json:"warnings"`
 	Notes            int      `json:"notes"`
 	Suppressed       int      `json:"suppressed"`
+	Baselined        int      `json:"baselined"`
 	InputErrors      int      `json:"input_errors"`
 }
 
@@ -130,6 +138,7 @@ func JSON(w io.Writer, rep *scan.Report) error {
 	e.intMember(&so, "warnings", s.BySeverity[rules.SeverityWarning])
 	e.intMember(&so, "notes", s.BySeverity[rules.SeverityNote])
 	e.intMember(&so, "suppressed", s.Suppressed)
+	e.intMember(&so, "baselined", s.Baselined)
 	e.intMember(&so, "input_errors", s.Errors)
 	e.closeObject(&so)
 	e.closeObject(&o)
@@ -158,11 +167,19 @@ func (e *jsonWriter) jsonFinding(f *scan.Finding) {
 	e.stringMember(&o, "section", f.Rule.Section)
 	e.stringMember(&o, "remediation", f.Rule.Remediation)
 	e.boolMember(&o, "suppressed", f.Suppressed)
+	if f.Baselined {
+		e.boolMember(&o, "baselined", true)
+	}
 	if f.Reason != "" {
 		e.stringMember(&o, "reason", f.Reason)
 	}
 	if f.Root != "" {
 		e.stringMember(&o, "kustomization", f.Root)
 	}
+	// A fingerprint is hexadecimal digits: nothing in it is escaped.
+	e.key(&o, "fingerprint")
+	e.buf = append(e.buf, '"')
+	e.buf = appendFingerprint(e.buf, &e.hash, f)
+	e.buf = append(e.buf, '"')
 	e.closeObject(&o)
 }

@@ -12,7 +12,7 @@ import (
 
 // jsonReference is the JSON report the long way: a JSONReport encoded by
 // encoding/json. JSON must write exactly this.
-func jsonReference(t *testing.T, rep *scan.Report) []byte {
+func jsonReference(t testing.TB, rep *scan.Report) []byte {
 	t.Helper()
 	out := JSONReport{Findings: []JSONFinding{}, Errors: []JSONError{}}
 	for _, f := range rep.Findings {
@@ -22,7 +22,8 @@ func jsonReference(t *testing.T, rep *scan.Report) []byte {
 			Kind: f.Kind, Namespace: f.Namespace, Name: f.Name, Container: f.Container,
 			Field: f.FieldPath, Environment: f.Environment,
 			Section: f.Rule.Section, Remediation: f.Rule.Remediation,
-			Suppressed: f.Suppressed, Reason: f.Reason, Kustomization: f.Root,
+			Suppressed: f.Suppressed, Baselined: f.Baselined, Reason: f.Reason, Kustomization: f.Root,
+			Fingerprint: Fingerprint(f),
 		})
 	}
 	for _, e := range rep.Errors {
@@ -36,7 +37,7 @@ func jsonReference(t *testing.T, rep *scan.Report) []byte {
 		Errors:         s.BySeverity[rules.SeverityError],
 		Warnings:       s.BySeverity[rules.SeverityWarning],
 		Notes:          s.BySeverity[rules.SeverityNote],
-		Suppressed:     s.Suppressed, InputErrors: s.Errors,
+		Suppressed:     s.Suppressed, Baselined: s.Baselined, InputErrors: s.Errors,
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -67,10 +68,11 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 			Findings: []scan.Finding{
 				{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a b/c.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: awkward, Environment: "production", FieldPath: "spec.x[0]", Root: "overlays/" + awkward},
 				{Rule: rule, Severity: rules.SeverityNote, Suppressed: true, Reason: awkward},
+				{Rule: rule, Severity: rules.SeverityWarning, Suppressed: true, Baselined: true, Reason: "in the baseline"},
 				{Rule: rule, Severity: rules.SeverityWarning, Line: -1, Column: 0},
 			},
 			Errors: []source.Error{{File: "x.yaml", Line: 2, Column: 5, Message: awkward}, {File: source.StdinName, Message: "no column"}},
-			Summary: scan.Summary{Files: 3, Objects: 4, Skipped: 5, Charts: []string{"chart <a>", awkward}, Kustomizations: []string{awkward}, Patches: 6, Errors: 2, Suppressed: 1,
+			Summary: scan.Summary{Files: 3, Objects: 4, Skipped: 5, Charts: []string{"chart <a>", awkward}, Kustomizations: []string{awkward}, Patches: 6, Errors: 2, Suppressed: 1, Baselined: 1,
 				BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 0}},
 		},
 	}

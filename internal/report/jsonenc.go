@@ -19,6 +19,8 @@ type jsonWriter struct {
 	buffered
 	// escapeHTML escapes <, > and & as encoding/json does by default.
 	escapeHTML bool
+	// hash is the buffer a finding's fingerprint input is written to.
+	hash []byte
 }
 
 func newJSONWriter(w io.Writer, escapeHTML bool) *jsonWriter {

@@ -284,6 +284,14 @@ func Fingerprint(f scan.Finding) string {
 // fingerprint is Fingerprint with the hash's input written into *buf,
 // which it keeps for the next call.
 func fingerprint(buf *[]byte, f *scan.Finding) string {
+	var out [32]byte
+	return string(appendFingerprint(out[:0], buf, f))
+}
+
+// appendFingerprint appends Fingerprint(*f) to dst, 32 hexadecimal digits,
+// with the hash's input written into *buf: the one place the fingerprint
+// is computed, for the SARIF log, the JSON report and the baseline alike.
+func appendFingerprint(dst []byte, buf *[]byte, f *scan.Finding) []byte {
 	in := (*buf)[:0]
 	for _, part := range [...]string{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name, f.Container, f.FieldPath} {
 		in = append(append(in, part...), 0)
@@ -293,9 +301,7 @@ func fingerprint(buf *[]byte, f *scan.Finding) string {
 	}
 	*buf = in
 	sum := sha256.Sum256(in)
-	var out [32]byte
-	hex.Encode(out[:], sum[:len(out)/2])
-	return string(out[:])
+	return hex.AppendEncode(dst, sum[:16])
 }
 
 // relativeURI writes a reported path relative to the repository root, as

@@ -190,6 +190,9 @@ func Summary(rep *scan.Report) string {
 	if s.Suppressed > 0 {
 		parts = append(parts, fmt.Sprintf("%d suppressed", s.Suppressed))
 	}
+	if s.Baselined > 0 {
+		parts = append(parts, fmt.Sprintf("%d baselined", s.Baselined))
+	}
 	if s.Errors > 0 {
 		parts = append(parts, plural(s.Errors, "input error"))
 	}

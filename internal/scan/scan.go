@@ -70,6 +70,10 @@ type Finding struct {
 	Path       []any
 	Suppressed bool
 	Reason     string
+	// Baselined marks a suppressed finding that an earlier report already
+	// held (lint --baseline): known debt, not an exemption with a reason
+	// of its own.
+	Baselined bool
 	// Root is the kustomization folder the object was rendered through:
 	// one base line reached by two overlays gives a finding for each.
 	// Empty for an object linted from its own file.
@@ -87,7 +91,10 @@ type Summary struct {
 	Patches        int
 	Errors         int
 	Suppressed     int
-	BySeverity     map[rules.Severity]int
+	// Baselined counts the findings a baseline suppressed; Suppressed
+	// does not count them.
+	Baselined  int
+	BySeverity map[rules.Severity]int
 }
 
 // Target is an object a scan judged, for reports that list what passed too.

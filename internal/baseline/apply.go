@@ -1,0 +1,38 @@
+package baseline
+
+import (
+	"github.com/slotwise/slotcheck/internal/report"
+	"github.com/slotwise/slotcheck/internal/scan"
+)
+
+// Apply marks each finding of rep that the baseline holds as baselined
+// and moves it out of its severity's count, so that it leaves the exit
+// status and the SARIF log as a suppressed finding does. Findings already
+// suppressed by an exemption are left alone and use up no entry. When a
+// fingerprint occurs more often in rep than in the baseline, the first
+// ones in report order (file, line, column, id) are baselined and the
+// rest are new.
+func (b *Baseline) Apply(rep *scan.Report) {
+	left := make(map[string]int, len(b.counts))
+	for fp, n := range b.counts {
+		left[fp] = n
+	}
+	reason := "baselined in " + b.File
+	if rep.Summary.BySeverity == nil {
+		scan.Tally(rep)
+	}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		if f.Suppressed {
+			continue
+		}
+		fp := report.Fingerprint(*f)
+		if left[fp] == 0 {
+			continue
+		}
+		left[fp]--
+		f.Suppressed, f.Baselined, f.Reason = true, true, reason
+		rep.Summary.BySeverity[f.Severity]--
+		rep.Summary.Baselined++
+	}
+}
