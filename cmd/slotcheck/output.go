@@ -46,7 +46,7 @@ func addOutputFlags(cmd *cobra.Command, f *pflag.FlagSet, opts *outputOptions) {
 	f.StringArrayVarP(&opts.outputs, "output", "o", nil, "also write a report to a file, as FORMAT=PATH, e.g. sarif=results.sarif (repeatable)")
 	f.StringVar(&opts.sarifCategory, "sarif-category", "slotcheck", "code scanning category of the SARIF run (automationDetails.id), for several analyses of one commit")
 	f.StringVar(&opts.failOn, "fail-on", "error", "lowest severity that fails the run: error, warning, note or never")
-	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted findings in text output")
+	f.BoolVar(&opts.showSuppressed, "show-suppressed", false, "list exempted and baselined findings in text output")
 	f.BoolVar(&opts.noColor, "no-color", false, "never colour the text output (NO_COLOR is honoured too)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "note", "never"}, cobra.ShellCompDirectiveNoFileComp))
