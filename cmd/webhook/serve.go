@@ -17,7 +17,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -92,7 +91,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	log := zap.New(zap.UseDevMode(false), zap.WriteTo(s.err), zap.JSONEncoder())
+	log := newLogger(s.err)
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
