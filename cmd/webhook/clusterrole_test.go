@@ -82,8 +82,21 @@ func resourceOf(gvk schema.GroupVersionKind) string {
 // template does, and reads its ClusterRole.
 func renderClusterRole(t *testing.T) rbacv1.ClusterRole {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	ch, err := chartloader.Load(filepath.Join(filepath.Dir(file), "..", "..", "charts", "slotcheck-webhook"))
+	var role rbacv1.ClusterRole
+	renderTemplate(t, "clusterrole.yaml", &role)
+	if role.Kind != "ClusterRole" {
+		t.Fatal("the chart renders no templates/clusterrole.yaml")
+	}
+	return role
+}
+
+// renderTemplate renders the chart with its default values, as helm
+// template does, and decodes strictly its template of that file name into
+// into.
+func renderTemplate(t *testing.T, file string, into any) {
+	t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	ch, err := chartloader.Load(filepath.Join(filepath.Dir(self), "..", "..", "charts", "slotcheck-webhook"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,16 +108,11 @@ func renderClusterRole(t *testing.T) rbacv1.ClusterRole {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var role rbacv1.ClusterRole
 	for name, doc := range out {
-		if strings.HasSuffix(name, "/clusterrole.yaml") {
-			if err := yaml.UnmarshalStrict([]byte(doc), &role); err != nil {
+		if strings.HasSuffix(name, "/"+file) {
+			if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
 		}
 	}
-	if role.Kind != "ClusterRole" {
-		t.Fatal("the chart renders no templates/clusterrole.yaml")
-	}
-	return role
 }

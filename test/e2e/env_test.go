@@ -46,6 +46,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/slotwise/slotcheck/internal/admission"
+	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/policies"
 )
@@ -202,10 +203,17 @@ func webhookConfiguration() *admissionregistrationv1.ValidatingWebhookConfigurat
 	timeoutSeconds := int32(10)
 	ops := []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update}
 	scope := admissionregistrationv1.NamespacedScope
-	rule := func(group string, resources ...string) admissionregistrationv1.RuleWithOperations {
+	rule := func(group, version, resource string) admissionregistrationv1.RuleWithOperations {
 		return admissionregistrationv1.RuleWithOperations{Operations: ops, Rule: admissionregistrationv1.Rule{
-			APIGroups: []string{group}, APIVersions: []string{"v1"}, Resources: resources, Scope: &scope,
+			APIGroups: []string{group}, APIVersions: []string{version}, Resources: []string{resource}, Scope: &scope,
 		}}
+	}
+	// What the handler reviews: the workloads, and the ephemeral containers
+	// of Pods. The chart's own rules are held to the same list by
+	// cmd/webhook's TestWebhookRulesSendWorkloads.
+	reviewed := []admissionregistrationv1.RuleWithOperations{rule("", "v1", "pods/ephemeralcontainers")}
+	for _, w := range kube.Workloads() {
+		reviewed = append(reviewed, rule(w.Group, w.Version, w.Resource))
 	}
 	return &admissionregistrationv1.ValidatingWebhookConfiguration{
 		ObjectMeta: metav1.ObjectMeta{Name: "slotcheck"},
@@ -218,11 +226,7 @@ func webhookConfiguration() *admissionregistrationv1.ValidatingWebhookConfigurat
 			ClientConfig: admissionregistrationv1.WebhookClientConfig{
 				Service: &admissionregistrationv1.ServiceReference{Namespace: "slotcheck", Name: "slotcheck-webhook", Path: &path},
 			},
-			Rules: []admissionregistrationv1.RuleWithOperations{
-				rule("", "pods", "pods/ephemeralcontainers"),
-				rule("apps", "deployments", "statefulsets", "daemonsets", "replicasets"),
-				rule("batch", "jobs", "cronjobs"),
-			},
+			Rules: reviewed,
 			// kube-system is never sent to the webhook, so that a webhook that
 			// is down cannot block the cluster's own recovery.
 			NamespaceSelector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{
