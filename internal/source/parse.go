@@ -25,7 +25,7 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 			return
 		}
 		if err != nil {
-			line, msg := yamlError(err, src)
+			line, msg := YAMLSyntaxError(err, src)
 			res.errorf(name, line, 0, "invalid YAML: %s", msg)
 			return
 		}
