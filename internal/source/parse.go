@@ -106,12 +106,8 @@ func isToolConfig(apiVersion, kind string) bool {
 }
 
 func scalarField(m *yaml.Node, key string) string {
-	_, v := lookup(m, key, 0)
-	if v == nil {
-		return ""
-	}
-	v = resolve(v)
-	if v.Kind != yaml.ScalarNode {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.ScalarNode {
 		return ""
 	}
 	return v.Value
