@@ -96,15 +96,12 @@ func (l *loader) path(p string) {
 // absolute paths. A kustomization that cannot be read names none: its
 // problems are Kustomize's to report when it builds.
 func kustomizePatches(dir string) []string {
-	var src []byte
-	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err == nil {
-			src = b
-			break
-		}
+	file := kustomizationFile(dir)
+	if file == "" {
+		return nil
 	}
-	if src == nil {
+	src, err := os.ReadFile(file)
+	if err != nil {
 		return nil
 	}
 	var k struct {

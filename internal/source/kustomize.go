@@ -172,12 +172,8 @@ func isRemote(name string) bool {
 
 // seq is the entries of a list field, resolved; nil when absent.
 func seq(m *yaml.Node, key string) []*yaml.Node {
-	_, v := lookup(m, key, 0)
-	if v == nil {
-		return nil
-	}
-	v = resolve(v)
-	if v.Kind != yaml.SequenceNode {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.SequenceNode {
 		return nil
 	}
 	out := make([]*yaml.Node, len(v.Content))

@@ -316,11 +316,10 @@ func newObjectID(rendered, origin *yaml.Node) *objectID {
 
 func stringMap(m *yaml.Node, key string) map[string]string {
 	out := map[string]string{}
-	_, v := lookup(m, key, 0)
-	if v == nil || resolve(v).Kind != yaml.MappingNode {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.MappingNode {
 		return out
 	}
-	v = resolve(v)
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		out[v.Content[i].Value] = resolve(v.Content[i+1]).Value
 	}

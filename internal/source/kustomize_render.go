@@ -207,21 +207,11 @@ func (readOnlyFS) RemoveAll(string) error                      { return errReadO
 func (readOnlyFS) WriteFile(string, []byte) error              { return errReadOnly }
 func (f readOnlyFS) Walk(p string, fn filepath.WalkFunc) error { return f.FileSystem.Walk(p, fn) }
 
-// isKustomizeConfig recognises the configuration objects of Kustomize and
-// other client-side tools: they look like objects but never reach a cluster.
-func isKustomizeConfig(apiVersion, kind string) bool {
-	// Cut, not Split: every document of a scan passes here.
-	group, _, _ := strings.Cut(apiVersion, "/")
-	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || apiVersion == "builtin" ||
-		strings.HasPrefix(apiVersion, "config.kubernetes.io/") || strings.HasSuffix(group, ".config.kubernetes.io") ||
-		kind == "Component" && strings.HasPrefix(apiVersion, "kustomize.")
-}
-
 // renderedObject reads one rendered object: its value is what Kustomize
 // rendered, its fields are found in the files that wrote them.
 func (l *loader) renderedObject(res *Result, c *converter, display string, root *kustomization, w *kustomizeWalk, origins *originFiles, origin *resource.Origin, node *yaml.Node) {
 	apiVersion, kind := scalarField(node, "apiVersion"), scalarField(node, "kind")
-	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) || isKustomizeConfig(apiVersion, kind) {
+	if apiVersion == "" || kind == "" || isToolConfig(apiVersion, kind) {
 		res.Skipped++
 		return
 	}

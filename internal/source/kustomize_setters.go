@@ -189,11 +189,10 @@ func transformerConfig(l *loader, abs string, d *yaml.Node, src []byte) []target
 // mapSetters makes a setter per key of the map at key in m: it writes that
 // key in any map of the given names (metadata.labels, selectors).
 func mapSetters(file string, m *yaml.Node, key string, parents ...string) []targeted {
-	_, v := lookup(m, key, 0)
-	if v == nil || resolve(v).Kind != yaml.MappingNode {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.MappingNode {
 		return nil
 	}
-	v = resolve(v)
 	var out []targeted
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		name := v.Content[i].Value

@@ -25,7 +25,7 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 			return
 		}
 		if err != nil {
-			line, msg := yamlError(err, src)
+			line, msg := YAMLSyntaxError(err, src)
 			res.errorf(name, line, 0, "invalid YAML: %s", msg)
 			return
 		}
@@ -48,7 +48,7 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
-	if apiVersion == "" || kind == "" || isToolConfig(apiVersion) || isKustomizeConfig(apiVersion, kind) {
+	if apiVersion == "" || kind == "" || isToolConfig(apiVersion, kind) {
 		res.Skipped++
 		return
 	}
@@ -93,19 +93,21 @@ func (l *loader) list(res *Result, c *converter, name, kind string, items *yaml.
 	}
 }
 
-// isToolConfig recognises files of client-side tools that look like objects
-// (apiVersion and kind) but are never sent to a cluster.
-func isToolConfig(apiVersion string) bool {
-	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion, "skaffold/")
+// isToolConfig recognises the configuration objects of Kustomize, Skaffold
+// and other client-side tools: they look like objects (apiVersion and kind)
+// but are never sent to a cluster.
+func isToolConfig(apiVersion, kind string) bool {
+	// Cut, not Split: every document of a scan passes here.
+	group, _, _ := strings.Cut(apiVersion, "/")
+	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion, "skaffold/") ||
+		apiVersion == "builtin" ||
+		strings.HasPrefix(apiVersion, "config.kubernetes.io/") || strings.HasSuffix(group, ".config.kubernetes.io") ||
+		kind == "Component" && strings.HasPrefix(apiVersion, "kustomize.")
 }
 
 func scalarField(m *yaml.Node, key string) string {
-	_, v := lookup(m, key, 0)
-	if v == nil {
-		return ""
-	}
-	v = resolve(v)
-	if v.Kind != yaml.ScalarNode {
+	v := mappingValue(m, key)
+	if v == nil || v.Kind != yaml.ScalarNode {
 		return ""
 	}
 	return v.Value

@@ -152,8 +152,8 @@ func unquoted(text string) string {
 	return k + ": " + v
 }
 
-// sequenceItem and mappingValue walk the rendered node beside the template,
-// nil once the path leaves it.
+// sequenceItem walks the rendered node beside the template, nil once the
+// path leaves it.
 func sequenceItem(n *yaml.Node, i int) *yaml.Node {
 	if n == nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
 		return nil
@@ -161,6 +161,9 @@ func sequenceItem(n *yaml.Node, i int) *yaml.Node {
 	return resolve(n.Content[i])
 }
 
+// mappingValue is the value at key in the mapping n, aliases resolved; nil
+// when n or the key is missing. It walks the rendered node beside a
+// template, and reads kustomizations and objects by key.
 func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil {
 		return nil

@@ -9,9 +9,10 @@ import (
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlError is where in src a yaml.v3 syntax error is and what it says,
-// with the line always the file's own, counted from 1.
-func yamlError(err error, src []byte) (line int, msg string) {
+// YAMLSyntaxError is where in src a yaml.v3 syntax error is and what it
+// says, with the line always the file's own, counted from 1; the
+// configuration loader reads its YAML errors through it too.
+func YAMLSyntaxError(err error, src []byte) (line int, msg string) {
 	msg = err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
@@ -51,7 +52,3 @@ func isParserProblem(msg string) bool {
 	}
 	return false
 }
-
-// YAMLSyntaxError is where in src a yaml.v3 syntax error is (the file's own
-// line, from 1) and what it says, for other readers of YAML files.
-func YAMLSyntaxError(err error, src []byte) (line int, msg string) { return yamlError(err, src) }
