@@ -99,7 +99,8 @@ type Summary struct {
 
 // Target is an object a scan judged, for reports that list what passed too.
 type Target struct {
-	// Domain says which rules judged it: "k8s" or "dockerfile".
+	// Domain says which rules judged it: "k8s", "dockerfile" or "config"
+	// (a configuration file's own exemptions).
 	Domain      string
 	File        string
 	Line        int
