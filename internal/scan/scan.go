@@ -99,7 +99,8 @@ type Summary struct {
 
 // Target is an object a scan judged, for reports that list what passed too.
 type Target struct {
-	// Domain says which rules judged it: "k8s" or "dockerfile".
+	// Domain says which rules judged it: "k8s", "dockerfile" or "config"
+	// (a configuration file's own exemptions).
 	Domain      string
 	File        string
 	Line        int
@@ -156,12 +157,13 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 	}
 	cfgs.checkRules(rep, engine)
 	inventory := gatherInventory(engine, targets)
-	verdicts, err := judgeAll(ctx, engine, targets, inventory, indexObjects(targets), opts)
+	today := config.NewDate(opts.Now)
+	verdicts, err := judgeAll(ctx, engine, targets, inventory, indexObjects(targets), today, opts)
 	if err != nil {
 		return nil, err
 	}
 	env := cmp.Or(opts.Environment, "production")
-	cfgFindings, cfgTargets, err := judgeConfigs(ctx, engine, cfgs, targets, verdicts, env, config.NewDate(opts.Now))
+	cfgFindings, cfgTargets, err := judgeConfigs(ctx, engine, cfgs, targets, verdicts, env, today)
 	if err != nil {
 		return nil, err
 	}
@@ -242,8 +244,10 @@ func indexObjects(targets []target) Objects {
 }
 
 // judgeAll judges the targets in parallel, each verdict in its target's
-// place. The first internal error stops the scan.
-func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inventory *rules.Inventory, objects Objects, opts Options) ([]verdict, error) {
+// place. The first internal error stops the scan. today is the scan's
+// day, worked out once rather than per target.
+func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inventory *rules.Inventory, objects Objects, today config.Date, opts Options) ([]verdict, error) {
+	day := today.String()
 	verdicts := make([]verdict, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0)))
@@ -255,7 +259,7 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 		g.Go(func() error {
 			for i := start; i < min(start+batch, len(targets)); i++ {
 				var err error
-				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, objects, opts); err != nil {
+				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, objects, today, day, opts); err != nil {
 					return err
 				}
 			}
@@ -268,17 +272,17 @@ func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inven
 	return verdicts, ctx.Err()
 }
 
-// judgeTarget resolves a target's environment and profile and judges it.
-func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, opts Options) (verdict, error) {
+// judgeTarget resolves a target's environment and profile and judges it;
+// day is today as rules read it (input.today).
+func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, today config.Date, day string, opts Options) (verdict, error) {
 	o := t.obj
 	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, envPath(o))}
 	profile, err := t.profiles.value(v.env)
 	if err != nil {
 		return verdict{}, err
 	}
-	today := config.NewDate(opts.Now)
 	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
-		Objects: objects, Config: t.config.ruleData(), Today: today.String()})
+		Objects: objects, Config: t.config.ruleData(), Today: day})
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
