@@ -58,7 +58,7 @@ type Exemption struct {
 	Containers []Glob   `yaml:"containers" desc:"Container names, as globs; a finding about no container is not matched."`
 	Paths      []Glob   `yaml:"paths" desc:"Files, as globs relative to this file's folder (charts/vendor/**)."`
 	Reason     string   `yaml:"reason" desc:"Why the findings are accepted; shown beside every suppressed finding." required:"true" minLength:"1"`
-	Expires    Date     `yaml:"expires" desc:"Last day the exemption applies, YYYY-MM-DD; after it the exemption is an error (EXM005)."`
+	Expires    Date     `yaml:"expires" desc:"Last day the exemption applies, YYYY-MM-DD; after it the exemption suppresses nothing and is reported (EXM005)."`
 }
 
 // ImageTags holds what IMG002 accepts.
