@@ -56,6 +56,9 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		l.list(res, c, name, kind, resolve(items))
 		return
 	}
+	if !l.selected(kind) {
+		return
+	}
 	val, err := c.toValue(root)
 	if err != nil {
 		var ve *valueError
@@ -76,6 +79,11 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	res.Objects = append(res.Objects, obj)
+}
+
+// selected reports whether objects of kind are kept (Options.Select).
+func (l *loader) selected(kind string) bool {
+	return l.opts.Select == nil || l.opts.Select(kind)
 }
 
 // list reads the items of a List kind (v1 List, DeploymentList, ...) as
