@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"math"
 	"testing"
 )
 
@@ -36,24 +37,25 @@ func TestContainerMemory(t *testing.T) {
 	}
 }
 
-// TestHoldsItsInput: the collector is tuned for lint, however it is named,
-// and left alone for an audit, wherever its flags stand.
-func TestHoldsItsInput(t *testing.T) {
+// TestGCPercent: the heap grows to the floor while little is live, then
+// to twice what is live.
+func TestGCPercent(t *testing.T) {
+	const mib = 1 << 20
 	tests := []struct {
-		name string
-		args []string
-		want bool
+		name        string
+		live, floor uint64
+		want        int
 	}{
-		{name: "lint by default", args: []string{"k8s/"}, want: true},
-		{name: "lint", args: []string{"lint", "-f", "json", "k8s/"}, want: true},
-		{name: "no arguments", args: nil, want: true},
-		{name: "audit", args: []string{"audit", "-n", "shop"}, want: false},
-		{name: "audit after a root flag", args: []string{"--no-color", "audit"}, want: false},
+		{name: "little live", live: 16 * mib, floor: 128 * mib, want: 700},
+		{name: "half the floor live", live: 64 * mib, floor: 128 * mib, want: 100},
+		{name: "more than the floor live", live: 512 * mib, floor: 128 * mib, want: 100},
+		{name: "just under half the floor", live: 63 * mib, floor: 128 * mib, want: 103},
+		{name: "nothing live yet", live: 0, floor: 128 * mib, want: math.MaxInt32},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := holdsItsInput(tt.args); got != tt.want {
-				t.Errorf("holdsItsInput(%q) = %t, want %t", tt.args, got, tt.want)
+			if got := gcPercent(tt.live, tt.floor); got != tt.want {
+				t.Errorf("gcPercent(%d, %d) = %d, want %d", tt.live, tt.floor, got, tt.want)
 			}
 		})
 	}
