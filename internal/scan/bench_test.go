@@ -294,8 +294,9 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(liveAfterLoad(dir)/(1<<20), "live-MB")
 }
 
-// liveAfterLoad is how many bytes the loaded objects keep alive: the
-// CLI holds them all until every object is judged.
+// liveAfterLoad is how many bytes the loaded objects keep alive when a
+// load keeps them all, as a scan no longer does: it releases each object
+// once judged.
 func liveAfterLoad(dir string) float64 {
 	var before, after runtime.MemStats
 	runtime.GC()

@@ -18,13 +18,13 @@ func gatherInventory(engine *rules.Engine, paths []scanPath, opts Options, check
 	if len(reads) == 0 {
 		return inventory, objects
 	}
-	kinds := make(map[string]bool, len(reads))
+	kinds := make([]string, 0, len(reads))
 	for _, rd := range reads {
-		kinds[rd.Kind] = true
+		kinds = append(kinds, rd.Kind)
 	}
 	for _, sp := range paths {
 		lo := sp.loadOptions(opts, checker)
-		lo.Select = func(kind string) bool { return kinds[kind] }
+		lo.Kinds = kinds
 		for _, o := range source.Load([]string{sp.path}, lo).Objects {
 			inventory.Add(o.Kind, o.Namespace, o.Value)
 			objects.add(o)

@@ -54,7 +54,7 @@ func looksLikeDockerfile(src []byte) bool {
 // dockerfile parses a Dockerfile with BuildKit's parser into the model the
 // Dockerfile rules read (policies/README.md), as one Object.
 func (l *loader) dockerfile(res *Result, name string, src []byte) {
-	if l.opts.Select != nil {
+	if l.opts.Kinds != nil {
 		return // only Kubernetes kinds are selected
 	}
 	res.Files++

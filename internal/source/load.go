@@ -76,12 +76,13 @@ type Options struct {
 	// that loads again and again (the webhook, once per review) passes the
 	// same one; nil means a new one for this load.
 	Checker *kube.Checker
-	// Select, when set, keeps only the Kubernetes objects of the kinds it
-	// accepts: the others are dropped right after the YAML parse, before
-	// the costly checks and conversion, and Dockerfiles are not read. A scan
-	// gathers the objects cross-object rules read this way before it judges.
-	// Its errors and counts are those of the objects kept.
-	Select func(kind string) bool
+	// Kinds, when not nil, keeps only the Kubernetes objects of these kinds:
+	// the others are dropped right after the YAML parse, before the costly
+	// checks and conversion; a file whose text cannot name one of them is
+	// not parsed at all, and Dockerfiles are not read. A scan gathers the
+	// objects cross-object rules read this way before it judges. Its errors
+	// and counts are those of the objects kept.
+	Kinds []string
 	// Each, when set, is handed the objects of each file, chart or
 	// kustomization as soon as they are read, before they join the result
 	// in their order: possibly from several goroutines at once. A scan

@@ -14,6 +14,7 @@ var streamFiles = map[string]string{
 	"a.yaml":                 "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np, namespace: ns}\nspec: {podSelector: {}}\n",
 	"b.yaml":                 "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: listed}\n  spec: {podSelector: {}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n",
 	"Dockerfile":             "FROM alpine:3.20\n",
+	"escaped.yaml":           "apiVersion: networking.k8s.io/v1\nkind: \"Network\\x50olicy\"\nmetadata: {name: escaped}\nspec: {podSelector: {}}\n",
 	"app/kustomization.yaml": "resources: [np.yaml]\n",
 	"app/np.yaml":            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: rendered}\nspec: {podSelector: {}}\n",
 }
@@ -30,29 +31,31 @@ func names(objs []*Object) []string {
 }
 
 // TestLoadSelect: a selecting load keeps only the kinds selected, wherever
-// they come from, and reads no Dockerfile.
+// they come from and however their kind is spelled, and reads no
+// Dockerfile.
 func TestLoadSelect(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, streamFiles)
 	tests := []struct {
-		name string
-		keep func(string) bool
-		want []string
+		name  string
+		kinds []string
+		want  []string
 	}{
 		{
-			name: "network policies",
-			keep: func(k string) bool { return k == "NetworkPolicy" },
-			want: []string{"app/np.yaml:NetworkPolicy/rendered", "a.yaml:NetworkPolicy/np", "b.yaml:NetworkPolicy/listed", "<stdin>:NetworkPolicy/piped"},
+			name:  "network policies",
+			kinds: []string{"NetworkPolicy"},
+			want:  []string{"app/np.yaml:NetworkPolicy/rendered", "a.yaml:NetworkPolicy/np", "b.yaml:NetworkPolicy/listed", "escaped.yaml:NetworkPolicy/escaped", "<stdin>:NetworkPolicy/piped"},
 		},
-		{name: "nothing", keep: func(string) bool { return false }, want: nil},
+		{name: "config maps", kinds: []string{"ConfigMap"}, want: []string{"b.yaml:ConfigMap/c"}},
+		{name: "nothing", kinds: []string{}, want: nil},
 		{
 			name: "everything",
-			want: []string{"app/np.yaml:NetworkPolicy/rendered", "Dockerfile:Dockerfile/", "a.yaml:Service/s", "a.yaml:NetworkPolicy/np", "b.yaml:NetworkPolicy/listed", "b.yaml:ConfigMap/c", "<stdin>:NetworkPolicy/piped"},
+			want: []string{"app/np.yaml:NetworkPolicy/rendered", "Dockerfile:Dockerfile/", "a.yaml:Service/s", "a.yaml:NetworkPolicy/np", "b.yaml:NetworkPolicy/listed", "b.yaml:ConfigMap/c", "escaped.yaml:NetworkPolicy/escaped", "<stdin>:NetworkPolicy/piped"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := Load([]string{dir, "-"}, Options{WorkDir: dir, Kustomize: true, Select: tt.keep, Stdin: strings.NewReader(streamStdin)})
+			res := Load([]string{dir, "-"}, Options{WorkDir: dir, Kustomize: true, Kinds: tt.kinds, Stdin: strings.NewReader(streamStdin)})
 			if got := names(res.Objects); !slices.Equal(got, tt.want) {
 				t.Errorf("objects\n got %q\nwant %q", got, tt.want)
 			}
@@ -81,8 +84,8 @@ func TestLoadEach(t *testing.T) {
 			o.Release()
 		}
 	}})
-	if len(res.Objects) != 9 {
-		t.Fatalf("objects %q, want 9", names(res.Objects))
+	if len(res.Objects) != 10 {
+		t.Fatalf("objects %q, want 10", names(res.Objects))
 	}
 	for _, o := range res.Objects {
 		if seen[o] != 1 {
