@@ -1,0 +1,297 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
+	"github.com/prometheus/client_golang/prometheus"
+	coordinationv1 "k8s.io/api/coordination/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/slotwise/slotcheck/internal/admission"
+	"github.com/slotwise/slotcheck/internal/audit"
+	"github.com/slotwise/slotcheck/internal/background"
+	"github.com/slotwise/slotcheck/internal/openreport"
+	"github.com/slotwise/slotcheck/internal/rules"
+)
+
+// reportsNamespace is where the test's noncompliant objects run.
+const reportsNamespace = "reports-dirty"
+
+// TestReports runs the webhook's background audit against the API server
+// with the OpenReports CRDs the chart ships installed: the first audit, on
+// the leader of a manager with leader election as cmd/webhook wires it,
+// writes the namespace's Report; a later one leaves it as it is, drops the
+// results of an object that is gone, and deletes the Report once the
+// namespace is clean; the gauges agree with the Report each time.
+//
+//	KUBEBUILDER_ASSETS=$(./scripts/envtest-assets) go test -count=1 -tags e2e -run TestReports ./test/e2e/
+func TestReports(t *testing.T) {
+	s := newSuite(t)
+	if _, err := envtest.InstallCRDs(s.env.Config, envtest.CRDInstallOptions{
+		Paths:              []string{filepath.Join("..", "..", "charts", "slotcheck-webhook", "files", "openreports")},
+		ErrorIfPathMissing: true,
+	}); err != nil {
+		t.Fatalf("install the OpenReports CRDs: %v", err)
+	}
+	s.namespace(t, reportsNamespace, map[string]string{admission.ModeLabel: string(admission.ModeAudit), rules.EnvironmentLabel: "production"})
+	deployment, pod := legacy(t, reportsNamespace), noncompliantPod(reportsNamespace)
+	for _, obj := range []client.Object{deployment, pod} {
+		if r := s.create(t, obj); r.err != nil {
+			t.Fatalf("create %s: %v", obj.GetName(), r.err)
+		}
+	}
+	reports := reportsClient(t, s)
+	reg := prometheus.NewRegistry()
+	a := backgroundAuditor(t, s, reports, reg)
+
+	runOnLeader(t, s, a, reports)
+	first := slotcheckReport(t, reports)
+	if first == nil {
+		t.Fatal("no report after the first audit")
+	}
+	subjects := map[string]bool{}
+	for _, r := range first.Results {
+		subjects[r.Subjects[0].Kind+"/"+r.Subjects[0].Name] = true
+		if r.Properties[openreport.PropertyFieldPath] == "" {
+			t.Errorf("result %s of %s/%s has no field path", r.Policy, r.Subjects[0].Kind, r.Subjects[0].Name)
+		}
+	}
+	if !subjects["Deployment/legacy"] || !subjects["Pod/debug"] {
+		t.Errorf("results name %v, want Deployment/legacy and Pod/debug", slices.Sorted(maps.Keys(subjects)))
+	}
+	gaugesAgree(t, reg, first)
+
+	t.Run("an unchanged namespace keeps its report as it is", func(t *testing.T) {
+		res := pass(t, a)
+		if res.Actions[openreport.Unchanged] != 1 {
+			t.Errorf("actions %v, want the report unchanged", res.Actions)
+		}
+		if got := slotcheckReport(t, reports); got == nil || got.ResourceVersion != first.ResourceVersion {
+			t.Errorf("the report was written again though nothing changed")
+		}
+		gaugesAgree(t, reg, first)
+	})
+
+	t.Run("an object fixed is gone from the report", func(t *testing.T) {
+		remove(t, s, pod)
+		res := pass(t, a)
+		if res.Actions[openreport.Updated] != 1 {
+			t.Errorf("actions %v, want the report updated", res.Actions)
+		}
+		got := slotcheckReport(t, reports)
+		if got == nil {
+			t.Fatal("the report is gone, though the Deployment still has findings")
+		}
+		for _, r := range got.Results {
+			if r.Subjects[0].Kind == "Pod" {
+				t.Errorf("result %s of the deleted Pod is still there", r.Policy)
+			}
+		}
+		if len(got.Results) == 0 || len(got.Results) >= len(first.Results) {
+			t.Errorf("%d results, want fewer than the first audit's %d and some", len(got.Results), len(first.Results))
+		}
+		gaugesAgree(t, reg, got)
+	})
+
+	t.Run("a clean namespace has no report", func(t *testing.T) {
+		remove(t, s, deployment)
+		res := pass(t, a)
+		if res.Actions[openreport.Deleted] != 1 {
+			t.Errorf("actions %v, want the report deleted", res.Actions)
+		}
+		if got := slotcheckReport(t, reports); got != nil {
+			t.Errorf("the report is still there: %+v", got.Summary)
+		}
+		gaugesAgree(t, reg, nil)
+	})
+}
+
+// reportsClient is a client that knows the OpenReports types.
+func reportsClient(t *testing.T, s *suite) client.Client {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	if err := openreportsv1alpha1.Install(scheme); err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(s.env.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// backgroundAuditor is the audit cmd/webhook's addBackgroundAudit builds,
+// with the suite's engine and exclusions and its gauges in reg.
+func backgroundAuditor(t *testing.T, s *suite, reports client.Client, reg prometheus.Registerer) *background.Auditor {
+	t.Helper()
+	dyn, err := dynamic.NewForConfig(s.env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	disc, err := discovery.NewDiscoveryClientForConfig(s.env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, err := background.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &background.Auditor{
+		Engine:    s.engine,
+		Profiles:  s.profile,
+		Cluster:   audit.Cluster{Dynamic: dyn, Discovery: disc},
+		Publisher: &openreport.Publisher{Client: reports},
+		Metrics:   metrics,
+		Log:       ctrllog.Log.WithName("audit"),
+		// The next audit is never due during the test: later audits are
+		// driven through Pass.
+		Interval: time.Hour,
+		Excluded: []string{"kube-system", "kube-node-lease", excludedNamespace},
+	}
+}
+
+// runOnLeader starts a manager with leader election and the audit as its
+// leader-only runnable, waits for the audit's first Report and for the
+// Lease naming the leader, and stops the manager.
+func runOnLeader(t *testing.T, s *suite, a *background.Auditor, reports client.Client) {
+	t.Helper()
+	const leaseNamespace, leaseName = "default", "slotcheck-webhook-audit"
+	mgr, err := manager.New(s.env.Config, manager.Options{
+		Logger:                        ctrllog.Log.WithName("audit-manager"),
+		HealthProbeBindAddress:        "0",
+		Metrics:                       metricsserver.Options{BindAddress: "0"},
+		LeaderElection:                true,
+		LeaderElectionNamespace:       leaseNamespace,
+		LeaderElectionID:              leaseName,
+		LeaderElectionReleaseOnCancel: true,
+	})
+	if err != nil {
+		t.Fatalf("manager: %v", err)
+	}
+	if err := mgr.Add(a); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("audit manager: %v", err)
+		}
+	}()
+	eventually(t, "the leader's first audit writes a Report in "+reportsNamespace, func(ctx context.Context) (bool, error) {
+		return slotcheckReport(t, reports) != nil, nil
+	})
+	var lease coordinationv1.Lease
+	if err := s.client.Get(t.Context(), client.ObjectKey{Namespace: leaseNamespace, Name: leaseName}, &lease); err != nil {
+		t.Fatalf("the leader election Lease: %v", err)
+	}
+	if lease.Spec.HolderIdentity == nil || *lease.Spec.HolderIdentity == "" {
+		t.Error("the Lease names no leader")
+	}
+}
+
+// pass runs one audit.
+func pass(t *testing.T, a *background.Auditor) background.Result {
+	t.Helper()
+	res, err := a.Pass(t.Context())
+	if err != nil {
+		t.Fatalf("audit: %v", err)
+	}
+	if res.Errors != 0 {
+		t.Errorf("audit: %d errors", res.Errors)
+	}
+	return res
+}
+
+// slotcheckReport is slotcheck's Report of reportsNamespace, or nil.
+func slotcheckReport(t *testing.T, c client.Client) *openreportsv1alpha1.Report {
+	t.Helper()
+	var r openreportsv1alpha1.Report
+	err := c.Get(t.Context(), client.ObjectKey{Namespace: reportsNamespace, Name: openreport.Name}, &r)
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("get the report: %v", err)
+	}
+	if !openreport.Ours(&r) {
+		t.Errorf("the report lacks the label %s=%s", openreport.ManagedByLabel, openreport.ManagedBy)
+	}
+	return &r
+}
+
+// remove deletes an object and waits until it is gone.
+func remove(t *testing.T, s *suite, obj client.Object) {
+	t.Helper()
+	if err := s.client.Delete(t.Context(), obj, client.GracePeriodSeconds(0)); err != nil {
+		t.Fatalf("delete %s: %v", obj.GetName(), err)
+	}
+	eventually(t, obj.GetName()+" deleted", func(ctx context.Context) (bool, error) {
+		err := s.client.Get(ctx, client.ObjectKeyFromObject(obj), obj)
+		return apierrors.IsNotFound(err), client.IgnoreNotFound(err)
+	})
+}
+
+// gaugesAgree checks that slotcheck_audit_findings of reportsNamespace
+// counts, rule by rule, the Report's results that are not exemptions, and
+// in all what its summary counts (r nil: no series at all).
+func gaugesAgree(t *testing.T, reg prometheus.Gatherer, r *openreportsv1alpha1.Report) {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gauges := map[string]float64{}
+	for _, mf := range families {
+		if mf.GetName() != "slotcheck_audit_findings" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["namespace"] == reportsNamespace {
+				gauges[labels["rule"]] += m.GetGauge().GetValue()
+			}
+		}
+	}
+	results := map[string]float64{}
+	total := 0.0
+	if r != nil {
+		for _, res := range r.Results {
+			if res.Result != "skip" {
+				results[res.Policy]++
+			}
+		}
+		total = float64(r.Summary.Fail + r.Summary.Warn)
+	}
+	if !maps.Equal(gauges, results) {
+		t.Errorf("slotcheck_audit_findings of %s by rule %v, the report's results %v", reportsNamespace, gauges, results)
+	}
+	sum := 0.0
+	for _, v := range gauges {
+		sum += v
+	}
+	if sum != total {
+		t.Errorf("slotcheck_audit_findings of %s add up to %v, the report's summary to %v", reportsNamespace, sum, total)
+	}
+}
