@@ -37,8 +37,8 @@ const reportsNamespace = "reports-dirty"
 // with the OpenReports CRDs the chart ships installed: the first audit, on
 // the leader of a manager with leader election as cmd/webhook wires it,
 // writes the namespace's Report; a later one leaves it as it is, drops the
-// results of an object that is gone, and deletes the Report once the
-// namespace is clean; the gauges agree with the Report each time.
+// results of a field fixed and of an object that is gone, and deletes the
+// Report once the namespace is clean; the gauges agree with the Report each time.
 //
 //	KUBEBUILDER_ASSETS=$(./scripts/envtest-assets) go test -count=1 -tags e2e -run TestReports ./test/e2e/
 func TestReports(t *testing.T) {
@@ -88,7 +88,34 @@ func TestReports(t *testing.T) {
 		gaugesAgree(t, reg, first)
 	})
 
-	t.Run("an object fixed is gone from the report", func(t *testing.T) {
+	const imagePath = "spec.containers[0].image"
+	t.Run("a field fixed is gone from the report", func(t *testing.T) {
+		if len(results(first, "Pod", imagePath)) == 0 {
+			t.Fatalf("the first report has no result of the Pod's %s (busybox:latest): nothing to fix", imagePath)
+		}
+		// An image is the one field of a Pod's containers that may change.
+		pod.Spec.Containers[0].Image = "slotwise/debug:v1.2.3"
+		if r := s.update(t, pod); r.err != nil {
+			t.Fatalf("fix the Pod's image: %v", r.err)
+		}
+		res := pass(t, a)
+		if res.Actions[openreport.Updated] != 1 {
+			t.Errorf("actions %v, want the report updated", res.Actions)
+		}
+		got := slotcheckReport(t, reports)
+		if got == nil {
+			t.Fatal("the report is gone, though the namespace still has findings")
+		}
+		if r := results(got, "Pod", imagePath); len(r) > 0 {
+			t.Errorf("results %v of the fixed image are still there", r)
+		}
+		if len(results(got, "Pod", "")) == 0 {
+			t.Error("the Pod's other results are gone too")
+		}
+		gaugesAgree(t, reg, got)
+	})
+
+	t.Run("an object deleted is gone from the report", func(t *testing.T) {
 		remove(t, s, pod)
 		res := pass(t, a)
 		if res.Actions[openreport.Updated] != 1 {
@@ -98,13 +125,11 @@ func TestReports(t *testing.T) {
 		if got == nil {
 			t.Fatal("the report is gone, though the Deployment still has findings")
 		}
-		for _, r := range got.Results {
-			if r.Subjects[0].Kind == "Pod" {
-				t.Errorf("result %s of the deleted Pod is still there", r.Policy)
-			}
+		if r := results(got, "Pod", ""); len(r) > 0 {
+			t.Errorf("results %v of the deleted Pod are still there", r)
 		}
-		if len(got.Results) == 0 || len(got.Results) >= len(first.Results) {
-			t.Errorf("%d results, want fewer than the first audit's %d and some", len(got.Results), len(first.Results))
+		if len(results(got, "Deployment", "")) == 0 {
+			t.Error("the Deployment's results are gone too")
 		}
 		gaugesAgree(t, reg, got)
 	})
@@ -120,6 +145,18 @@ func TestReports(t *testing.T) {
 		}
 		gaugesAgree(t, reg, nil)
 	})
+}
+
+// results are the policies of a Report's results of a kind, at a field
+// path (any when empty).
+func results(r *openreportsv1alpha1.Report, kind, fieldPath string) []string {
+	var out []string
+	for _, res := range r.Results {
+		if res.Subjects[0].Kind == kind && (fieldPath == "" || res.Properties[openreport.PropertyFieldPath] == fieldPath) {
+			out = append(out, res.Policy)
+		}
+	}
+	return out
 }
 
 // reportsClient is a client that knows the OpenReports types.
