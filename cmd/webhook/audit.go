@@ -98,10 +98,7 @@ func addBackgroundAudit(mgr manager.Manager, cfg *rest.Config, engine *rules.Eng
 	if err != nil {
 		return fmt.Errorf("background audit: %w", err)
 	}
-	metrics, err := background.NewMetrics(ctrlmetrics.Registry)
-	if err != nil {
-		return err
-	}
+	metrics := background.NewMetrics(ctrlmetrics.Registry)
 	return mgr.Add(&background.Auditor{
 		Engine:    engine,
 		Profiles:  profiles,

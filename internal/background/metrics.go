@@ -1,6 +1,7 @@
 package background
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -8,13 +9,17 @@ import (
 
 // Metrics are the background audit's Prometheus gauges: each tells what
 // the last completed audit found, so a dashboard shows the cluster's
-// state, not a history of passes.
+// state, not a history of passes. They are registered when the first
+// audit completes: a replica that never leads exports none, rather than
+// zeros that would read as an audit that never ran.
 type Metrics struct {
-	findings *prometheus.GaugeVec
-	last     prometheus.Gauge
-	duration prometheus.Gauge
-	objects  prometheus.Gauge
-	errors   prometheus.Gauge
+	reg        prometheus.Registerer
+	registered bool
+	findings   *prometheus.GaugeVec
+	last       prometheus.Gauge
+	duration   prometheus.Gauge
+	objects    prometheus.Gauge
+	errors     prometheus.Gauge
 	// series are the findings' label sets the last audit set, so that the
 	// next one deletes those that went away instead of leaving them at
 	// their old value.
@@ -26,9 +31,10 @@ type findingSeries struct {
 	namespace, rule, severity string
 }
 
-// NewMetrics creates the gauges and registers them with reg.
-func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	m := &Metrics{
+// NewMetrics creates the gauges, to be registered with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	return &Metrics{
+		reg: reg,
 		findings: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "slotcheck_audit_findings",
 			Help: "Findings of the last background audit by namespace, rule and severity (exempted findings not counted).",
@@ -51,12 +57,20 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}),
 		series: map[findingSeries]bool{},
 	}
+}
+
+// register registers the gauges once.
+func (m *Metrics) register() error {
+	if m.registered {
+		return nil
+	}
 	for _, c := range []prometheus.Collector{m.findings, m.last, m.duration, m.objects, m.errors} {
-		if err := reg.Register(c); err != nil {
-			return nil, err
+		if err := m.reg.Register(c); err != nil {
+			return fmt.Errorf("register audit metrics: %w", err)
 		}
 	}
-	return m, nil
+	m.registered = true
+	return nil
 }
 
 // tally is what one audit found, as the gauges show it.
@@ -72,7 +86,10 @@ func newTally() *tally { return &tally{findings: map[findingSeries]int{}} }
 
 // record sets the gauges to a completed audit's tally and deletes the
 // findings' series it no longer has.
-func (m *Metrics) record(t *tally, finished time.Time, took time.Duration) {
+func (m *Metrics) record(t *tally, finished time.Time, took time.Duration) error {
+	if err := m.register(); err != nil {
+		return err
+	}
 	for s := range m.series {
 		if _, ok := t.findings[s]; !ok {
 			m.findings.DeleteLabelValues(s.namespace, s.rule, s.severity)
@@ -87,4 +104,5 @@ func (m *Metrics) record(t *tally, finished time.Time, took time.Duration) {
 	m.duration.Set(took.Seconds())
 	m.objects.Set(float64(t.objects))
 	m.errors.Set(float64(t.errors))
+	return nil
 }

@@ -13,9 +13,9 @@ import (
 // series instead of keeping the last value.
 func TestMetricsResetSeries(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m, err := NewMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
+	m := NewMetrics(reg)
+	if n, err := testutil.GatherAndCount(reg); err != nil || n != 0 {
+		t.Fatalf("%d series before any audit (%v), want none", n, err)
 	}
 	shop := findingSeries{namespace: "shop", rule: "SEC001", severity: "error"}
 	bank := findingSeries{namespace: "bank", rule: "RES001", severity: "warning"}
@@ -33,7 +33,9 @@ slotcheck_audit_findings{namespace="shop",rule="SEC001",severity="error"} 1
 `},
 	}
 	for _, a := range audits {
-		m.record(&a.tally, time.Unix(1000, 0), 2*time.Second)
+		if err := m.record(&a.tally, time.Unix(1000, 0), 2*time.Second); err != nil {
+			t.Fatal(err)
+		}
 		want := "# HELP slotcheck_audit_findings Findings of the last background audit by namespace, rule and severity (exempted findings not counted).\n# TYPE slotcheck_audit_findings gauge" + a.want
 		if err := testutil.CollectAndCompare(m.findings, strings.NewReader(want)); err != nil {
 			t.Errorf("%s: %v", a.name, err)

@@ -70,7 +70,9 @@ func (a *Auditor) Pass(ctx context.Context) (Result, error) {
 	}
 	res.Namespaces, res.Objects, res.Errors = len(audited), t.objects, t.errors
 	finished := time.Now()
-	a.Metrics.record(t, finished, finished.Sub(started))
+	if err := a.Metrics.record(t, finished, finished.Sub(started)); err != nil {
+		return res, err
+	}
 	a.Log.Info("background audit done", "namespaces", res.Namespaces, "objects", res.Objects, "findings", res.Findings,
 		"errors", res.Errors, "reports", res.Actions, "swept", res.Swept, "duration", finished.Sub(started).String())
 	return res, nil

@@ -185,10 +185,7 @@ func backgroundAuditor(t *testing.T, s *suite, reports client.Client, reg promet
 	if err != nil {
 		t.Fatal(err)
 	}
-	metrics, err := background.NewMetrics(reg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	metrics := background.NewMetrics(reg)
 	return &background.Auditor{
 		Engine:    s.engine,
 		Profiles:  s.profile,
