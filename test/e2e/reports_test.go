@@ -4,9 +4,17 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -145,6 +153,140 @@ func TestReports(t *testing.T) {
 		}
 		gaugesAgree(t, reg, nil)
 	})
+
+	t.Run("the binary audits with --audit-interval", func(t *testing.T) { testBinaryAudit(t, s, reports) })
+}
+
+// testBinaryAudit runs the slotcheck-webhook binary with its background
+// audit on and leader election, as the chart does, and checks that it
+// publishes the Report of a noncompliant namespace and gauges that agree.
+func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
+	const ns = "reports-binary"
+	s.namespace(t, ns, map[string]string{admission.ModeLabel: string(admission.ModeAudit)})
+	if r := s.create(t, noncompliantPod(ns)); r.err != nil {
+		t.Fatalf("create the Pod: %v", r.err)
+	}
+	bin, dir := buildWebhook(t, s)
+	kubeconfig := s.kubeconfig(t, envtest.User{Name: "slotcheck-webhook-audit", Groups: []string{"system:masters"}})
+	health, metrics := freePort(t), freePort(t)
+	var logs syncBuffer
+	cmd := exec.Command(bin,
+		"--kubeconfig", kubeconfig,
+		"--cert-dir", filepath.Join(dir, "certs"),
+		"--port", fmt.Sprint(freePort(t)),
+		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", health),
+		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", metrics),
+		"--excluded-namespaces", "kube-system",
+		"--audit-interval", "1h",
+		"--leader-elect",
+		"--leader-election-namespace", "default",
+		"--leader-election-id", "slotcheck-e2e-binary",
+	)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+		}
+	})
+	var got openreportsv1alpha1.Report
+	eventually(t, "the binary's Report in "+ns, func(ctx context.Context) (bool, error) {
+		select {
+		case err := <-exited:
+			return false, fmt.Errorf("slotcheck-webhook exited: %v\n%s", err, logs.String())
+		default:
+		}
+		err := reports.Get(ctx, client.ObjectKey{Namespace: ns, Name: openreport.Name}, &got)
+		return err == nil, client.IgnoreNotFound(err)
+	})
+	// The gauges are set once the Reports are written: the audit's last step.
+	var sum float64
+	eventually(t, "the binary's slotcheck_audit_findings of "+ns, func(ctx context.Context) (bool, error) {
+		sum = scrapeFindings(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics), ns)
+		return sum > 0, nil
+	})
+	if want := float64(got.Summary.Fail + got.Summary.Warn); sum != want {
+		t.Errorf("slotcheck_audit_findings of %s add up to %v, the Report's summary to %v", ns, sum, want)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(timeout):
+		t.Errorf("still running %s after SIGTERM", timeout)
+	}
+}
+
+// buildWebhook builds the binary into a folder any user can read, beside
+// the suite's serving certificate: started as root, the binary drops to an
+// unprivileged user before it reads the certificate.
+func buildWebhook(t *testing.T, s *suite) (bin, dir string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "slotcheck-webhook-audit-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	for _, d := range []string{dir, filepath.Join(dir, "certs")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin = filepath.Join(dir, "slotcheck-webhook")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/webhook")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, f := range []string{"tls.crt", "tls.key"} {
+		b, err := os.ReadFile(filepath.Join(s.env.WebhookInstallOptions.LocalServingCertDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "certs", f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bin, dir
+}
+
+// scrapeFindings adds up the slotcheck_audit_findings series of namespace
+// that url serves.
+func scrapeFindings(t *testing.T, url, namespace string) float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0
+	}
+	sum := 0.0
+	prefix := `slotcheck_audit_findings{namespace="` + namespace + `"`
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, prefix) {
+			continue
+		}
+		v, err := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		sum += v
+	}
+	return sum
 }
 
 // results are the policies of a Report's results of a kind, at a field
