@@ -24,12 +24,17 @@ const DefaultParallelism = 1
 // Auditor audits the cluster every Interval, as a controller-runtime
 // Runnable that needs the leader's lease.
 type Auditor struct {
-	Engine    *rules.Engine
-	Profiles  *rules.Profiles
-	Cluster   audit.Cluster
+	// Engine and Profiles judge as the webhook does.
+	Engine   *rules.Engine
+	Profiles *rules.Profiles
+	// Cluster is what the audit lists, through a client of its own.
+	Cluster audit.Cluster
+	// Publisher writes the Reports.
 	Publisher *openreport.Publisher
-	Metrics   *Metrics
-	Log       logr.Logger
+	// Metrics are set after each completed audit.
+	Metrics *Metrics
+	// Log hears each audit's outcome and what it could not read or write.
+	Log logr.Logger
 	// Interval is the time from the end of one audit to the start of the
 	// next: a slow audit is never run twice at once.
 	Interval time.Duration

@@ -15,6 +15,8 @@ import (
 
 // Result is what one audit did.
 type Result struct {
+	// Namespaces audited, Objects judged, Findings not exempted and
+	// Errors counted (as slotcheck_audit_errors).
 	Namespaces int
 	Objects    int
 	Findings   int

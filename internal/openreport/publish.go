@@ -59,6 +59,12 @@ func (p *Publisher) Publish(ctx context.Context, namespace string, desired *open
 		}
 		return Deleted, nil
 	}
+	return p.update(ctx, desired, existing)
+}
+
+// update rewrites existing as desired says, unless it says so already;
+// results already there keep when they were first found.
+func (p *Publisher) update(ctx context.Context, desired, existing *openreportsv1alpha1.Report) (Action, error) {
 	keepTimestamps(desired, existing)
 	if same(desired, existing) {
 		return Unchanged, nil
@@ -73,7 +79,7 @@ func (p *Publisher) Publish(ctx context.Context, namespace string, desired *open
 	existing.Source, existing.Scope, existing.Configuration = desired.Source, desired.Scope, desired.Configuration
 	existing.Summary, existing.Results = desired.Summary, desired.Results
 	if err := p.Client.Update(ctx, existing); err != nil {
-		return "", fmt.Errorf("update report %s/%s: %w", namespace, Name, err)
+		return "", fmt.Errorf("update report %s/%s: %w", existing.Namespace, existing.Name, err)
 	}
 	return Updated, nil
 }
@@ -89,6 +95,7 @@ type resultKey struct {
 	policy, kind, name, fieldPath, container, message string
 }
 
+// keyOf is the key of a result.
 func keyOf(r openreportsv1alpha1.ReportResult) resultKey {
 	k := resultKey{policy: r.Policy, fieldPath: r.Properties[PropertyFieldPath], container: r.Properties[PropertyContainer], message: r.Description}
 	if len(r.Subjects) > 0 {
@@ -121,6 +128,7 @@ func same(desired, existing *openreportsv1alpha1.Report) bool {
 		existing.Annotations[CappedAnnotation] == desired.Annotations[CappedAnnotation]
 }
 
+// merge sets from's keys in into, which it makes when nil.
 func merge(into, from map[string]string) map[string]string {
 	if into == nil && len(from) > 0 {
 		into = map[string]string{}

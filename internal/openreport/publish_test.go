@@ -117,3 +117,24 @@ func TestSweep(t *testing.T) {
 		t.Error("swept a report of an audited namespace or another tool's")
 	}
 }
+
+// TestPublishLiftsCap: a Report whose results no longer need capping loses
+// the annotation that said they were.
+func TestPublishLiftsCap(t *testing.T) {
+	ctx := context.Background()
+	p := newPublisher(t)
+	two := []scan.Finding{finding(sec001, rules.SeverityError, "a"), finding(sec001, rules.SeverityError, "b")}
+	small := Limits{MaxResults: 1, MaxBytes: 1 << 20}
+	if _, err := p.Publish(ctx, "shop", Build("shop", two, now, small)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := get(t, p, "shop").Annotations[CappedAnnotation]; !ok {
+		t.Fatal("a capped report without the annotation")
+	}
+	if _, err := p.Publish(ctx, "shop", Build("shop", two[:1], now, small)); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := get(t, p, "shop").Annotations[CappedAnnotation]; ok {
+		t.Errorf("the annotation %q stayed once nothing was capped", v)
+	}
+}
