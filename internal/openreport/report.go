@@ -66,9 +66,13 @@ func Build(namespace string, findings []scan.Finding, now time.Time, limits Limi
 	if len(findings) == 0 {
 		return nil
 	}
-	ordered := slices.Clone(findings)
-	slices.SortStableFunc(ordered, func(a, b scan.Finding) int {
-		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(rank(a), rank(b)))
+	// Pointers are sorted, not the findings: a finding is a large struct.
+	ordered := make([]*scan.Finding, len(findings))
+	for i := range findings {
+		ordered[i] = &findings[i]
+	}
+	slices.SortStableFunc(ordered, func(a, b *scan.Finding) int {
+		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), cmp.Compare(rank(*a), rank(*b)))
 	})
 	r := &openreportsv1alpha1.Report{
 		TypeMeta: metav1.TypeMeta{APIVersion: openreportsv1alpha1.GroupVersion.String(), Kind: "Report"},
@@ -83,11 +87,11 @@ func Build(namespace string, findings []scan.Finding, now time.Time, limits Limi
 	}
 	size, full := 0, false
 	for _, f := range ordered {
-		res := result(f, now)
-		count(&r.Summary, res.Result)
+		count(&r.Summary, outcome(*f))
 		if full || len(r.Results) >= limits.MaxResults {
 			continue
 		}
+		res := result(*f, now)
 		b, err := json.Marshal(res)
 		if err != nil || size+len(b) > limits.MaxBytes {
 			// Past the byte budget no later result is kept either, so
@@ -113,8 +117,7 @@ func rank(f scan.Finding) int {
 }
 
 // result is one finding as a Report's result: its rule as the policy, its
-// object as the subject and its field path as a property. An error is a
-// failure, a warning or a note a warning, and an exempted finding a skip.
+// object as the subject and its field path as a property.
 func result(f scan.Finding, now time.Time) openreportsv1alpha1.ReportResult {
 	res := openreportsv1alpha1.ReportResult{
 		Source:      Source,
@@ -122,24 +125,34 @@ func result(f scan.Finding, now time.Time) openreportsv1alpha1.ReportResult {
 		Category:    f.Rule.Section,
 		Severity:    severity(f.Severity),
 		Timestamp:   metav1.Timestamp{Seconds: now.Unix()},
-		Result:      openreportsv1alpha1.Result("warn"),
+		Result:      outcome(f),
+		Scored:      outcome(f) == "fail",
 		Subjects:    []corev1.ObjectReference{{APIVersion: apiVersion(f.Kind), Kind: f.Kind, Namespace: f.Namespace, Name: f.Name}},
 		Description: f.Message,
-		Properties:  map[string]string{},
+		Properties:  make(map[string]string, 3),
 	}
-	switch {
-	case f.Suppressed:
-		res.Result = "skip"
-		res.Properties[PropertyExemption] = f.Reason
-	case f.Severity == rules.SeverityError:
-		res.Result, res.Scored = "fail", true
-	}
-	for k, v := range map[string]string{PropertyFieldPath: f.FieldPath, PropertyContainer: f.Container, PropertyEnvironment: f.Environment} {
-		if v != "" {
-			res.Properties[k] = v
+	for _, p := range [...]struct{ key, value string }{
+		{PropertyFieldPath, f.FieldPath}, {PropertyContainer, f.Container},
+		{PropertyEnvironment, f.Environment}, {PropertyExemption, f.Reason},
+	} {
+		if p.value != "" {
+			res.Properties[p.key] = p.value
 		}
 	}
 	return res
+}
+
+// outcome is a finding's result: an error is a failure, a warning or a
+// note a warning, and an exempted finding a skip.
+func outcome(f scan.Finding) openreportsv1alpha1.Result {
+	switch {
+	case f.Suppressed:
+		return "skip"
+	case f.Severity == rules.SeverityError:
+		return "fail"
+	default:
+		return "warn"
+	}
 }
 
 // severity maps slotcheck's severities onto OpenReports': an error, which
