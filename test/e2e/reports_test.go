@@ -18,10 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	"github.com/prometheus/client_golang/prometheus"
 	coordinationv1 "k8s.io/api/coordination/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
@@ -36,6 +38,7 @@ import (
 	"github.com/slotwise/slotcheck/internal/background"
 	"github.com/slotwise/slotcheck/internal/openreport"
 	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/source"
 )
 
 // reportsNamespace is where the test's noncompliant objects run.
@@ -158,16 +161,17 @@ func TestReports(t *testing.T) {
 }
 
 // testBinaryAudit runs the slotcheck-webhook binary with its background
-// audit on and leader election, as the chart does, and checks that it
-// publishes the Report of a noncompliant namespace and gauges that agree.
+// audit on and leader election, as the chart does and with nothing but the
+// RBAC the chart grants, and checks that it publishes the Report of a
+// noncompliant namespace and gauges that agree.
 func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
-	const ns = "reports-binary"
+	const ns, release = "reports-binary", "reports-system"
 	s.namespace(t, ns, map[string]string{admission.ModeLabel: string(admission.ModeAudit)})
 	if r := s.create(t, noncompliantPod(ns)); r.err != nil {
 		t.Fatalf("create the Pod: %v", r.err)
 	}
 	bin, dir := buildWebhook(t, s)
-	kubeconfig := s.kubeconfig(t, envtest.User{Name: "slotcheck-webhook-audit", Groups: []string{"system:masters"}})
+	kubeconfig := s.chartUser(t, release, "slotcheck-webhook-chart")
 	health, metrics := freePort(t), freePort(t)
 	var logs syncBuffer
 	cmd := exec.Command(bin,
@@ -179,7 +183,7 @@ func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
 		"--excluded-namespaces", "kube-system",
 		"--audit-interval", "1h",
 		"--leader-elect",
-		"--leader-election-namespace", "default",
+		"--leader-election-namespace", release,
 		"--leader-election-id", "slotcheck-e2e-binary",
 	)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -223,6 +227,46 @@ func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
 	case <-time.After(timeout):
 		t.Errorf("still running %s after SIGTERM", timeout)
 	}
+}
+
+// chartUser creates the RBAC objects the chart renders for a release in
+// namespace release, bound to a user of that name instead of the
+// chart's ServiceAccount, and returns the user's kubeconfig.
+func (s *suite) chartUser(t *testing.T, release, user string) string {
+	t.Helper()
+	s.namespace(t, release, nil)
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := source.Load([]string{filepath.Join(root, "charts", "slotcheck-webhook")}, source.Options{WorkDir: root, Helm: source.HelmOptions{Namespace: release, ReleaseName: "slotcheck"}})
+	if len(res.Errors) > 0 {
+		t.Fatalf("render the chart: %v", res.Errors)
+	}
+	kinds := map[string]int{}
+	for _, o := range res.Objects {
+		if !slices.Contains([]string{"ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"}, o.Kind) {
+			continue
+		}
+		raw, err := ast.JSON(o.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj := &unstructured.Unstructured{Object: raw.(map[string]any)}
+		if strings.HasSuffix(o.Kind, "Binding") {
+			obj.Object["subjects"] = []any{map[string]any{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": user}}
+		}
+		if err := s.client.Create(t.Context(), obj); err != nil {
+			t.Fatalf("create %s %s: %v", o.Kind, obj.GetName(), err)
+		}
+		kinds[o.Kind]++
+	}
+	// The webhook's ClusterRole and the audit's, the leader election Role,
+	// and a binding of each.
+	if want := map[string]int{"ClusterRole": 2, "ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1}; !maps.Equal(kinds, want) {
+		t.Fatalf("the chart renders RBAC objects %v, want %v", kinds, want)
+	}
+	return s.kubeconfig(t, envtest.User{Name: user})
 }
 
 // buildWebhook builds the binary into a folder any user can read, beside
