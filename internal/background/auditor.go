@@ -7,6 +7,7 @@ package background
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -57,6 +58,9 @@ func (a *Auditor) NeedLeaderElection() bool { return true }
 // audit is logged and counted and the next one is tried on time: the
 // webhook it runs beside must keep serving.
 func (a *Auditor) Start(ctx context.Context) error {
+	if a.Interval <= 0 {
+		return fmt.Errorf("background audit: interval %s: want a positive duration", a.Interval)
+	}
 	for {
 		if _, err := a.Pass(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Error(err, "background audit failed")
