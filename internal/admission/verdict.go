@@ -58,8 +58,9 @@ func lines(list []classified) (deny, warn []string) {
 		case actionRatcheted:
 			warn = append(warn, "pre-existing, not denied on update: "+line)
 		case actionSuppressed:
+			// Only the note is news: the finding itself is exempted.
 			if c.note != "" {
-				warn = append(warn, line)
+				warn = append(warn, "["+c.Rule.ID+"] "+c.note)
 			}
 		}
 	}
