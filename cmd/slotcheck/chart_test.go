@@ -97,6 +97,8 @@ func TestChartLintsClean(t *testing.T) {
 		{"service-monitor-staging", []string{"--env", "staging", "--set", "metrics.serviceMonitor.enabled=true"}, 13},
 		{"issuer-ref", []string{"--set", "certificates.certManager.issuerRef.kind=ClusterIssuer", "--set", "certificates.certManager.issuerRef.name=ca"}, 10},
 		{"metrics-off", []string{"--set", "metrics.enabled=false"}, 11},
+		// The configuration's ConfigMap, mounted into the Deployment.
+		{"config", []string{"--env", "production", "--values", production, "--set", "exemptions=config", "--set", "config.version=1", "--set", "config.rules.NET003.disabled=true"}, 12},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,6 +157,7 @@ func TestChartRefusesBadValues(t *testing.T) {
 		{"timeout", []string{"judgementTimeoutSeconds=10"}, "judgementTimeoutSeconds 10 must be"},
 		{"no-api-server-sources", []string{"networkPolicy.apiServerSources=null"}, "networkPolicy.apiServerSources must name"},
 		{"mode", []string{"mode=deny"}, `mode "deny"`},
+		{"exemptions", []string{"exemptions=team"}, `exemptions "team": want config, annotations or both`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
