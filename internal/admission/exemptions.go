@@ -44,10 +44,11 @@ const (
 // exemptions suppress what they cover, exactly as a scan applies them
 // (scan.Configuration.Apply). notes holds, per finding kept, what its line
 // says of an exemption that was ignored, expired or is about to: "" for
-// none.
+// none; nil when there is nothing to apply.
 func (h *Handler) exempt(ctx context.Context, lc *loadedConfig, obj *source.Object, c scan.Context, findings []scan.Finding) (kept []scan.Finding, notes []string) {
 	if lc == nil && h.cfg.Exemptions != ExemptionsConfig {
-		return findings, make([]string, len(findings))
+		// Nothing to apply: no notes, and nothing allocated per review.
+		return findings, nil
 	}
 	today := config.NewDate(h.cfg.Now())
 	subject := config.Subject{Kind: obj.Kind, Namespace: obj.Namespace, Name: obj.Name}

@@ -12,14 +12,14 @@ import (
 	"github.com/slotwise/slotcheck/internal/version"
 )
 
-// verdict classifies the findings, old being the old object's (notes says
-// what each finding's line adds of its exemption), and applies
+// verdict classifies the findings, old being the old object's (notes, when
+// not nil, says what each finding's line adds of its exemption), and applies
 // the namespace's mode to them: denials deny in enforce mode, warn in warn
 // mode and are only logged in audit mode, which sends no warnings either.
 // Each finding is counted once, with the action the mode gave it.
 func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, findings []scan.Finding, notes []string, old []scan.Finding) (admission.Response, string) {
 	list := classify(req.Operation, findings, old, h.cfg.DenyCrossObject)
-	for i := range list {
+	for i := range notes {
 		list[i].note = notes[i]
 	}
 	for _, c := range list {
