@@ -22,7 +22,7 @@ var configToday = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 // configObject is the compliant Deployment broken twice: SEC006 in
 // container auth-service, and IMG002 by a tag only a configuration
 // accepts; annotations are added to its metadata.
-func configObject(t *testing.T, annotations string) []byte {
+func configObject(t testing.TB, annotations string) []byte {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(repo(t), compliant))
 	if err != nil {
@@ -51,7 +51,7 @@ type configured struct {
 
 // newConfigured writes cfg and starts a handler on it; the namespace
 // slotwise is in env.
-func newConfigured(t *testing.T, engine *rules.Engine, cfg string, mode ExemptionMode, env string) *configured {
+func newConfigured(t testing.TB, engine *rules.Engine, cfg string, mode ExemptionMode, env string) *configured {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
@@ -368,5 +368,15 @@ func TestParseExemptionMode(t *testing.T) {
 		if got != want || (err != nil) != (want == "") {
 			t.Errorf("%q: %q, %v", in, got, err)
 		}
+	}
+}
+
+// TestConfigModeBothExempt: in config mode a finding the file exempts is
+// exempted, with no word of the annotation that also covers it.
+func TestConfigModeBothExempt(t *testing.T) {
+	c := newConfigured(t, compile(t), exemption("")+"- rules: [IMG002]\n  reason: release job\n", ExemptionsConfig, "production")
+	allowed, denial, warnings := c.review(t, configObject(t, `"slotcheck.slotwise.com/exempt-SEC006": "team says fine"`))
+	if !allowed || lineOf(warnings, "SEC006") != "" {
+		t.Errorf("allowed %v (%s), SEC006 warning %q: want allowed without one", allowed, denial, lineOf(warnings, "SEC006"))
 	}
 }

@@ -65,7 +65,11 @@ func (h *Handler) exempt(ctx context.Context, lc *loadedConfig, obj *source.Obje
 			if !keep {
 				continue
 			}
-			if ex.By >= 0 || (len(ex.Expired) > 0 && !f.Suppressed) {
+			if ex.By >= 0 {
+				// Exempted by the file: an ignored annotation is no news.
+				note = ""
+			}
+			if ex.By >= 0 && !lc.conf.File().Exemptions[ex.By].Expires.IsZero() || len(ex.Expired) > 0 && !f.Suppressed {
 				if dated == nil {
 					dated = lc.exemptionNotes(ctx, h, c.Environment, today)
 				}
