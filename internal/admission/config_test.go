@@ -380,3 +380,37 @@ func TestConfigModeBothExempt(t *testing.T) {
 		t.Errorf("allowed %v (%s), SEC006 warning %q: want allowed without one", allowed, denial, lineOf(warnings, "SEC006"))
 	}
 }
+
+// TestReloadDuringReviews: reviews running while the file is reloaded each
+// see one whole file: both exemptions or neither, never one of the two.
+func TestReloadDuringReviews(t *testing.T) {
+	both := exemption("") + "- rules: [IMG002]\n  reason: release job\n"
+	c := newConfigured(t, compile(t), both, ExemptionsBoth, "production")
+	obj := configObject(t, "")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 40 {
+			cfg := both
+			if i%2 == 0 {
+				cfg = "version: 1\n"
+			}
+			if err := os.WriteFile(c.path, []byte(cfg), 0o644); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := c.src.Reload(); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 40 {
+		allowed, denial, _ := c.review(t, obj)
+		sec, img := strings.Contains(denial, "[SEC006]"), strings.Contains(denial, "[IMG002]")
+		if allowed == (sec || img) || sec != img {
+			t.Errorf("allowed %v, SEC006 denied %v, IMG002 denied %v: half a configuration", allowed, sec, img)
+		}
+	}
+	<-done
+}
