@@ -151,6 +151,9 @@ func expiresIndex(path []any) (int, bool) {
 	return i, ok
 }
 
+// line is the finding's denial line with its exemption's note.
+func (c classified) line() string { return withNote(denialLine(c.Finding), c.note) }
+
 // withNote puts an exemption's note in a finding's line before the fix,
 // which warnings leave out (fitWarnings).
 func withNote(line, note string) string {

@@ -49,14 +49,13 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 // to expire).
 func lines(list []classified) (deny, warn []string) {
 	for _, c := range list {
-		line := withNote(denialLine(c.Finding), c.note)
 		switch c.action {
 		case actionDeny:
-			deny = append(deny, line)
+			deny = append(deny, c.line())
 		case actionWarn:
-			warn = append(warn, line)
+			warn = append(warn, c.line())
 		case actionRatcheted:
-			warn = append(warn, "pre-existing, not denied on update: "+line)
+			warn = append(warn, "pre-existing, not denied on update: "+c.line())
 		case actionSuppressed:
 			// Only the note is news: the finding itself is exempted.
 			if c.note != "" {
