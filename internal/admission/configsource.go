@@ -179,15 +179,21 @@ func (s *ConfigSource) parse(src []byte) (*scan.Configuration, error) {
 // Start watches the file's folder until ctx ends, reloading on every
 // change: a ConfigMap mount replaces the file by swapping a symlink in the
 // folder, which a watch of the file itself would miss. It also reads the
-// file every Poll, in case a notification is lost.
+// file every Poll, in case a notification is lost, and polls only when the
+// folder cannot be watched (inotify instances run out): the webhook keeps
+// serving either way.
 func (s *ConfigSource) Start(ctx context.Context) error {
+	var events <-chan fsnotify.Event
+	var errs <-chan error
 	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return fmt.Errorf("watch the configuration: %w", err)
+	if err == nil {
+		defer w.Close()
+		err = w.Add(filepath.Dir(s.opts.Path))
+		events, errs = w.Events, w.Errors
 	}
-	defer w.Close()
-	if err := w.Add(filepath.Dir(s.opts.Path)); err != nil {
-		return fmt.Errorf("watch the configuration's folder: %w", err)
+	if err != nil {
+		s.log.Error(err, "cannot watch the configuration's folder: reading it every poll interval instead", "file", s.opts.Path, "poll", s.opts.Poll)
+		events, errs = nil, nil
 	}
 	tick := time.NewTicker(s.opts.Poll)
 	defer tick.Stop()
@@ -195,8 +201,8 @@ func (s *ConfigSource) Start(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-w.Events:
-		case err := <-w.Errors:
+		case <-events:
+		case err := <-errs:
 			s.log.Error(err, "watching the configuration file")
 			continue
 		case <-tick.C:
