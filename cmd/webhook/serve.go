@@ -46,6 +46,7 @@ type serveOptions struct {
 	runAs              string
 	config             string
 	exemptions         string
+	background         backgroundOptions
 }
 
 func newServeCommand(s streams) *cobra.Command {
@@ -78,6 +79,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root, after reading the kubeconfig; --cert-dir must be readable by it")
 	f.StringVar(&opts.config, "config", "", "configuration file (.slotcheck.yaml format, docs/config.md): rule tuning, exemptions, input.config; reloaded when it changes")
 	f.StringVar(&opts.exemptions, "exemptions", "both", "which exemptions count: config (the --config file only: annotations are ignored), annotations, or both")
+	addBackgroundFlags(f, &opts.background)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
@@ -127,11 +129,15 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 			c.GetCertificate = watcher.GetCertificate
 		}},
 	})
-	mgr, err := manager.New(cfg, manager.Options{
+	mgrOpts, err := opts.background.leaderElection(manager.Options{
 		Logger:        log,
 		Metrics:       metricsserver.Options{BindAddress: opts.metricsAddr},
 		WebhookServer: server,
 	})
+	if err != nil {
+		return err
+	}
+	mgr, err := manager.New(cfg, mgrOpts)
 	if err != nil {
 		return fmt.Errorf("manager: %w", err)
 	}
@@ -163,6 +169,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		FailOpen: opts.failOpen, Timeout: opts.timeout, Configuration: conf, Exemptions: exemptions,
 	}, metrics, log.WithName("admission"))
 	if err != nil {
+		return err
+	}
+	if err := addBackgroundAudit(mgr, cfg, engine, profiles, excluded, opts.background, log); err != nil {
 		return err
 	}
 	hook := &webhook.Admission{Handler: handler}
