@@ -94,6 +94,7 @@ func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
 			Container:   v.Container,
 			Environment: env,
 			FieldPath:   source.FieldPath(v.Path),
+			Path:        v.Path,
 			Suppressed:  v.Suppressed,
 			Reason:      v.Reason,
 			Root:        o.Root,

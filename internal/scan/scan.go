@@ -60,7 +60,9 @@ type Finding struct {
 	Container   string
 	Environment string
 	// FieldPath is the offending field, e.g. spec.template.spec.containers[0].image.
-	FieldPath  string
+	FieldPath string
+	// Path is FieldPath as segments: strings and ints.
+	Path       []any
 	Suppressed bool
 	Reason     string
 	// Baselined marks a suppressed finding that an earlier report already
@@ -179,7 +181,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 type target struct {
 	obj      *source.Object
 	profiles *profileSet
-	config   *configState
+	config   *Configuration
 }
 
 // verdict is what judging one target gave.
@@ -197,7 +199,7 @@ type verdict struct {
 type scanPath struct {
 	path     string
 	profiles *profileSet
-	config   *configState
+	config   *Configuration
 	// stdin is standard input, read once for every read of "-".
 	stdin []byte
 }
@@ -254,7 +256,7 @@ func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Fi
 		o, v := t.obj, verdicts[i]
 		var disabled []string
 		if t.config != nil {
-			disabled = t.config.disabled
+			disabled = t.config.Disabled()
 		}
 		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env, Disabled: disabled})
 		rep.Findings = append(rep.Findings, v.findings...)

@@ -84,7 +84,7 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 		return verdict{}, err
 	}
 	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
-		Objects: objects, Config: t.config.ruleData(), Today: day})
+		Objects: objects, Config: t.config.RuleData(), Today: day})
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
