@@ -17,11 +17,12 @@ type auditor struct {
 	cluster  Cluster
 	opts     Options
 	profiles map[string]ast.Value
-	// judged are the workloads, listed namespace by namespace; reads the
-	// kinds only read with namespace scope, listed with them; clusterReads
-	// those read with cluster scope, listed once for every namespace.
+	// judged are the kinds judged, workloads and others, listed namespace
+	// by namespace; reads the kinds only read with namespace scope, listed
+	// with them; clusterReads those read with cluster scope, listed once
+	// for every namespace.
 	judged, reads, clusterReads []kind
-	// controllers are the judged kinds: an object a controller of one of
+	// controllers are the workload kinds: an object a controller of one of
 	// them owns is judged through its owner.
 	controllers map[schema.GroupKind]bool
 	// clusterObjects are the objects of clusterReads; unreadCluster names
@@ -68,7 +69,9 @@ func (a *auditor) setKinds(kinds []kind) {
 		switch {
 		case k.judged:
 			a.judged = append(a.judged, k)
-			a.controllers[k.gvk.GroupKind()] = true
+			if k.workload {
+				a.controllers[k.gvk.GroupKind()] = true
+			}
 		case k.read.Scope == rules.ScopeCluster || !k.namespaced:
 			a.clusterReads = append(a.clusterReads, k)
 		default:
