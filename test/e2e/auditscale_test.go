@@ -286,12 +286,14 @@ func scaleDeployment(ns string, i int) *appsv1.Deployment {
 	}
 }
 
-// scaleService is a Service with an unnamed port (NET003).
+// scaleService is a headless Service (the test API server has a few hundred
+// cluster IPs to give) with an unnamed port (NET003).
 func scaleService(ns string, i int) *corev1.Service {
 	return &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("svc-%d", i), Namespace: ns},
 		Spec: corev1.ServiceSpec{
-			Selector: map[string]string{"app": fmt.Sprintf("web-%d", i)},
+			ClusterIP: corev1.ClusterIPNone,
+			Selector:  map[string]string{"app": fmt.Sprintf("web-%d", i)},
 			Ports:    []corev1.ServicePort{{Port: 80}},
 		},
 	}
