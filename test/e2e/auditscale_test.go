@@ -294,7 +294,7 @@ func scaleService(ns string, i int) *corev1.Service {
 		Spec: corev1.ServiceSpec{
 			ClusterIP: corev1.ClusterIPNone,
 			Selector:  map[string]string{"app": fmt.Sprintf("web-%d", i)},
-			Ports:    []corev1.ServicePort{{Port: 80}},
+			Ports:     []corev1.ServicePort{{Port: 80}},
 		},
 	}
 }
