@@ -6,6 +6,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -18,10 +19,14 @@ type auditor struct {
 	opts     Options
 	profiles map[string]ast.Value
 	// judged are the kinds judged, workloads and others, listed namespace
-	// by namespace; reads the kinds only read with namespace scope, listed
-	// with them; clusterReads those read with cluster scope, listed once
-	// for every namespace.
-	judged, reads, clusterReads []kind
+	// by namespace; namespaceReads the kinds only read with namespace
+	// scope, listed with them; clusterReads those read with cluster scope,
+	// listed once for every namespace.
+	judged, namespaceReads, clusterReads []kind
+	// reads are what the admission rules read, which every namespace's
+	// inventory indexes; today is the day exemptions expire by.
+	reads []rules.Read
+	today string
 	// controllers are the workload kinds: an object a controller of one of
 	// them owns is judged through its owner.
 	controllers map[schema.GroupKind]bool
@@ -51,6 +56,8 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		unreadCluster: map[string]bool{},
 		failures:      newFailures(),
 		checker:       kube.NewChecker(),
+		reads:         engine.Reads(true),
+		today:         config.NewDate(opts.Now).String(),
 		rep:           &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
 	}
 	for _, env := range rules.Environments() {
@@ -75,7 +82,7 @@ func (a *auditor) setKinds(kinds []kind) {
 		case k.read.Scope == rules.ScopeCluster || !k.namespaced:
 			a.clusterReads = append(a.clusterReads, k)
 		default:
-			a.reads = append(a.reads, k)
+			a.namespaceReads = append(a.namespaceReads, k)
 		}
 	}
 }

@@ -76,8 +76,8 @@ func BenchmarkListFloor(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		for _, ns := range a.namespaces(context.Background()) {
-			for _, k := range append(append([]kind{}, a.reads...), a.judged...) {
+		for _, ns := range a.listNamespaces(context.Background()) {
+			for _, k := range append(append([]kind{}, a.namespaceReads...), a.judged...) {
 				if err := a.list(context.Background(), k, ns.name, func(*unstructured.Unstructured) error { n++; return nil }); err != nil {
 					b.Fatal(err)
 				}

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -348,7 +347,10 @@ type processRun struct {
 
 func (p processRun) rssMiB() float64 { return float64(p.maxRSS) / 1024 }
 
-// runProcess runs a command with env added to the test's, and measures it.
+// runProcess runs a command with env added to the test's, and measures
+// its wall time and peak RSS. The peak is the process's VmHWM, sampled
+// until it exits: the rusage of a child counts the memory of its parent at
+// the fork, which would report this test's own size instead.
 func runProcess(t *testing.T, bin string, args []string, env ...string) processRun {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
@@ -356,8 +358,16 @@ func runProcess(t *testing.T, bin string, args []string, env ...string) processR
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s %s: %v", bin, strings.Join(args, " "), err)
+	}
+	peak := make(chan int64)
+	done := make(chan struct{})
+	go func() { peak <- sampleHWM(cmd.Process.Pid, done) }()
+	err := cmd.Wait()
 	wall := time.Since(start)
+	close(done)
+	run := processRun{stdout: stdout.String(), stderr: stderr.String(), wall: wall, maxRSS: <-peak}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("%s %s: %v", bin, strings.Join(args, " "), err)
@@ -365,11 +375,32 @@ func runProcess(t *testing.T, bin string, args []string, env ...string) processR
 	if code := cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("%s %s: exit status %d\n%s", bin, strings.Join(args, " "), code, stderr.String())
 	}
-	run := processRun{stdout: stdout.String(), stderr: stderr.String(), wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		run.maxRSS = ru.Maxrss
-	}
 	return run
+}
+
+// sampleHWM reads the peak resident set size (VmHWM, KiB) of a process
+// every few milliseconds until done, and returns the last it read.
+func sampleHWM(pid int, done <-chan struct{}) int64 {
+	var hwm int64
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err == nil {
+			for line := range strings.Lines(string(b)) {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					if kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64); err == nil {
+						hwm = max(hwm, kib)
+					}
+				}
+			}
+		}
+		select {
+		case <-done:
+			return hwm
+		case <-tick.C:
+		}
+	}
 }
 
 // median is the median wall time of runs.
