@@ -7,6 +7,8 @@ package audit
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -77,17 +79,23 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 	return a.report(len(namespaces)), nil
 }
 
-// namespaces lists and judges the namespaces one after the other, listing
-// the next while the one before is judged: an audit waits on the API
-// server (and on the client's rate limit) as much as on the engine, and
-// each overlaps the other. Memory holds two namespaces at most.
+// namespaces reads and judges the namespaces one after the other, in the
+// order the API server lists objects in, reading the next while the one
+// before is judged: an audit waits on the API server as much as on the
+// engine, and each overlaps the other. Memory holds two namespaces and a
+// page or two of each kind at most.
 func (a *auditor) namespaces(ctx context.Context, namespaces []namespace) error {
+	slices.SortFunc(namespaces, func(x, y namespace) int { return strings.Compare(key(x.name, ""), key(y.name, "")) })
 	batches := make(chan *batch)
 	g, gctx := errgroup.WithContext(ctx)
+	streams := map[string]*stream{}
+	for _, k := range slices.Concat(a.namespaceReads, a.judged) {
+		streams[k.String()] = a.openStream(gctx, k, a.opts.Namespace)
+	}
 	g.Go(func() error {
 		defer close(batches)
 		for _, ns := range namespaces {
-			b, err := a.collect(gctx, ns)
+			b, err := a.collect(gctx, ns, streams)
 			if err != nil {
 				return err
 			}

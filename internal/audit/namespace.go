@@ -84,10 +84,11 @@ type batch struct {
 	errors  []source.Error
 }
 
-// collect lists one namespace: its inventory first, so that cross-object
-// rules see the whole namespace, then the objects it judges. It leaves the
-// report alone, so that the namespace before is judged meanwhile.
-func (a *auditor) collect(ctx context.Context, ns namespace) (*batch, error) {
+// collect reads one namespace's objects from the streams of their kinds:
+// its inventory first, so that cross-object rules see the whole namespace,
+// then the objects it judges. It leaves the report alone, so that the
+// namespace before is judged meanwhile.
+func (a *auditor) collect(ctx context.Context, ns namespace, streams map[string]*stream) (*batch, error) {
 	b := &batch{unread: maps.Clone(a.unreadCluster)}
 	env, err := rules.NamespaceEnvironment(ns.name, ns.labels)
 	if err != nil {
@@ -99,7 +100,7 @@ func (a *auditor) collect(ctx context.Context, ns namespace) (*batch, error) {
 		inv.Add(o.kind, o.namespace, o.value)
 	}
 	for _, k := range a.namespaceReads {
-		err := a.list(ctx, k, ns.name, func(u *unstructured.Unstructured) error {
+		err := streams[k.String()].take(ns.name, func(u *unstructured.Unstructured) error {
 			v, err := value(u)
 			if err != nil {
 				return err
@@ -112,7 +113,7 @@ func (a *auditor) collect(ctx context.Context, ns namespace) (*batch, error) {
 		}
 	}
 	for _, k := range a.judged {
-		err := a.list(ctx, k, ns.name, func(u *unstructured.Unstructured) error {
+		err := streams[k.String()].take(ns.name, func(u *unstructured.Unstructured) error {
 			if a.offspring(u) {
 				b.skipped++
 				return nil
