@@ -57,8 +57,11 @@ func (a *auditor) judge(ctx context.Context, b *batch) error {
 				continue
 			}
 			// The line and column are of the JSON the loader read, which
-			// nobody sees: the field path says where.
+			// nobody sees: the field path says where. Its segments, which
+			// no report writes, are dropped: a cluster's findings are
+			// kept until the report is written.
 			f.Line, f.Column, f.EndColumn = 0, 0, 0
+			f.Path = nil
 			a.rep.Findings = append(a.rep.Findings, f)
 		}
 		if e := verdicts[i].err; e != nil {
