@@ -90,9 +90,9 @@ const auditMemoryLimit = 200 << 20
 // auditMemoryLimit (or half its container's memory, if less), collecting
 // more often as it nears it, rather than letting the heap double past
 // what it holds as the collector does by default: an audit of 10,000
-// objects and 165,000 findings peaked at 390 MiB without the limit and
-// under 300 MiB with it, for a few percent more time. The limit is soft:
-// an audit whose findings need more still completes. GOGC or GOMEMLIMIT
+// objects and 165,000 findings peaked at 394 MiB without the limit and at
+// 262 MiB with it (docs/performance.md). The limit is soft: an audit whose
+// findings need more still completes, with the collector working harder. GOGC or GOMEMLIMIT
 // in the environment take precedence.
 func boundAudit() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
