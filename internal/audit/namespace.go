@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"maps"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -150,4 +151,21 @@ func (a *auditor) failed(ctx context.Context, k kind, namespace string, err erro
 	a.failures.add(k, namespace, err)
 	unread[k.gvk.Kind] = true
 	return nil
+}
+
+// namespace lists and judges one namespace alone, each kind with LISTs in
+// that namespace: what a caller that judges namespaces one at a time, in
+// its own order (Session), needs.
+func (a *auditor) namespace(ctx context.Context, ns namespace) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	streams := map[string]*stream{}
+	for _, k := range slices.Concat(a.namespaceReads, a.judged) {
+		streams[k.String()] = a.openStream(ctx, k, ns.name)
+	}
+	b, err := a.collect(ctx, ns, streams)
+	if err != nil {
+		return err
+	}
+	return a.judge(ctx, b)
 }
