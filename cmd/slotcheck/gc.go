@@ -21,6 +21,8 @@ const gcFloor = 128 << 20
 // it makes some 80 KB of garbage per object judged; paced at twice a few
 // megabytes, the collector would run hundreds of times to free little each
 // time. GOGC or GOMEMLIMIT in the environment take precedence.
+//
+// An audit has its own policy (boundAudit).
 func tuneGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
