@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"gopkg.in/yaml.v3"
 )
 
@@ -170,6 +171,53 @@ func concrete(n *yaml.Node, path []any, prefix []any, depth int) ([]any, bool) {
 			return prefix, false
 		}
 		return concrete(resolve(n.Content[seg]), path[1:], append(clonePath(prefix), seg), depth+1)
+	}
+	return prefix, false
+}
+
+// concreteValue is Concrete for an object's value, read without nodes.
+func concreteValue(v ast.Value, path []any) []any {
+	best, _ := concreteIn(v, path, nil, 0)
+	return best
+}
+
+func concreteIn(v ast.Value, path []any, prefix []any, depth int) ([]any, bool) {
+	if len(path) == 0 {
+		return prefix, true
+	}
+	if depth > maxDepth {
+		return prefix, false
+	}
+	switch seg := path[0].(type) {
+	case string:
+		if arr, ok := v.(*ast.Array); ok {
+			best := prefix
+			for i := range arr.Len() {
+				p, ok := concreteIn(arr.Elem(i).Value, path, append(clonePath(prefix), i), depth+1)
+				if ok {
+					return p, true
+				}
+				if len(p) > len(best) {
+					best = p
+				}
+			}
+			return best, false
+		}
+		obj, ok := v.(ast.Object)
+		if !ok {
+			return prefix, false
+		}
+		t := obj.Get(ast.InternedTerm(seg))
+		if t == nil {
+			return prefix, false
+		}
+		return concreteIn(t.Value, path[1:], append(clonePath(prefix), seg), depth+1)
+	case int:
+		arr, ok := v.(*ast.Array)
+		if !ok || seg < 0 || seg >= arr.Len() {
+			return prefix, false
+		}
+		return concreteIn(arr.Elem(seg).Value, path[1:], append(clonePath(prefix), seg), depth+1)
 	}
 	return prefix, false
 }
