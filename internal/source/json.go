@@ -119,16 +119,24 @@ func (d *jsonDocument) header(offset int) (jsonHeader, error) {
 	h := jsonHeader{items: -1, metadata: -1}
 	var apiVersionSeen, kindSeen bool
 	s := &jsonScanner{src: d.src, pos: offset}
-	err := s.members(func(key string) error {
-		switch {
-		case key == "apiVersion" && !apiVersionSeen:
-			h.apiVersion, apiVersionSeen = scalarText(s), true
-		case key == "kind" && !kindSeen:
-			h.kind, kindSeen = scalarText(s), true
-		case key == "items" && h.items < 0:
-			h.items = s.pos
-		case key == "metadata" && h.metadata < 0:
-			h.metadata = s.pos
+	err := s.members(func(key []byte) error {
+		switch string(key) {
+		case "apiVersion":
+			if !apiVersionSeen {
+				h.apiVersion, apiVersionSeen = scalarText(s), true
+			}
+		case "kind":
+			if !kindSeen {
+				h.kind, kindSeen = scalarText(s), true
+			}
+		case "items":
+			if h.items < 0 {
+				h.items = s.pos
+			}
+		case "metadata":
+			if h.metadata < 0 {
+				h.metadata = s.pos
+			}
 		}
 		_, err := s.skip(1)
 		return err
@@ -201,11 +209,11 @@ func (d *jsonDocument) names(offset int) (name, namespace string) {
 		return "", ""
 	}
 	var nameSeen, namespaceSeen bool
-	_ = s.members(func(key string) error {
-		switch {
-		case key == "name" && !nameSeen:
+	_ = s.members(func(key []byte) error {
+		switch k := string(key); {
+		case k == "name" && !nameSeen:
 			name, nameSeen = scalarText(s), true
-		case key == "namespace" && !namespaceSeen:
+		case k == "namespace" && !namespaceSeen:
 			namespace, namespaceSeen = scalarText(s), true
 		}
 		_, err := s.skip(1)
@@ -254,13 +262,18 @@ func (c *converter) jsonTerm(s *jsonScanner, depth int) (*ast.Term, error) {
 	case '[':
 		return c.jsonArray(s, depth)
 	}
+	if s.pos < len(s.src) && s.src[s.pos] == '"' {
+		body, _, err := s.rawStr()
+		if err != nil {
+			return nil, err
+		}
+		return c.strBytes(body), nil
+	}
 	kind, text, err := s.scalar()
 	if err != nil {
 		return nil, err
 	}
 	switch kind {
-	case scalarString:
-		return c.str(text), nil
 	case scalarNumber:
 		return c.jsonNumber(text, s)
 	case scalarTrue:
@@ -273,10 +286,10 @@ func (c *converter) jsonTerm(s *jsonScanner, depth int) (*ast.Term, error) {
 
 func (c *converter) jsonObject(s *jsonScanner, depth int) (*ast.Term, error) {
 	m := mapping{start: len(c.pairs)}
-	err := s.members(func(key string) error {
-		keyAt := s.pos
+	err := s.members(func(rawKey []byte) error {
+		keyTerm := c.strBytes(rawKey)
+		key := string(keyTerm.Value.(ast.String))
 		if c.has(&m, key) {
-			s.pos = keyAt
 			return s.errorf("duplicate key %q", key)
 		}
 		val, err := c.jsonTerm(s, depth+1)
@@ -286,7 +299,7 @@ func (c *converter) jsonObject(s *jsonScanner, depth int) (*ast.Term, error) {
 		if _, isNull := val.Value.(ast.Null); isNull {
 			return nil // unset, as in toValue
 		}
-		c.pairs = append(c.pairs, [2]*ast.Term{c.str(key), val})
+		c.pairs = append(c.pairs, [2]*ast.Term{keyTerm, val})
 		if m.index != nil {
 			m.index[key] = true
 		}

@@ -117,41 +117,48 @@ func (s *jsonScanner) digits() bool {
 	return s.pos > start
 }
 
-// str consumes a string and returns its text. A string of printable ASCII
-// or valid UTF-8 without escapes is the bytes themselves; any other goes
-// through encoding/json, so that escapes, surrogate pairs and invalid UTF-8
-// read exactly as the API server reads them.
+// str consumes a string and returns its text.
 func (s *jsonScanner) str() (string, error) {
+	body, _, err := s.rawStr()
+	return string(body), err
+}
+
+// rawStr consumes a string. A string of printable ASCII or valid UTF-8
+// without escapes is plain: its text is body, the bytes between the quotes,
+// which the caller must not keep. Any other string's text is body decoded
+// by encoding/json, so that escapes, surrogate pairs and invalid UTF-8 read
+// exactly as the API server reads them; body then holds it already.
+func (s *jsonScanner) rawStr() (body []byte, plain bool, err error) {
 	if s.pos >= len(s.src) || s.src[s.pos] != '"' {
-		return "", s.unexpected("a string")
+		return nil, false, s.unexpected("a string")
 	}
 	start := s.pos
 	s.pos++
-	plain, ascii := true, true
+	escaped, ascii := false, true
 	for {
 		if s.pos >= len(s.src) {
-			return "", s.errorf("invalid JSON: string not terminated")
+			return nil, false, s.errorf("invalid JSON: string not terminated")
 		}
 		c := s.src[s.pos]
 		switch {
 		case c == '"':
 			s.pos++
 			body := s.src[start+1 : s.pos-1]
-			if plain && (ascii || utf8.Valid(body)) {
-				return string(body), nil
+			if !escaped && (ascii || utf8.Valid(body)) {
+				return body, true, nil
 			}
 			var out string
 			if err := json.Unmarshal(s.src[start:s.pos], &out); err != nil {
 				s.pos = start
-				return "", s.errorf("invalid JSON string: %v", err)
+				return nil, false, s.errorf("invalid JSON string: %v", err)
 			}
-			return out, nil
+			return []byte(out), false, nil
 		case c < 0x20:
-			return "", s.errorf("invalid JSON: control character %q in a string", c)
+			return nil, false, s.errorf("invalid JSON: control character %q in a string", c)
 		case c == '\\':
-			plain = false
+			escaped = true
 			if err := s.escape(); err != nil {
-				return "", err
+				return nil, false, err
 			}
 			continue
 		case c >= 0x80:
@@ -199,7 +206,7 @@ func (s *jsonScanner) skip(depth int) (int, error) {
 	switch s.peek() {
 	case '{':
 		start = s.pos
-		err = s.members(func(string) error { _, err := s.skip(depth + 1); return err })
+		err = s.members(func([]byte) error { _, err := s.skip(depth + 1); return err })
 	case '[':
 		start = s.pos
 		err = s.elements(func() error { _, err := s.skip(depth + 1); return err })
@@ -211,8 +218,8 @@ func (s *jsonScanner) skip(depth int) (int, error) {
 }
 
 // members consumes an object, calling value for each member with its key
-// read and the scanner at its value.
-func (s *jsonScanner) members(value func(key string) error) error {
+// (valid until value returns) and the scanner at its value.
+func (s *jsonScanner) members(value func(key []byte) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
 	}
@@ -222,7 +229,7 @@ func (s *jsonScanner) members(value func(key string) error) error {
 	}
 	for {
 		s.skipSpace()
-		key, err := s.str()
+		key, _, err := s.rawStr()
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,7 @@
 package source
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -227,21 +227,26 @@ func clonePath(p []any) []any { return append(make([]any, 0, len(p)+1), p...) }
 // FieldPath writes a path the way kubectl explain and JSONPath users read it:
 // spec.template.spec.containers[0].securityContext.
 func FieldPath(path []any) string {
-	var b strings.Builder
+	// Every finding has one: appended by hand, without fmt.
+	b := make([]byte, 0, 64)
 	for _, seg := range path {
 		switch s := seg.(type) {
 		case int:
-			fmt.Fprintf(&b, "[%d]", s)
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(s), 10)
+			b = append(b, ']')
 		case string:
 			if strings.ContainsAny(s, ".[]") || s == "" {
-				fmt.Fprintf(&b, "[%q]", s)
+				b = append(b, '[')
+				b = strconv.AppendQuote(b, s)
+				b = append(b, ']')
 				continue
 			}
-			if b.Len() > 0 {
-				b.WriteByte('.')
+			if len(b) > 0 {
+				b = append(b, '.')
 			}
-			b.WriteString(s)
+			b = append(b, s...)
 		}
 	}
-	return b.String()
+	return string(b)
 }

@@ -198,6 +198,15 @@ func (c *converter) str(s string) *ast.Term {
 	return t
 }
 
+// strBytes is str of a string's bytes, which it copies only when the
+// string is new.
+func (c *converter) strBytes(b []byte) *ast.Term {
+	if t, ok := c.strings[string(b)]; ok {
+		return t
+	}
+	return c.str(string(b))
+}
+
 func mergeSources(n *yaml.Node) []*yaml.Node {
 	n = resolve(n)
 	if n.Kind == yaml.SequenceNode {
