@@ -67,24 +67,34 @@ type jsonHeader struct {
 	items, metadata int
 }
 
-// read checks the whole document, then reads its value.
+// read checks the whole document, then reads its value. An object's
+// header is read as it is checked: one pass less over the usual document.
 func (d *jsonDocument) read() {
 	s := &jsonScanner{src: d.src}
 	if s.peek() == 0 {
 		d.fail(s.errorf("invalid JSON: no value"))
 		return
 	}
-	if _, err := s.skip(0); err != nil {
+	start := s.pos
+	var h jsonHeader
+	var err error
+	if s.src[start] == '{' {
+		h, err = d.header(s)
+	} else {
+		_, err = s.skip(0)
+	}
+	if err == nil && s.peek() != 0 {
+		err = s.unexpected("the end of the document")
+	}
+	if err != nil {
 		d.fail(err)
 		return
 	}
-	if s.peek() != 0 {
-		d.fail(s.unexpected("the end of the document"))
+	if s.src[start] == '{' {
+		d.object(start, h)
 		return
 	}
-	s.pos = 0
-	s.skipSpace()
-	d.value(s.pos)
+	d.value(start)
 }
 
 // value reads the document or List item at offset, which is known valid.
@@ -98,11 +108,17 @@ func (d *jsonDocument) value(offset int) {
 		d.res.Skipped++
 		return
 	}
-	h, err := d.header(offset)
+	h, err := d.header(s)
 	if err != nil {
 		d.fail(err)
 		return
 	}
+	d.object(offset, h)
+}
+
+// object reads the object at offset, whose header is h, as Parse reads a
+// document: a Kubernetes object, a List of them, or something skipped.
+func (d *jsonDocument) object(offset int, h jsonHeader) {
 	if h.apiVersion == "" || h.kind == "" || isToolConfig(h.apiVersion, h.kind) {
 		d.res.Skipped++
 		return
@@ -111,14 +127,14 @@ func (d *jsonDocument) value(offset int) {
 		d.list(h.kind, h.items)
 		return
 	}
-	d.object(offset, h)
+	d.convert(offset, h)
 }
 
-// header scans an object's fields for its jsonHeader.
-func (d *jsonDocument) header(offset int) (jsonHeader, error) {
+// header consumes the object at the scanner, checking it, for its
+// jsonHeader.
+func (d *jsonDocument) header(s *jsonScanner) (jsonHeader, error) {
 	h := jsonHeader{items: -1, metadata: -1}
 	var apiVersionSeen, kindSeen bool
-	s := &jsonScanner{src: d.src, pos: offset}
 	err := s.members(func(key []byte) error {
 		switch string(key) {
 		case "apiVersion":
@@ -184,8 +200,8 @@ func (d *jsonDocument) list(kind string, offset int) {
 	}
 }
 
-// object converts the object at offset and checks it as Parse does.
-func (d *jsonDocument) object(offset int, h jsonHeader) {
+// convert converts the object at offset and checks it as Parse does.
+func (d *jsonDocument) convert(offset int, h jsonHeader) {
 	val, err := d.c.fromJSON(d.src, offset)
 	if err != nil {
 		d.fail(err)
