@@ -71,7 +71,7 @@ type jsonHeader struct {
 // header is read as it is checked: one pass less over the usual document.
 func (d *jsonDocument) read() {
 	s := &jsonScanner{src: d.src}
-	if s.peek() == 0 {
+	if s.atEnd() {
 		d.fail(s.errorf("invalid JSON: no value"))
 		return
 	}
@@ -83,7 +83,7 @@ func (d *jsonDocument) read() {
 	} else {
 		_, err = s.skip(0)
 	}
-	if err == nil && s.peek() != 0 {
+	if err == nil && !s.atEnd() {
 		err = s.unexpected("the end of the document")
 	}
 	if err != nil {

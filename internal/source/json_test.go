@@ -41,6 +41,8 @@ func TestJSONReader(t *testing.T) {
 		{name: "YAML", src: "apiVersion: v1\nkind: Pod\n", err: "invalid JSON"},
 		{name: "empty", src: " \n", err: "invalid JSON: no value"},
 		{name: "trailing value", src: `{} {}`, err: "invalid JSON"},
+		{name: "trailing NUL", src: "0\x00", err: "invalid JSON"},
+		{name: "NUL alone", src: "\x00", err: "invalid JSON"},
 		{name: "single quotes", src: `{'a':1}`, err: "invalid JSON"},
 		{name: "trailing comma", src: `{"a":1,}`, err: "invalid JSON"},
 		{name: "leading zero", src: `{"a":01}`, err: "invalid JSON"},

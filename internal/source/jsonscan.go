@@ -59,6 +59,12 @@ func (s *jsonScanner) peek() byte {
 	return s.src[s.pos]
 }
 
+// atEnd reports whether only white space is left.
+func (s *jsonScanner) atEnd() bool {
+	s.skipSpace()
+	return s.pos >= len(s.src)
+}
+
 // expect consumes c, the next byte that is not white space.
 func (s *jsonScanner) expect(c byte) error {
 	if s.peek() != c {
