@@ -57,6 +57,7 @@ var readerEdgeCases = []readerCase{
 	{"List without a list", []byte(`{"apiVersion":"v1","kind":"PodList","items":{"a":1}}`)},
 	{"List of null", []byte(`{"apiVersion":"v1","kind":"PodList","items":null}`)},
 	{"unknown and mistyped fields", []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labelz":{}},"spec":{"containers":[{"name":"a","image":"a:1"},{"name":"b","image":5,"securityContext":{"readOnlyRootFileSystem":true}}],"hostNetwork":"yes"}}`)},
+	{"mistyped field after a null one", []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":null},{"name":"b","image":5}]}}`)},
 	{"mistyped metadata of a custom resource", []byte(`{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":["w"]}}`)},
 	{"Secret data", []byte(`{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"password":"<base64-encoded-password>"}}`)},
 	{"deep nesting", []byte(`{"apiVersion":"example.com/v1","kind":"Widget","spec":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`)},

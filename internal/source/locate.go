@@ -162,7 +162,9 @@ func concrete(n *yaml.Node, path []any, prefix []any, depth int) ([]any, bool) {
 			return best, false
 		}
 		_, v := lookup(n, seg, 0)
-		if v == nil {
+		if v == nil || isNull(resolve(v)) {
+			// A null field is unset (see converter.addMapping): a problem
+			// the decoder found is never at it, but at a later entry.
 			return prefix, false
 		}
 		return concrete(resolve(v), path[1:], append(clonePath(prefix), seg), depth+1)
@@ -220,6 +222,10 @@ func concreteIn(v ast.Value, path []any, prefix []any, depth int) ([]any, bool) 
 		return concreteIn(arr.Elem(seg).Value, path[1:], append(clonePath(prefix), seg), depth+1)
 	}
 	return prefix, false
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
 func clonePath(p []any) []any { return append(make([]any, 0, len(p)+1), p...) }
