@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -92,7 +91,6 @@ type Handler struct {
 	// kind's shape once, which costs more than judging the object, and its
 	// converters keep their interned strings from review to review.
 	objects *source.JSONReader
-	slots   slots
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -106,8 +104,7 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log,
-		objects: source.NewJSONReader(kube.NewChecker()), slots: newSlots(runtime.GOMAXPROCS(0))}
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, objects: source.NewJSONReader(kube.NewChecker())}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -148,10 +145,6 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 	if err != nil {
 		return h.failure(err)
 	}
-	if err := h.slots.acquire(ctx); err != nil {
-		return h.failure(err)
-	}
-	defer h.slots.release()
 	obj, err := h.object(req.Object.Raw, req.Namespace)
 	if err != nil {
 		return admission.Errored(http.StatusBadRequest, err), "error"
