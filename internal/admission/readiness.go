@@ -36,7 +36,8 @@ import (
 // other than 2xx) or a watch whose stream ends, until a list or watch of it
 // is answered 2xx again:
 //   - a relist (list, or watch-list streaming its initial events) is a full
-//     resync;
+//     resync; a watch-list counts from its answer, a moment before its
+//     initial events (served from the API server's watch cache) are in;
 //   - a watch answered 2xx resumes from the reflector's last resource
 //     version, so the API server delivers every change since then, or an
 //     error event that ends the stream (marking the informer unhealthy
