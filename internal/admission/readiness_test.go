@@ -15,11 +15,10 @@ import (
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 )
 
@@ -260,51 +259,55 @@ func (f *fakeAPIServer) serve(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-// TestWatchHealthFollowsAReflector: a client-go reflector whose API server
-// goes away retries its watch without calling any error handler; its
-// requests alone make its informer unhealthy while the server is away and
-// healthy once it watches again.
-func TestWatchHealthFollowsAReflector(t *testing.T) {
+// TestWatchHealthFollowsACache: the informers of a cache NewCache built
+// (client-go reflectors, whose watch error handler a server that goes away
+// never reaches) make the checker not ready while their API server is away
+// and ready once they watch again.
+func TestWatchHealthFollowsACache(t *testing.T) {
 	api := &fakeAPIServer{addr: "127.0.0.1:0"}
 	api.start(t)
 	t.Cleanup(api.shutdown)
 
 	h := NewWatchHealth(logr.Discard())
-	httpClient := &http.Client{Transport: &watchTransport{health: h, next: http.DefaultTransport}}
-	clientset, err := kubernetes.NewForConfigAndClient(&rest.Config{Host: "http://" + api.addr}, httpClient)
+	mapper := meta.NewDefaultRESTMapper(nil)
+	mapper.Add(corev1.SchemeGroupVersion.WithKind("Namespace"), meta.RESTScopeRoot)
+	c, err := h.NewCache(&rest.Config{Host: "http://" + api.addr}, cache.Options{Scheme: scheme.Scheme, Mapper: mapper})
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := toolscache.NewStore(toolscache.MetaNamespaceKeyFunc)
-	lw := toolscache.NewListWatchFromClient(clientset.CoreV1().RESTClient(), "namespaces", "", fields.Everything())
-	reflector := toolscache.NewReflector(lw, &corev1.Namespace{}, store, 0)
 	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		reflector.RunWithContext(ctx)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	done := make(chan error, 1)
+	go func() { done <- c.Start(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("cache: %v", err)
+		}
+	})
+	if _, err := c.GetInformer(ctx, &corev1.Namespace{}); err != nil {
+		t.Fatal(err)
+	}
+	ready := h.Checker(c)
 
-	await := func(what string, cond func([]string) bool) {
+	await := func(what string, cond func(error) bool) {
 		t.Helper()
-		var got []string
+		var got error
 		err := wait.PollUntilContextTimeout(t.Context(), 10*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
-			got = h.Failures()
+			got = ready(httptest.NewRequest(http.MethodGet, "/readyz/caches", nil))
 			return cond(got), nil
 		})
 		if err != nil {
-			t.Fatalf("%s: not within 30s; failures %q", what, got)
+			t.Fatalf("%s: not within 30s; readiness: %v", what, got)
 		}
 	}
-	watching := func(f []string) bool { return len(f) == 0 && reflector.LastSyncResourceVersion() == "5" }
-	await("watching after the first sync", watching)
+	isReady := func(err error) bool { return err == nil }
+	await("ready after the first sync", isReady)
 
 	api.shutdown()
-	await("not watching with the server away", func(f []string) bool {
-		return len(f) == 1 && strings.HasPrefix(f[0], "namespaces: ")
+	await("not ready with the server away", func(err error) bool {
+		return err != nil && strings.HasPrefix(err.Error(), "informers not watching the API server: namespaces: ")
 	})
 
 	api.start(t)
-	await("watching again with the server back", watching)
+	await("ready again with the server back", isReady)
 }
