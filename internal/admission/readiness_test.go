@@ -238,9 +238,14 @@ func (f *fakeAPIServer) start(t *testing.T) {
 	go func() { _ = f.srv.Serve(l) }()
 }
 
+// shutdown stops the server if it runs.
 func (f *fakeAPIServer) shutdown() {
+	if f.srv == nil {
+		return
+	}
 	close(f.stop)
 	_ = f.srv.Close()
+	f.srv = nil
 }
 
 func (f *fakeAPIServer) serve(w http.ResponseWriter, req *http.Request) {
