@@ -20,7 +20,7 @@ import (
 //
 //	KUBEBUILDER_ASSETS=$(./scripts/envtest-assets) go test -count=1 -tags e2e -run TestRestart ./test/e2e/
 func TestRestart(t *testing.T) {
-	s := newSuite(t, func(env *envtest.Environment) {
+	s := newSuiteWith(t, func(env *envtest.Environment) {
 		// A certificate folder of the test's own: for an API server whose
 		// folder it made, envtest makes a new folder, with a new serving
 		// CA, at each start, and every client of the first start (the
