@@ -17,7 +17,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 type auditOptions struct {
@@ -26,6 +25,7 @@ type auditOptions struct {
 	namespace  string
 	chunkSize  int64
 	profiles   string
+	policies   []string
 	output     outputOptions
 }
 
@@ -67,6 +67,7 @@ error or a kind that could not be read, 3 internal error.`,
 	f.StringVarP(&opts.namespace, "namespace", "n", "", "audit only this namespace (default: all namespaces)")
 	f.Int64Var(&opts.chunkSize, "chunk-size", audit.DefaultChunkSize, "objects per LIST request (page size)")
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in")
+	addPolicyFlag(f, &opts.policies)
 	addOutputFlags(cmd, f, &opts.output)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
@@ -92,7 +93,7 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	engine, err := rules.New(ctx, policies.FS())
+	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(opts.policies))
 	if err != nil {
 		return err
 	}

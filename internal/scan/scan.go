@@ -130,14 +130,23 @@ type Report struct {
 	Cluster bool
 }
 
-// Run scans opts.Paths with the engine.
+// Run scans opts.Paths with the engine. A configuration file that names
+// policy folders is an error: an engine is compiled with its rules, so a
+// scan that reads such files needs RunWith.
 func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, error) {
-	return RunWith(ctx, func() (*rules.Engine, error) { return engine, nil }, opts)
+	return RunWith(ctx, func(folders []rules.Folder) (*rules.Engine, error) {
+		if len(folders) > 0 {
+			return nil, fmt.Errorf("configuration names policy folder %s, which a compiled engine cannot add", folders[0].Name)
+		}
+		return engine, nil
+	}, opts)
 }
 
 // RunWith is Run with an engine it asks for only once the files are
-// loaded, so that a caller can compile the policies while they load.
-func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts Options) (*Report, error) {
+// loaded, so that a caller can compile the policies while they load. It
+// hands getEngine the policy folders the configuration files name (none
+// when they name none), whose rules the engine must hold.
+func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules.Engine, error), opts Options) (*Report, error) {
 	if opts.WorkDir == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -151,7 +160,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 	rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
 	cfgs := newConfigs(opts)
 	targets := loadTargets(rep, cfgs, opts)
-	engine, err := getEngine()
+	engine, err := getEngine(cfgs.policyFolders())
 	if err != nil {
 		return nil, err
 	}
