@@ -116,6 +116,16 @@ func (r *Rule) SeverityIn(env string) Severity {
 // Anchor is the rule's anchor in docs/rules.md, e.g. sec001.
 func (r *Rule) Anchor() string { return strings.ToLower(r.ID) }
 
+// Source is the rule's file as a user finds it: under policies/ in
+// slotcheck's repository for a built-in rule, the path it was loaded from
+// for a custom one.
+func (r *Rule) Source() string {
+	if r.Custom {
+		return r.File
+	}
+	return "policies/" + r.File
+}
+
 // HelpURL is where a rule is documented: its section of docs/rules.md for a
 // built-in rule, its METADATA's related_resources for a custom one (empty
 // when it names none), since the reference documents built-in rules only.
