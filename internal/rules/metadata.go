@@ -87,7 +87,15 @@ func readRules(modules map[string]*ast.Module, custom map[string]bool) ([]*Rule,
 		errs []*MetadataError
 	)
 	tree := treeCheck{ids: map[string]firstSeen{}, kinds: map[string]firstSeen{}}
-	for _, file := range slices.Sorted(maps.Keys(modules)) {
+	// Built-in files first, so that an id taken twice is blamed on the
+	// custom rule that takes a built-in's.
+	files := slices.SortedFunc(maps.Keys(modules), func(a, b string) int {
+		if custom[a] != custom[b] {
+			return cmp.Compare(boolRank(custom[a]), boolRank(custom[b]))
+		}
+		return strings.Compare(a, b)
+	})
+	for _, file := range files {
 		m := modules[file]
 		errs = append(errs, checkNoWith(file, m)...)
 		if custom[file] {
@@ -370,4 +378,11 @@ func knownKind(gvk schema.GroupVersionKind) bool {
 		return true
 	}
 	return scheme.Scheme.Recognizes(gvk)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
