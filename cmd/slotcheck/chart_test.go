@@ -97,6 +97,8 @@ func TestChartLintsClean(t *testing.T) {
 		{"service-monitor-staging", []string{"--env", "staging", "--set", "metrics.serviceMonitor.enabled=true"}, 13},
 		{"issuer-ref", []string{"--set", "certificates.certManager.issuerRef.kind=ClusterIssuer", "--set", "certificates.certManager.issuerRef.name=ca"}, 10},
 		{"metrics-off", []string{"--set", "metrics.enabled=false"}, 11},
+		// Custom policies: their ConfigMap.
+		{"custom-policies", []string{"--env", "production", "--values", "testdata/charts/webhook-policies.yaml"}, 12},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,7 +26,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 // ValidatePath is where the webhook serves AdmissionReviews.
@@ -44,6 +43,7 @@ type serveOptions struct {
 	failOpen           bool
 	timeout            time.Duration
 	runAs              string
+	policies           []string
 }
 
 func newServeCommand(s streams) *cobra.Command {
@@ -74,6 +74,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root, after reading the kubeconfig; --cert-dir must be readable by it")
+	addPolicyFlag(f, &opts.policies)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
@@ -95,7 +96,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
-	engine, err := rules.New(ctx, policies.FS(), evaluator...)
+	engine, err := newEngine(ctx, opts.policies, evaluator)
 	if err != nil {
 		return fmt.Errorf("compile policies: %w", err)
 	}

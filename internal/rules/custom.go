@@ -50,6 +50,11 @@ func ParseFolder(f Folder, withTests bool) (map[string]*ast.Module, error) {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && p != "." && strings.HasPrefix(d.Name(), ".") {
+			// Hidden folders hold no policies: a ConfigMap volume keeps its
+			// files in ..<timestamp>/ behind the symbolic links it shows.
+			return fs.SkipDir
+		}
 		if d.IsDir() || path.Ext(p) != ".rego" || (!withTests && strings.HasSuffix(p, "_test.rego")) {
 			return nil
 		}

@@ -30,6 +30,8 @@ func TestCustomPolicyProblems(t *testing.T) {
 		name  string
 		files map[string]string
 		want  []string // each a line of the error
+		// absent is a text the error must not hold.
+		absent string
 	}{
 		{
 			name:  "unknown METADATA key",
@@ -89,6 +91,16 @@ func TestCustomPolicyProblems(t *testing.T) {
 			want:  []string{"custom/k8s/team/team.rego:14: rego_type_error: undefined function no_such_function"},
 		},
 		{
+			name: "hidden folders are skipped",
+			files: map[string]string{
+				"team.rego":                    customRule("k8s.team", teamCustom, teamBody),
+				"..2026_12_07_16_00/team.rego": customRule("k8s.team", strings.Replace(teamCustom, "TEAM001", "SEC001", 1), teamBody),
+				"typo.rego":                    customRule("k8s.typo", teamCustom+"#   admision: false\n", teamBody),
+			},
+			want:   []string{"custom/typo.rego:10: custom: unknown key \"admision\""},
+			absent: "SEC001",
+		},
+		{
 			name:  "empty folder",
 			files: map[string]string{"README.md": "no policies"},
 			want:  []string{"policy folder custom holds no .rego file"},
@@ -109,6 +121,9 @@ func TestCustomPolicyProblems(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error:\n%v\nwant it to contain %q", err, w)
 				}
+			}
+			if tt.absent != "" && strings.Contains(err.Error(), tt.absent) {
+				t.Errorf("error:\n%v\nwant it without %q", err, tt.absent)
 			}
 		})
 	}
