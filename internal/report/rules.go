@@ -125,7 +125,12 @@ func RulesMarkdown(w io.Writer, rs []*rules.Rule) error {
 		if !r.Admission {
 			b.WriteString("- **Scope:** repository files only; not evaluated by the admission webhook\n")
 		}
-		fmt.Fprintf(&b, "- **Policy:** [`policies/%s`](../policies/%s)\n\n", r.File, r.File)
+		if r.Custom {
+			// Its file is where it was loaded from, not beside docs/.
+			fmt.Fprintf(&b, "- **Policy:** `%s`\n\n", r.Source())
+		} else {
+			fmt.Fprintf(&b, "- **Policy:** [`policies/%s`](../policies/%s)\n\n", r.File, r.File)
+		}
 		fmt.Fprintf(&b, "%s\n\n**How to fix:** %s\n", r.Description, r.Remediation)
 	}
 	_, err := io.WriteString(w, b.String())

@@ -372,9 +372,13 @@ func joinMetadataErrors(errs []*MetadataError) error {
 // knownKind reports whether a kind read may exist: one Kubernetes serves in
 // its API group and version, or any kind of a group Kubernetes does not
 // serve (a custom resource's, such as monitoring.coreos.com), which only
-// the cluster knows.
+// the cluster knows. Kubernetes' own groups are unqualified (apps) or end
+// in .k8s.io; client-go's scheme, which a process may add custom types to,
+// says which of those it serves.
 func knownKind(gvk schema.GroupVersionKind) bool {
-	if !scheme.Scheme.IsGroupRegistered(gvk.Group) {
+	g := gvk.Group
+	own := g == "" || !strings.Contains(g, ".") || strings.HasSuffix(g, ".k8s.io")
+	if !own || !scheme.Scheme.IsGroupRegistered(g) {
 		return true
 	}
 	return scheme.Scheme.Recognizes(gvk)
