@@ -104,6 +104,8 @@ func TestChartLintsClean(t *testing.T) {
 		{"no-openreports-crds", []string{"--set", "openreports.installCRDs=false"}, 15},
 		// Custom policies: their ConfigMap.
 		{"custom-policies", []string{"--env", "production", "--values", "testdata/charts/webhook-policies.yaml"}, 18},
+		// The configuration's ConfigMap, mounted into the Deployment.
+		{"config", []string{"--env", "production", "--values", production, "--set", "exemptions=config", "--set", "config.version=1", "--set", "config.rules.NET003.disabled=true"}, 18},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,6 +164,7 @@ func TestChartRefusesBadValues(t *testing.T) {
 		{"timeout", []string{"judgementTimeoutSeconds=10"}, "judgementTimeoutSeconds 10 must be"},
 		{"no-api-server-sources", []string{"networkPolicy.apiServerSources=null"}, "networkPolicy.apiServerSources must name"},
 		{"mode", []string{"mode=deny"}, `mode "deny"`},
+		{"exemptions", []string{"exemptions=team"}, `exemptions "team": want config, annotations or both`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -68,6 +68,11 @@ type Config struct {
 	Timeout time.Duration
 	// Now is the clock exemption annotations expire by; nil is time.Now.
 	Now func() time.Time
+	// Configuration is the configuration file (--config) in force; nil
+	// without one.
+	Configuration *ConfigSource
+	// Exemptions says which exemptions count; empty is both.
+	Exemptions ExemptionMode
 }
 
 // Cluster is what the handler reads of the cluster: from informer caches,
@@ -102,6 +107,9 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Exemptions == "" {
+		cfg.Exemptions = ExemptionsBoth
 	}
 	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker()}
 	for _, env := range rules.Environments() {
@@ -144,6 +152,12 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 	if err != nil {
 		return h.failure(err)
 	}
+	// One snapshot of the configuration per review: the judgement and the
+	// exemptions read the same file, whatever a reload does meanwhile.
+	lc := h.cfg.Configuration.snapshot()
+	if lc != nil {
+		c.Config = lc.conf.RuleData()
+	}
 	obj, err := h.object(req.Object.Raw, req.Namespace)
 	if err != nil {
 		return admission.Errored(http.StatusBadRequest, err), "error"
@@ -158,7 +172,8 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 		return h.failure(err)
 	}
 	old := h.previous(ctx, req, c)
-	return h.verdict(req, obj, mode, findings, old)
+	findings, notes := h.exempt(ctx, lc, obj, c, findings)
+	return h.verdict(req, obj, mode, findings, notes, old)
 }
 
 // skip answers the requests the webhook does not judge: malformed ones, and

@@ -84,11 +84,15 @@ type suite struct {
 
 	mu   sync.Mutex
 	hook *webhookProcess // nil while the webhook is stopped
+	// configure adjusts the handler's configuration of each webhook start,
+	// with the manager that runs it (a test's own settings); nil for none.
+	configure func(t *testing.T, s *suite, mgr manager.Manager, cfg *admission.Config)
 }
 
 // newSuite starts kube-apiserver and etcd, installs the webhook
-// configuration and starts the webhook; everything stops when t ends.
-func newSuite(t *testing.T) *suite {
+// configuration and starts the webhook, its handler configured by
+// configure (when given); everything stops when t ends.
+func newSuite(t *testing.T, configure ...func(t *testing.T, s *suite, mgr manager.Manager, cfg *admission.Config)) *suite {
 	t.Helper()
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
@@ -169,6 +173,9 @@ func newSuite(t *testing.T) *suite {
 	}
 
 	s := &suite{env: env, client: c, engine: engine, profile: profiles, logs: logs}
+	if len(configure) > 0 {
+		s.configure = configure[0]
+	}
 	// Cleanups run last-in first-out: the webhook stops before the control
 	// plane.
 	t.Cleanup(func() {
@@ -298,10 +305,14 @@ func (s *suite) startWebhook(t *testing.T) {
 		cancel()
 		t.Fatalf("metrics: %v", err)
 	}
-	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache(), reads), admission.Config{
+	handlerCfg := admission.Config{
 		Mode:               admission.ModeEnforce,
 		ExcludedNamespaces: []string{"kube-system", "kube-node-lease", excludedNamespace},
-	}, metrics, log.WithName("admission"))
+	}
+	if s.configure != nil {
+		s.configure(t, s, mgr, &handlerCfg)
+	}
+	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache(), reads), handlerCfg, metrics, log.WithName("admission"))
 	if err != nil {
 		cancel()
 		t.Fatalf("handler: %v", err)
