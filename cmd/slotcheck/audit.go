@@ -21,7 +21,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/version"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 type auditOptions struct {
@@ -32,6 +31,7 @@ type auditOptions struct {
 	profiles   string
 	config     string
 	baseline   string
+	policies   []string
 	output     outputOptions
 }
 
@@ -80,6 +80,7 @@ audit scans no path, and an exemption's paths match nothing in a cluster.`,
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in")
 	f.StringVar(&opts.config, "config", "", "configuration file (.slotcheck.yaml format) applied to every namespace; never searched for, since an audit scans no path (exemptions' paths match nothing in a cluster)")
 	f.StringVar(&opts.baseline, "baseline", "", "earlier JSON report of an audit (--format json) whose findings are baselined: shown with --show-suppressed, never failing the run")
+	addPolicyFlag(f, &opts.policies)
 	addOutputFlags(cmd, f, &opts.output)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
@@ -109,7 +110,7 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	engine, err := rules.New(ctx, policies.FS())
+	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(opts.policies))
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,8 @@ func TestChartLintsClean(t *testing.T) {
 		{"audit-off", []string{"--env", "production", "--set", "audit.interval=0"}, 13}, // the CRDs stay
 		{"no-leader-election", []string{"--set", "audit.leaderElection=false"}, 15},
 		{"no-openreports-crds", []string{"--set", "openreports.installCRDs=false"}, 15},
+		// Custom policies: their ConfigMap.
+		{"custom-policies", []string{"--env", "production", "--values", "testdata/charts/webhook-policies.yaml"}, 18},
 		// The configuration's ConfigMap, mounted into the Deployment.
 		{"config", []string{"--env", "production", "--values", production, "--set", "exemptions=config", "--set", "config.version=1", "--set", "config.rules.NET003.disabled=true"}, 18},
 	}

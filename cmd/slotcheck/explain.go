@@ -8,11 +8,11 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/report"
-	"github.com/slotwise/slotcheck/internal/rules"
-	"github.com/slotwise/slotcheck/policies"
 )
 
-type explainOptions struct{}
+type explainOptions struct {
+	policies []string
+}
 
 func newExplainCommand(s streams) *cobra.Command {
 	opts := &explainOptions{}
@@ -26,7 +26,7 @@ func newExplainCommand(s streams) *cobra.Command {
 			return nil
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-			engine, err := rules.New(cmd.Context(), policies.FS())
+			engine, err := cli.NewEngine(cmd.Context(), cli.PolicyFolders(opts.policies))
 			if err != nil {
 				return nil, cobra.ShellCompDirectiveError
 			}
@@ -40,11 +40,13 @@ func newExplainCommand(s streams) *cobra.Command {
 			return runExplain(cmd.Context(), opts, args[0], s)
 		},
 	}
+	addPolicyFlag(cmd.Flags(), &opts.policies)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
 
-func runExplain(ctx context.Context, _ *explainOptions, id string, s streams) error {
-	engine, err := rules.New(ctx, policies.FS())
+func runExplain(ctx context.Context, opts *explainOptions, id string, s streams) error {
+	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(opts.policies))
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -16,7 +15,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 type lintOptions struct {
@@ -25,6 +23,7 @@ type lintOptions struct {
 	exclude     []string
 	config      string
 	baseline    string
+	policies    []string
 	buildArgs   []string
 	helm        source.HelmOptions
 	output      outputOptions
@@ -53,6 +52,7 @@ func newLintCommand(s streams) *cobra.Command {
 	f.StringArrayVar(&opts.exclude, "exclude", nil, "skip files and folders matching this glob (repeatable)")
 	f.StringVar(&opts.config, "config", "", "configuration file for every path (default: the nearest .slotcheck.yaml from each path up to the repository root)")
 	f.StringVar(&opts.baseline, "baseline", "", "earlier JSON report (--format json) whose findings are baselined: shown with --show-suppressed, never failing the run")
+	addPolicyFlag(f, &opts.policies)
 	f.StringArrayVar(&opts.buildArgs, "build-arg", nil, "value of a Dockerfile ARG used in FROM, as NAME=VALUE (repeatable), like docker build")
 	f.StringArrayVar(&opts.helm.ValuesFiles, "values", nil, "values file for the Helm charts found (repeatable; later files win)")
 	f.StringArrayVar(&opts.helm.Set, "set", nil, "value for the Helm charts found, as helm --set takes it: a.b=c (repeatable)")
@@ -94,20 +94,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	if err != nil {
 		return err
 	}
-	// The policies compile while the files load: each takes a core.
-	type compiled struct {
-		engine *rules.Engine
-		err    error
-	}
-	done := make(chan compiled, 1)
-	go func() {
-		e, err := rules.New(ctx, policies.FS(), evaluator...)
-		done <- compiled{e, err}
-	}()
-	getEngine := sync.OnceValues(func() (*rules.Engine, error) {
-		c := <-done
-		return c.engine, c.err
-	})
+	getEngine := compileWhileLoading(ctx, cli.PolicyFolders(opts.policies), evaluator)
 	rep, err := scan.RunWith(ctx, getEngine, scan.Options{
 		Paths:       paths,
 		Environment: env,
@@ -122,7 +109,7 @@ func runLint(ctx context.Context, opts *lintOptions, paths []string, s streams) 
 	if err != nil {
 		return err
 	}
-	engine, err := getEngine()
+	engine, err := getEngine(nil)
 	if err != nil {
 		return err
 	}

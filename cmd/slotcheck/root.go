@@ -27,6 +27,6 @@ With no command, slotcheck lints: 'slotcheck ./k8s' is 'slotcheck lint ./k8s'.`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
-	root.AddCommand(lint, newAuditCommand(s), newRulesCommand(s), newExplainCommand(s), newVersionCommand(s))
+	root.AddCommand(lint, newAuditCommand(s), newRulesCommand(s), newExplainCommand(s), newPolicyCommand(s), newVersionCommand(s))
 	return root
 }

@@ -11,12 +11,12 @@ import (
 	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/rules"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 type rulesOptions struct {
-	format string
-	output string
+	format   string
+	output   string
+	policies []string
 }
 
 func newRulesCommand(s streams) *cobra.Command {
@@ -31,6 +31,7 @@ func newRulesCommand(s streams) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&opts.format, "format", "f", "text", "text, json or markdown")
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
+	addPolicyFlag(cmd.Flags(), &opts.policies)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
@@ -45,7 +46,7 @@ func runRules(ctx context.Context, opts *rulesOptions, s streams) error {
 	if write == nil {
 		return cli.UsageError{Err: fmt.Errorf("--format %q: want text, json or markdown", opts.format)}
 	}
-	engine, err := rules.New(ctx, policies.FS())
+	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(opts.policies))
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ func TestGoldenSARIF(t *testing.T) {
 		{"inputs", []string{"--sarif-category", "k8s/production", "testdata/examples/inputs"}, 2},
 		{"dockerfiles", []string{"--sarif-category", "dockerfiles", "testdata/dockerfiles"}, 2},
 		{"helm-subchart-archive", []string{"--fail-on", "never", "testdata/charts/umbrella"}, 0},
+		{"custom-policies", []string{"--policy", "testdata/policies", "testdata/custom"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

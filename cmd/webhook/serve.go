@@ -25,7 +25,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/cli"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 // ValidatePath is where the webhook serves AdmissionReviews.
@@ -43,6 +42,7 @@ type serveOptions struct {
 	failOpen           bool
 	timeout            time.Duration
 	runAs              string
+	policies           []string
 	config             string
 	exemptions         string
 	background         backgroundOptions
@@ -76,6 +76,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root, after reading the kubeconfig; --cert-dir must be readable by it")
+	addPolicyFlag(f, &opts.policies)
 	f.StringVar(&opts.config, "config", "", "configuration file (.slotcheck.yaml format, docs/config.md): rule tuning, exemptions, input.config; reloaded when it changes")
 	f.StringVar(&opts.exemptions, "exemptions", "both", "which exemptions count: config (the --config file only: annotations are ignored), annotations, or both")
 	addBackgroundFlags(f, &opts.background)
@@ -104,7 +105,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
-	engine, err := rules.New(ctx, policies.FS(), evaluator...)
+	engine, err := newEngine(ctx, opts.policies, evaluator)
 	if err != nil {
 		return fmt.Errorf("compile policies: %w", err)
 	}

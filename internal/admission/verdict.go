@@ -9,7 +9,6 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
-	"github.com/slotwise/slotcheck/internal/version"
 )
 
 // verdict classifies the findings, old being the old object's (notes, when
@@ -73,7 +72,11 @@ func denialLine(f scan.Finding) string {
 	if f.Container != "" {
 		where += ", container " + f.Container
 	}
-	return fmt.Sprintf("[%s] %s (%s) fix: %s See %s#%s", f.Rule.ID, f.Message, where, strings.TrimSuffix(f.Rule.Remediation, ".")+".", version.RulesDoc, f.Rule.Anchor())
+	line := fmt.Sprintf("[%s] %s (%s) fix: %s", f.Rule.ID, f.Message, where, strings.TrimSuffix(f.Rule.Remediation, ".")+".")
+	if url := f.Rule.HelpURL(); url != "" {
+		line += " See " + url
+	}
+	return line
 }
 
 // describe names the object, and its owner when a controller owns it: the

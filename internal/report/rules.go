@@ -49,7 +49,7 @@ func RulesJSON(w io.Writer, rs []*rules.Rule) error {
 		jr := jsonRule{
 			ID: r.ID, Title: r.Title, Severity: string(r.Severity), Environments: r.Environments,
 			Section: r.Section, Description: r.Description, Remediation: r.Remediation,
-			Admission: r.Admission, Policy: "policies/" + r.File,
+			Admission: r.Admission, Policy: r.Source(),
 			Tags: append([]string{}, r.Tags...), Reads: []jsonRead{},
 		}
 		for _, rd := range r.Reads {
@@ -87,7 +87,11 @@ func Explain(w io.Writer, r *rules.Rule) error {
 	if !r.Admission {
 		b.WriteString("Scope:        repository files only; the admission webhook does not evaluate it\n")
 	}
-	fmt.Fprintf(&b, "Policy:       policies/%s\n\n", r.File)
+	fmt.Fprintf(&b, "Policy:       %s\n", r.Source())
+	if r.Custom && r.RelatedURL != "" {
+		fmt.Fprintf(&b, "More:         %s\n", r.RelatedURL)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "%s\n\nHow to fix:\n%s\n\n", r.Description, indent(r.Remediation, "  "))
 	fmt.Fprintf(&b, "To exempt one object, annotate it (or its pod template):\n  slotcheck.slotwise.com/exempt-%s: \"<reason>\"\n", r.ID)
 	_, err := io.WriteString(w, b.String())
@@ -127,7 +131,12 @@ func RulesMarkdown(w io.Writer, rs []*rules.Rule) error {
 		if !r.Admission {
 			b.WriteString("- **Scope:** repository files only; not evaluated by the admission webhook\n")
 		}
-		fmt.Fprintf(&b, "- **Policy:** [`policies/%s`](../policies/%s)\n\n", r.File, r.File)
+		if r.Custom {
+			// Its file is where it was loaded from, not beside docs/.
+			fmt.Fprintf(&b, "- **Policy:** `%s`\n\n", r.Source())
+		} else {
+			fmt.Fprintf(&b, "- **Policy:** [`policies/%s`](../policies/%s)\n\n", r.File, r.File)
+		}
 		fmt.Fprintf(&b, "%s\n\n**How to fix:** %s\n", r.Description, r.Remediation)
 	}
 	_, err := io.WriteString(w, b.String())

@@ -138,7 +138,7 @@ func descriptor(r *rules.Rule) sarifRule {
 				r.Description, r.Remediation, r.Section, r.ID)),
 			Text: wellFormed(fmt.Sprintf("%s\n\nHow to fix: %s\n\nStandard section: %s.", r.Description, r.Remediation, r.Section)),
 		},
-		HelpURI:          wellFormed(version.RulesDoc + "#" + r.Anchor()),
+		HelpURI:          wellFormed(r.HelpURL()),
 		ID:               wellFormed(r.ID),
 		Name:             wellFormed(pascal(r.Title)),
 		Properties:       props,

@@ -48,7 +48,7 @@ type sarifRule struct {
 	DefaultConfiguration sarifConfiguration  `json:"defaultConfiguration"`
 	FullDescription      sarifText           `json:"fullDescription"`
 	Help                 sarifHelp           `json:"help"`
-	HelpURI              string              `json:"helpUri"`
+	HelpURI              string              `json:"helpUri,omitempty"`
 	ID                   string              `json:"id"`
 	Name                 string              `json:"name"`
 	Properties           sarifRuleProperties `json:"properties"`

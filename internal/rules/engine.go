@@ -38,6 +38,7 @@ type Option func(*options)
 
 type options struct {
 	reference bool
+	folders   []Folder
 }
 
 // WithReferenceEvaluator makes the engine evaluate with OPA's topdown
@@ -144,6 +145,10 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	custom, err := addFolders(modules, o.folders)
+	if err != nil {
+		return nil, &PolicyError{err}
+	}
 	e := &Engine{
 		reference: o.reference,
 		keys:      newKeys(),
@@ -152,8 +157,8 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		byFile:    map[string]*Rule{},
 		queries:   map[queryKey]*query{},
 	}
-	if e.rules, err = readRules(modules); err != nil {
-		return nil, err
+	if e.rules, err = readRules(modules, custom); err != nil {
+		return nil, &PolicyError{err}
 	}
 	domains := map[string]bool{}
 	for _, r := range e.rules {
@@ -176,9 +181,13 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 	if e.reference {
 		compiler = ast.NewCompiler().WithEnablePrintStatements(false)
 		if compiler.Compile(modules); compiler.Failed() {
-			return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
+			return nil, &PolicyError{fmt.Errorf("compile policies: %w", compiler.Errors)}
 		}
 	} else if program, err = planPolicies(ctx, modules, e.rules, exemptions); err != nil {
+		var astErrs ast.Errors
+		if errors.As(err, &astErrs) {
+			return nil, &PolicyError{err}
+		}
 		return nil, err
 	}
 	for domain := range domains {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"gopkg.in/yaml.v3"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
 )
 
 // metadataBlock is a rule package's METADATA block. OPA reads it leniently (a
@@ -70,27 +72,45 @@ func ReadRule(fsys fs.FS, file string) (*Rule, error) {
 		return nil, err
 	}
 	r, _, errs := ruleFromModule(file, m)
+	errs = append(errs, checkNoWith(file, m)...)
 	if len(errs) > 0 {
 		return nil, joinMetadataErrors(errs)
 	}
 	return r, nil
 }
 
-// readRules reads the rule of every package outside lib, sorted by id.
+// readRules reads the rule of every package outside lib, sorted by id; the
+// files named in custom are the user's, which must be rule packages.
 // Problems of every file are returned together, sorted by file and line.
-func readRules(modules map[string]*ast.Module) ([]*Rule, error) {
+func readRules(modules map[string]*ast.Module, custom map[string]bool) ([]*Rule, error) {
 	var (
 		out  []*Rule
 		errs []*MetadataError
 	)
 	tree := treeCheck{ids: map[string]firstSeen{}, kinds: map[string]firstSeen{}, versions: map[string]firstSeen{}}
-	for _, file := range slices.Sorted(maps.Keys(modules)) {
+	// Built-in files first, so that an id taken twice is blamed on the
+	// custom rule that takes a built-in's.
+	files := slices.SortedFunc(maps.Keys(modules), func(a, b string) int {
+		if custom[a] != custom[b] {
+			return cmp.Compare(boolRank(custom[a]), boolRank(custom[b]))
+		}
+		return strings.Compare(a, b)
+	})
+	for _, file := range files {
 		m := modules[file]
+		errs = append(errs, checkNoWith(file, m)...)
+		if custom[file] {
+			if e := checkCustomPackage(file, m); e != nil {
+				errs = append(errs, e)
+				continue
+			}
+		}
 		if strings.HasPrefix(m.Package.Path.String(), "data.lib.") {
 			continue
 		}
 		r, lines, problems := ruleFromModule(file, m)
 		if len(problems) == 0 {
+			r.Custom = custom[file]
 			problems = tree.add(r, lines)
 		}
 		if len(problems) > 0 {
@@ -187,6 +207,9 @@ func ruleFromModule(file string, m *ast.Module) (*Rule, lineIndex, []*MetadataEr
 	r := d.rule(pkg, &block)
 	if len(d.errs) > 0 {
 		return nil, nil, d.errs
+	}
+	if len(a.RelatedResources) > 0 && a.RelatedResources[0].Ref != (url.URL{}) {
+		r.RelatedURL = a.RelatedResources[0].Ref.String()
 	}
 	return r, d.lines, nil
 }
@@ -344,6 +367,9 @@ func (d *metadataDecoder) reads(in []Read) []Read {
 		case rd.APIVersion == "" || err != nil || gv.Version == "":
 			d.fail(d.lines.at(key+".apiVersion"), "%s.apiVersion %q: want group/version, or v1 for the core group", key, rd.APIVersion)
 			ok = false
+		case !knownKind(gv.WithKind(rd.Kind)):
+			d.fail(d.lines.at(key+".kind"), "%s: Kubernetes has no kind %s in %s", key, rd.Kind, rd.APIVersion)
+			ok = false
 		}
 		if rd.Scope != ScopeNamespace && rd.Scope != ScopeCluster {
 			d.fail(d.lines.at(key+".scope"), "%s.scope %q: want %s (objects of the target's namespace) or %s (of every namespace)", key, rd.Scope, ScopeNamespace, ScopeCluster)
@@ -392,4 +418,26 @@ func joinMetadataErrors(errs []*MetadataError) error {
 		out[i] = e
 	}
 	return errors.Join(out...)
+}
+
+// knownKind reports whether a kind read may exist: one Kubernetes serves in
+// its API group and version, or any kind of a group Kubernetes does not
+// serve (a custom resource's, such as monitoring.coreos.com), which only
+// the cluster knows. Kubernetes' own groups are unqualified (apps) or end
+// in .k8s.io; client-go's scheme, which a process may add custom types to,
+// says which of those it serves.
+func knownKind(gvk schema.GroupVersionKind) bool {
+	g := gvk.Group
+	own := g == "" || !strings.Contains(g, ".") || strings.HasSuffix(g, ".k8s.io")
+	if !own || !scheme.Scheme.IsGroupRegistered(g) {
+		return true
+	}
+	return scheme.Scheme.Recognizes(gvk)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

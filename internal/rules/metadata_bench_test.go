@@ -22,7 +22,7 @@ func BenchmarkReadRules(b *testing.B) {
 	}
 	b.Run("metadata", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := readRules(modules); err != nil {
+			if _, err := readRules(modules, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/slotwise/slotcheck/internal/version"
 )
 
 // Severity ranks a finding: errors fail CI and deny admission, warnings are
@@ -71,8 +73,15 @@ type Rule struct {
 	Domain string
 	// Package is the rule's Rego package path without the data prefix, e.g. k8s.sec001.
 	Package string
-	// File is the rule's source file inside the policy tree.
+	// File is the rule's source file inside the policy tree; for a custom
+	// rule, its path as the folder it was loaded from names it.
 	File string
+	// Custom rules come from a policy folder the user gave (--policy, a
+	// configuration's policies:), not from slotcheck's own tree.
+	Custom bool
+	// RelatedURL is the first of the METADATA's related_resources, where a
+	// custom rule's own documentation lives; empty when none is given.
+	RelatedURL string
 }
 
 // Scope says which objects of a kind input.inventory holds for a target.
@@ -118,6 +127,26 @@ func (r *Rule) SeverityIn(env string) Severity {
 
 // Anchor is the rule's anchor in docs/rules.md, e.g. sec001.
 func (r *Rule) Anchor() string { return strings.ToLower(r.ID) }
+
+// Source is the rule's file as a user finds it: under policies/ in
+// slotcheck's repository for a built-in rule, the path it was loaded from
+// for a custom one.
+func (r *Rule) Source() string {
+	if r.Custom {
+		return r.File
+	}
+	return "policies/" + r.File
+}
+
+// HelpURL is where a rule is documented: its section of docs/rules.md for a
+// built-in rule, its METADATA's related_resources for a custom one (empty
+// when it names none), since the reference documents built-in rules only.
+func (r *Rule) HelpURL() string {
+	if r.Custom {
+		return r.RelatedURL
+	}
+	return version.RulesDoc + "#" + r.Anchor()
+}
 
 // unwrap joins the lines of a METADATA text block that were wrapped for the
 // source file, keeping blank lines as paragraph breaks, so that reports and

@@ -125,19 +125,28 @@ type Report struct {
 	Cluster bool
 }
 
-// Run scans opts.Paths with the engine.
+// Run scans opts.Paths with the engine. A configuration file that names
+// policy folders is an error: an engine is compiled with its rules, so a
+// scan that reads such files needs RunWith.
 func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, error) {
-	return RunWith(ctx, func() (*rules.Engine, error) { return engine, nil }, opts)
+	return RunWith(ctx, func(folders []rules.Folder) (*rules.Engine, error) {
+		if len(folders) > 0 {
+			return nil, fmt.Errorf("configuration names policy folder %s, which a compiled engine cannot add", folders[0].Name)
+		}
+		return engine, nil
+	}, opts)
 }
 
-// RunWith is Run with an engine it asks for once the paths are resolved.
+// RunWith is Run with an engine it asks for once the paths are resolved. It
+// hands getEngine the policy folders the configuration files name (none
+// when they name none), whose rules the engine must hold.
 //
 // A scan reads its files twice so that its memory grows with what
 // cross-object rules read, not with the repository: first only the objects
 // of the kinds those rules read (input.inventory), so that every scope is
 // complete before any object is judged; then every object, each judged as
 // its file loads and released once its findings are placed.
-func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts Options) (*Report, error) {
+func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules.Engine, error), opts Options) (*Report, error) {
 	if opts.WorkDir == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -152,7 +161,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 	stdin := readStdin(rep, &opts)
 	cfgs := newConfigs(opts)
 	paths := resolvePaths(rep, cfgs, opts, stdin)
-	engine, err := getEngine()
+	engine, err := getEngine(cfgs.policyFolders())
 	if err != nil {
 		return nil, err
 	}

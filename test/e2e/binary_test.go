@@ -27,8 +27,8 @@ import (
 
 // testBinary runs the real slotcheck-webhook binary against the suite's API
 // server: its flags, its TLS server on --port, its probes and metrics, its
-// privilege drop and its graceful shutdown, which the in-process webhook of
-// the other scenarios does not exercise.
+// privilege drop, its custom rules (--policy) and its graceful shutdown,
+// which the in-process webhook of the other scenarios does not exercise.
 func testBinary(t *testing.T, s *suite) {
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -49,6 +49,23 @@ func testBinary(t *testing.T, s *suite) {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Custom rules, which the binary loads with --policy once it runs
+	// unprivileged: a copy any user can read.
+	if err := os.CopyFS(filepath.Join(dir, "policies"), os.DirFS(filepath.Join(root, "testdata", "policies"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := filepath.WalkDir(filepath.Join(dir, "policies"), func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if d.IsDir() {
+			mode = 0o755
+		}
+		return os.Chmod(p, mode)
+	}); err != nil {
+		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, "slotcheck-webhook")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/webhook")
@@ -86,6 +103,7 @@ func testBinary(t *testing.T, s *suite) {
 		"--health-probe-bind-address", fmt.Sprintf("127.0.0.1:%d", health),
 		"--metrics-bind-address", fmt.Sprintf("127.0.0.1:%d", metrics),
 		"--excluded-namespaces", "kube-system",
+		"--policy", filepath.Join(dir, "policies"),
 	)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -144,6 +162,9 @@ func testBinary(t *testing.T, s *suite) {
 	resp.Body.Close()
 	if err != nil || got.Response == nil || got.Response.Allowed || !strings.Contains(got.Response.Result.Message, "[SEC006]") {
 		t.Errorf("the binary did not deny the noncompliant Pod: %v %+v", err, got.Response)
+	}
+	if got.Response != nil && !strings.Contains(got.Response.Result.Message+strings.Join(got.Response.Warnings, "\n"), "[ACME001]") {
+		t.Errorf("the binary did not judge with the custom rule ACME001 of --policy: %+v", got.Response)
 	}
 	if resp.TLS == nil || resp.TLS.Version < tls.VersionTLS12 {
 		t.Errorf("TLS %+v", resp.TLS)

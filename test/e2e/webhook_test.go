@@ -58,7 +58,7 @@ func TestWebhook(t *testing.T) {
 			{"updates are ratcheted", testRatchet},
 			{"dry-run creates are judged like real ones", testDryRun},
 			{"the webhook's chart renders objects this API server accepts", testChartDryRun},
-			{"the real binary serves, probes, reports metrics and stops on SIGTERM", testBinary},
+			{"the real binary serves, probes, judges with its --policy rules, reports metrics and stops on SIGTERM", testBinary},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	chartloader "helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// TestChartMountsPolicies: the chart's policies value becomes a ConfigMap,
+// mounted read-only and passed as --policy, whose files the webhook loads;
+// policyClusterRoleRules join the ClusterRole. Without the value the chart
+// renders none of it.
+func TestChartMountsPolicies(t *testing.T) {
+	_, self, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(self), "..", "..")
+	overrides, err := os.ReadFile(filepath.Join(root, "testdata", "charts", "webhook-policies.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		values string
+		want   bool
+	}{
+		{name: "defaults"},
+		{name: "policies", values: string(overrides), want: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs := renderChart(t, root, tt.values)
+			var dep appsv1.Deployment
+			decodeDoc(t, docs, "deployment.yaml", &dep)
+			pod := dep.Spec.Template.Spec
+			hasArg := slices.Contains(pod.Containers[0].Args, "--policy=/policies")
+			hasMount := slices.ContainsFunc(pod.Containers[0].VolumeMounts, func(m corev1.VolumeMount) bool {
+				return m.Name == "policies" && m.MountPath == "/policies" && m.ReadOnly
+			})
+			hasVolume := slices.ContainsFunc(pod.Volumes, func(v corev1.Volume) bool {
+				return v.ConfigMap != nil && v.ConfigMap.Name == "slotcheck-slotcheck-webhook-policies"
+			})
+			_, hasChecksum := dep.Spec.Template.Annotations["checksum/policies"]
+			if hasArg != tt.want || hasMount != tt.want || hasVolume != tt.want || hasChecksum != tt.want {
+				t.Errorf("--policy %v, read-only mount %v, ConfigMap volume %v, checksum %v; want all %v", hasArg, hasMount, hasVolume, hasChecksum, tt.want)
+			}
+			var role rbacv1.ClusterRole
+			decodeDoc(t, docs, "clusterrole.yaml", &role)
+			grants := slices.ContainsFunc(role.Rules, func(r rbacv1.PolicyRule) bool { return slices.Contains(r.Resources, "podmonitors") })
+			if grants != tt.want {
+				t.Errorf("ClusterRole grants podmonitors: %v, want %v", grants, tt.want)
+			}
+			var cm corev1.ConfigMap
+			found := decodeDoc(t, docs, "policies-configmap.yaml", &cm)
+			if found != tt.want {
+				t.Fatalf("policies ConfigMap rendered: %v, want %v", found, tt.want)
+			}
+			if !tt.want {
+				return
+			}
+			dir := t.TempDir()
+			for name, src := range cm.Data {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e, err := newEngine(context.Background(), []string{dir}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := e.Rule("ACME001"); !ok {
+				t.Error("the webhook does not load ACME001 from the chart's ConfigMap")
+			}
+		})
+	}
+}
+
+// renderChart renders the webhook chart as helm template does, with the
+// values of overrides (YAML) over its defaults, keyed by template path.
+func renderChart(t *testing.T, root, overrides string) map[string]string {
+	t.Helper()
+	ch, err := chartloader.Load(filepath.Join(root, "charts", "slotcheck-webhook"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := map[string]any{}
+	if err := yaml.Unmarshal([]byte(overrides), &user); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(ch, user, chartutil.ReleaseOptions{Name: "slotcheck", Namespace: "slotcheck-system", IsInstall: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := engine.Render(ch, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// decodeDoc decodes strictly the rendered template of that file name into
+// into, and reports whether it rendered anything.
+func decodeDoc(t *testing.T, docs map[string]string, file string, into any) bool {
+	t.Helper()
+	for name, doc := range docs {
+		if strings.HasSuffix(name, "/"+file) && strings.TrimSpace(doc) != "" {
+			if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return true
+		}
+	}
+	return false
+}
