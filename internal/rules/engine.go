@@ -31,6 +31,8 @@ type Engine struct {
 	// reference evaluates with OPA's topdown instead of the planned program.
 	reference bool
 	keys      keys
+	// workloadKinds are the kinds lib.k8s knows the pod template of.
+	workloadKinds []string
 }
 
 // Option changes how New builds an engine.
@@ -152,6 +154,7 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		byFile:    map[string]*Rule{},
 		queries:   map[queryKey]*query{},
 	}
+	e.workloadKinds = tableKinds(modules, workloadsTable)
 	if e.rules, err = readRules(modules); err != nil {
 		return nil, err
 	}
