@@ -68,6 +68,11 @@ type Config struct {
 	Timeout time.Duration
 	// Now is the clock exemption annotations expire by; nil is time.Now.
 	Now func() time.Time
+	// Workloads are extra workload kinds (custom resources such as Argo
+	// Rollouts) judged at their pod template beside kube.Workloads, as
+	// .slotcheck.yaml's workloads name them; the chart's
+	// ValidatingWebhookConfiguration must send them (its workloads value).
+	Workloads []config.Workload
 }
 
 // Cluster is what the handler reads of the cluster: from informer caches,
@@ -90,6 +95,8 @@ type Handler struct {
 	// checker is shared by every review: it learns each kind's shape once,
 	// which costs more than judging the object.
 	checker *kube.Checker
+	// ruleData is input.config: the configured workload kinds.
+	ruleData ast.Value
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -103,7 +110,11 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker()}
+	if err := config.CheckWorkloads(cfg.Workloads, engine.WorkloadKinds()); err != nil {
+		return nil, err
+	}
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker(),
+		ruleData: config.WorkloadsData(cfg.Workloads)}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -122,6 +133,20 @@ func reviewed(resource, subresource string) bool {
 		return subresource == "" || subresource == "ephemeralcontainers"
 	}
 	return subresource == "" && slices.ContainsFunc(kube.Workloads(), func(w kube.Workload) bool { return w.Resource == resource })
+}
+
+// reviews reports whether the handler judges a request: a built-in workload
+// (reviewed), or an object of a configured workload kind, known by its
+// kind since the configuration names no resource.
+func (h *Handler) reviews(req admission.Request) bool {
+	if reviewed(req.Resource.Resource, req.SubResource) {
+		return true
+	}
+	k := req.Kind
+	return req.SubResource == "" && slices.ContainsFunc(h.cfg.Workloads, func(w config.Workload) bool {
+		gvk := w.GroupVersionKind()
+		return gvk.Group == k.Group && gvk.Version == k.Version && gvk.Kind == k.Kind
+	})
 }
 
 // Handle judges one request. Every path returns a well-formed response.
@@ -168,7 +193,7 @@ func (h *Handler) skip(req admission.Request) (admission.Response, string, bool)
 	case req.UID == "" || req.Resource.Resource == "":
 		// No API server sends this: an answer that allowed it would be a guess.
 		return admission.Errored(http.StatusBadRequest, errors.New("malformed AdmissionReview: the request has no uid or no resource")), "error", true
-	case !reviewed(req.Resource.Resource, req.SubResource):
+	case !h.reviews(req):
 		return admission.Allowed("not judged by slotcheck"), "skipped", true
 	case req.Operation != admissionv1.Create && req.Operation != admissionv1.Update:
 		return admission.Allowed(""), "skipped", true
@@ -200,7 +225,7 @@ func (h *Handler) namespace(ctx context.Context, ns string) (Mode, scan.Context,
 		return "", scan.Context{}, fmt.Errorf("inventory of %s: %w", ns, err)
 	}
 	today := config.NewDate(h.cfg.Now()).String()
-	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true, Today: today}, nil
+	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true, Config: h.ruleData, Today: today}, nil
 }
 
 // previous judges the old object of an UPDATE, whose findings ratchet.
