@@ -46,6 +46,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/slotwise/slotcheck/internal/admission"
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/policies"
@@ -84,11 +85,17 @@ type suite struct {
 
 	mu   sync.Mutex
 	hook *webhookProcess // nil while the webhook is stopped
+
+	// workloads are the extra workload kinds the webhook is configured with.
+	workloads []config.Workload
 }
+
+// suiteOption changes the suite newSuite starts.
+type suiteOption func(*suite)
 
 // newSuite starts kube-apiserver and etcd, installs the webhook
 // configuration and starts the webhook; everything stops when t ends.
-func newSuite(t *testing.T) *suite {
+func newSuite(t *testing.T, opts ...suiteOption) *suite {
 	t.Helper()
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
@@ -169,6 +176,9 @@ func newSuite(t *testing.T) *suite {
 	}
 
 	s := &suite{env: env, client: c, engine: engine, profile: profiles, logs: logs}
+	for _, o := range opts {
+		o(s)
+	}
 	// Cleanups run last-in first-out: the webhook stops before the control
 	// plane.
 	t.Cleanup(func() {
@@ -301,6 +311,7 @@ func (s *suite) startWebhook(t *testing.T) {
 	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache(), reads), admission.Config{
 		Mode:               admission.ModeEnforce,
 		ExcludedNamespaces: []string{"kube-system", "kube-node-lease", excludedNamespace},
+		Workloads:          s.workloads,
 	}, metrics, log.WithName("admission"))
 	if err != nil {
 		cancel()
