@@ -154,7 +154,7 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		byFile:    map[string]*Rule{},
 		queries:   map[queryKey]*query{},
 	}
-	e.workloadKinds = tableKinds(modules, workloadsTable)
+	e.workloadKinds = workloadKinds(modules)
 	if e.rules, err = readRules(modules); err != nil {
 		return nil, err
 	}

@@ -9,9 +9,9 @@ import (
 	"github.com/slotwise/slotcheck/policies"
 )
 
-// TestWorkloadKinds: the engine reads the workload kinds of lib.k8s's pod
-// spec table, every kind the cluster side reviews among them, and the
-// library's other tables by kind list the same kinds.
+// TestWorkloadKinds: the engine reads lib.k8s's workload_kinds, every kind
+// the cluster side reviews among them, and the library's tables by kind
+// list the same kinds.
 func TestWorkloadKinds(t *testing.T) {
 	e, err := New(context.Background(), policies.FS())
 	if err != nil {
@@ -30,9 +30,9 @@ func TestWorkloadKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"pod_metadata_path", "labels_paths"} {
+	for _, table := range []string{"pod_spec_path", "pod_metadata_path", "labels_paths"} {
 		if kinds := tableKinds(modules, table); !slices.Equal(kinds, got) {
-			t.Errorf("lib.k8s %s lists %v, pod_spec_path %v: the tables must list the same kinds", table, kinds, got)
+			t.Errorf("lib.k8s %s's table lists %v, workload_kinds %v: the tables must list the same kinds", table, kinds, got)
 		}
 	}
 }
