@@ -83,20 +83,25 @@ func TestChartLintsClean(t *testing.T) {
 		objects int
 	}{
 		// The release namespace names no environment: production by default.
-		{"defaults", nil, 11},
-		{"defaults-production", []string{"--env", "production"}, 11},
-		{"defaults-staging", []string{"--env", "staging"}, 11},
-		{"production-values", []string{"--values", production}, 11},
-		{"production-values-production", []string{"--env", "production", "--values", production}, 11},
-		{"production-values-staging", []string{"--env", "staging", "--values", production}, 11},
+		{"defaults", nil, 17},
+		{"defaults-production", []string{"--env", "production"}, 17},
+		{"defaults-staging", []string{"--env", "staging"}, 17},
+		{"production-values", []string{"--values", production}, 17},
+		{"production-values-production", []string{"--env", "production", "--values", production}, 17},
+		{"production-values-staging", []string{"--env", "staging", "--values", production}, 17},
 		// No cert-manager: no Issuer and no Certificate.
-		{"own-certificate-production", append([]string{"--env", "production"}, ownCert...), 9},
-		{"own-certificate-staging", append([]string{"--env", "staging", "--values", production}, ownCert...), 9},
+		{"own-certificate-production", append([]string{"--env", "production"}, ownCert...), 15},
+		{"own-certificate-staging", append([]string{"--env", "staging", "--values", production}, ownCert...), 15},
 		// A ServiceMonitor and the metrics Service it scrapes.
-		{"service-monitor-production", []string{"--env", "production", "--values", production, "--set", "metrics.serviceMonitor.enabled=true"}, 13},
-		{"service-monitor-staging", []string{"--env", "staging", "--set", "metrics.serviceMonitor.enabled=true"}, 13},
-		{"issuer-ref", []string{"--set", "certificates.certManager.issuerRef.kind=ClusterIssuer", "--set", "certificates.certManager.issuerRef.name=ca"}, 10},
-		{"metrics-off", []string{"--set", "metrics.enabled=false"}, 11},
+		{"service-monitor-production", []string{"--env", "production", "--values", production, "--set", "metrics.serviceMonitor.enabled=true"}, 19},
+		{"service-monitor-staging", []string{"--env", "staging", "--set", "metrics.serviceMonitor.enabled=true"}, 19},
+		{"issuer-ref", []string{"--set", "certificates.certManager.issuerRef.kind=ClusterIssuer", "--set", "certificates.certManager.issuerRef.name=ca"}, 16},
+		{"metrics-off", []string{"--set", "metrics.enabled=false"}, 17},
+		// The background audit's ClusterRole, Role, their bindings and the
+		// two OpenReports CRDs come and go with their values.
+		{"audit-off", []string{"--env", "production", "--set", "audit.interval=0"}, 13}, // the CRDs stay
+		{"no-leader-election", []string{"--set", "audit.leaderElection=false"}, 15},
+		{"no-openreports-crds", []string{"--set", "openreports.installCRDs=false"}, 15},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

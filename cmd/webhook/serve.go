@@ -44,6 +44,7 @@ type serveOptions struct {
 	failOpen           bool
 	timeout            time.Duration
 	runAs              string
+	background         backgroundOptions
 }
 
 func newServeCommand(s streams) *cobra.Command {
@@ -74,6 +75,7 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root, after reading the kubeconfig; --cert-dir must be readable by it")
+	addBackgroundFlags(f, &opts.background)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
 }
@@ -119,11 +121,15 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 			c.GetCertificate = watcher.GetCertificate
 		}},
 	})
-	mgr, err := manager.New(cfg, manager.Options{
+	mgrOpts, err := opts.background.leaderElection(manager.Options{
 		Logger:        log,
 		Metrics:       metricsserver.Options{BindAddress: opts.metricsAddr},
 		WebhookServer: server,
 	})
+	if err != nil {
+		return err
+	}
+	mgr, err := manager.New(cfg, mgrOpts)
 	if err != nil {
 		return fmt.Errorf("manager: %w", err)
 	}
@@ -151,6 +157,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		FailOpen: opts.failOpen, Timeout: opts.timeout,
 	}, metrics, log.WithName("admission"))
 	if err != nil {
+		return err
+	}
+	if err := addBackgroundAudit(mgr, cfg, engine, profiles, excluded, opts.background, log); err != nil {
 		return err
 	}
 	hook := &webhook.Admission{Handler: handler}

@@ -121,3 +121,11 @@ Checks on values that no template could render correctly without.
 {{- fail "certificates.caBundle is required when certificates.certManager.enabled is false: the base64 PEM of the CA that signed the certificate in certificates.existingSecret" }}
 {{- end }}
 {{- end }}
+
+{{/*
+"true" when the background audit runs: audit.interval is set and not 0.
+*/}}
+{{- define "slotcheck-webhook.auditOn" -}}
+{{- $i := toString .Values.audit.interval }}
+{{- if and .Values.audit.interval (ne $i "0") (ne $i "0s") }}true{{ end }}
+{{- end }}
