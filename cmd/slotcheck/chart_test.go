@@ -102,6 +102,8 @@ func TestChartLintsClean(t *testing.T) {
 		{"audit-off", []string{"--env", "production", "--set", "audit.interval=0"}, 13}, // the CRDs stay
 		{"no-leader-election", []string{"--set", "audit.leaderElection=false"}, 15},
 		{"no-openreports-crds", []string{"--set", "openreports.installCRDs=false"}, 15},
+		// The configuration's ConfigMap, mounted into the Deployment.
+		{"config", []string{"--env", "production", "--values", production, "--set", "exemptions=config", "--set", "config.version=1", "--set", "config.rules.NET003.disabled=true"}, 18},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,6 +162,7 @@ func TestChartRefusesBadValues(t *testing.T) {
 		{"timeout", []string{"judgementTimeoutSeconds=10"}, "judgementTimeoutSeconds 10 must be"},
 		{"no-api-server-sources", []string{"networkPolicy.apiServerSources=null"}, "networkPolicy.apiServerSources must name"},
 		{"mode", []string{"mode=deny"}, `mode "deny"`},
+		{"exemptions", []string{"exemptions=team"}, `exemptions "team": want config, annotations or both`},
 		{"workload-without-resource", []string{"workloads[0].apiVersion=argoproj.io/v1alpha1", "workloads[0].kind=Rollout"}, "workloads[0].resource is required: the plural of Rollout"},
 		{"workload-core-group", []string{"workloads[0].apiVersion=v1", "workloads[0].kind=Thing", "workloads[0].resource=things"}, `workloads[0].apiVersion "v1": want a custom resource's group/version`},
 	}

@@ -44,6 +44,8 @@ type serveOptions struct {
 	failOpen           bool
 	timeout            time.Duration
 	runAs              string
+	config             string
+	exemptions         string
 	background         backgroundOptions
 }
 
@@ -75,6 +77,8 @@ slotcheck's rules: error findings deny, warnings come back to kubectl.`,
 	f.BoolVar(&opts.failOpen, "fail-open", false, "allow, with a warning, objects the policies cannot evaluate (default: deny)")
 	f.DurationVar(&opts.timeout, "timeout", 8*time.Second, "deadline of one judgement; keep it below the webhook's timeoutSeconds")
 	f.StringVar(&opts.runAs, "run-as", "65532:65532", "UID:GID to drop to when started as root, after reading the kubeconfig; --cert-dir must be readable by it")
+	f.StringVar(&opts.config, "config", "", "configuration file (.slotcheck.yaml format, docs/config.md): rule tuning, exemptions, input.config; reloaded when it changes")
+	f.StringVar(&opts.exemptions, "exemptions", "both", "which exemptions count: config (the --config file only: annotations are ignored), annotations, or both")
 	addBackgroundFlags(f, &opts.background)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
@@ -84,6 +88,10 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	mode, err := admission.ParseMode(opts.mode)
 	if err != nil {
 		return cli.UsageError{Err: fmt.Errorf("--mode: %w", err)}
+	}
+	exemptions, err := admission.ParseExemptionMode(opts.exemptions)
+	if err != nil {
+		return cli.UsageError{Err: fmt.Errorf("--exemptions: %w", err)}
 	}
 	evaluator, err := cli.EvaluatorOptions(os.Getenv(cli.EvaluatorVariable))
 	if err != nil {
@@ -148,13 +156,17 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 			return fmt.Errorf("informer for %T: %w", obj, err)
 		}
 	}
+	conf, err := configuration(opts, exemptions, engine, ctrlmetrics.Registry, mgr, log.WithName("config"))
+	if err != nil {
+		return err
+	}
 	excluded := append([]string{}, opts.excludedNamespaces...)
 	if ns := ownNamespace(); ns != "" {
 		excluded = append(excluded, ns)
 	}
 	handler, err := admission.NewHandler(engine, profiles, admission.NewCachedCluster(mgr.GetCache(), reads), admission.Config{
 		Mode: mode, ExcludedNamespaces: excluded, DenyCrossObject: opts.denyCrossObject,
-		FailOpen: opts.failOpen, Timeout: opts.timeout,
+		FailOpen: opts.failOpen, Timeout: opts.timeout, Configuration: conf, Exemptions: exemptions,
 	}, metrics, log.WithName("admission"))
 	if err != nil {
 		return err

@@ -30,6 +30,8 @@ const (
 type classified struct {
 	scan.Finding
 	action action
+	// note is what the finding's line says of its exemption; "" for none.
+	note string
 }
 
 // classify gives each finding its action. old holds the findings of the

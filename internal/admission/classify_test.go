@@ -124,7 +124,7 @@ func checkClassification(t *testing.T, mode Mode, denyCrossObject bool, op admis
 	req := request("Deployment", "deployments", "shop", op, []byte("{}"), []byte("{}"))
 	obj := &source.Object{Kind: "Deployment", Name: "web", Value: ast.NewObject()}
 
-	resp, verdict := h.verdict(req, obj, mode, findings, old)
+	resp, verdict := h.verdict(req, obj, mode, findings, nil, old)
 
 	f := findings[0]
 	if verdict != want.verdict {

@@ -68,10 +68,16 @@ type Config struct {
 	Timeout time.Duration
 	// Now is the clock exemption annotations expire by; nil is time.Now.
 	Now func() time.Time
+	// Configuration is the configuration file (--config) in force; nil
+	// without one.
+	Configuration *ConfigSource
+	// Exemptions says which exemptions count; empty is both.
+	Exemptions ExemptionMode
 	// Workloads are extra workload kinds (custom resources such as Argo
 	// Rollouts) judged at their pod template beside kube.Workloads, as
-	// .slotcheck.yaml's workloads name them; the chart's
-	// ValidatingWebhookConfiguration must send them (its workloads value).
+	// .slotcheck.yaml's workloads name them, in addition to those of the
+	// Configuration; the chart's ValidatingWebhookConfiguration must send
+	// them (its workloads value).
 	Workloads []config.Workload
 }
 
@@ -95,8 +101,9 @@ type Handler struct {
 	// checker is shared by every review: it learns each kind's shape once,
 	// which costs more than judging the object.
 	checker *kube.Checker
-	// ruleData is input.config: the configured workload kinds.
-	ruleData ast.Value
+	// workloadsData is input.config without a configuration file: the
+	// workload kinds of Config.Workloads.
+	workloadsData ast.Value
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -110,11 +117,14 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Exemptions == "" {
+		cfg.Exemptions = ExemptionsBoth
+	}
 	if err := config.CheckWorkloads(cfg.Workloads, engine.WorkloadKinds()); err != nil {
 		return nil, err
 	}
 	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker(),
-		ruleData: config.WorkloadsData(cfg.Workloads)}
+		workloadsData: config.WorkloadsData(cfg.Workloads)}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -133,20 +143,6 @@ func reviewed(resource, subresource string) bool {
 		return subresource == "" || subresource == "ephemeralcontainers"
 	}
 	return subresource == "" && slices.ContainsFunc(kube.Workloads(), func(w kube.Workload) bool { return w.Resource == resource })
-}
-
-// reviews reports whether the handler judges a request: a built-in workload
-// (reviewed), or an object of a configured workload kind, known by its
-// kind since the configuration names no resource.
-func (h *Handler) reviews(req admission.Request) bool {
-	if reviewed(req.Resource.Resource, req.SubResource) {
-		return true
-	}
-	k := req.Kind
-	return req.SubResource == "" && slices.ContainsFunc(h.cfg.Workloads, func(w config.Workload) bool {
-		gvk := w.GroupVersionKind()
-		return gvk.Group == k.Group && gvk.Version == k.Version && gvk.Kind == k.Kind
-	})
 }
 
 // Handle judges one request. Every path returns a well-formed response.
@@ -169,6 +165,10 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 	if err != nil {
 		return h.failure(err)
 	}
+	// One snapshot of the configuration per review: the judgement and the
+	// exemptions read the same file, whatever a reload does meanwhile.
+	lc := h.cfg.Configuration.snapshot()
+	c.Config = h.ruleData(lc)
 	obj, err := h.object(req.Object.Raw, req.Namespace)
 	if err != nil {
 		return admission.Errored(http.StatusBadRequest, err), "error"
@@ -183,7 +183,8 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 		return h.failure(err)
 	}
 	old := h.previous(ctx, req, c)
-	return h.verdict(req, obj, mode, findings, old)
+	findings, notes := h.exempt(ctx, lc, obj, c, findings)
+	return h.verdict(req, obj, mode, findings, notes, old)
 }
 
 // skip answers the requests the webhook does not judge: malformed ones, and
@@ -225,7 +226,7 @@ func (h *Handler) namespace(ctx context.Context, ns string) (Mode, scan.Context,
 		return "", scan.Context{}, fmt.Errorf("inventory of %s: %w", ns, err)
 	}
 	today := config.NewDate(h.cfg.Now()).String()
-	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true, Config: h.ruleData, Today: today}, nil
+	return mode, scan.Context{Environment: env, Profile: h.profiles[env], Inventory: inventory, Admission: true, Today: today}, nil
 }
 
 // previous judges the old object of an UPDATE, whose findings ratchet.

@@ -12,12 +12,16 @@ import (
 	"github.com/slotwise/slotcheck/internal/version"
 )
 
-// verdict classifies the findings, old being the old object's, and applies
+// verdict classifies the findings, old being the old object's (notes, when
+// not nil, says what each finding's line adds of its exemption), and applies
 // the namespace's mode to them: denials deny in enforce mode, warn in warn
 // mode and are only logged in audit mode, which sends no warnings either.
 // Each finding is counted once, with the action the mode gave it.
-func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, findings, old []scan.Finding) (admission.Response, string) {
+func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, findings []scan.Finding, notes []string, old []scan.Finding) (admission.Response, string) {
 	list := classify(req.Operation, findings, old, h.cfg.DenyCrossObject)
+	for i := range notes {
+		list[i].note = notes[i]
+	}
 	for _, c := range list {
 		h.metrics.finding(c.Rule.ID, string(c.action.under(mode)))
 	}
@@ -40,16 +44,23 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 }
 
 // lines are the list's denials and warnings as kubectl shows them, in the
-// list's order; a ratcheted finding's warning says why it was not denied.
+// list's order; a ratcheted finding's warning says why it was not denied,
+// and a suppressed finding warns only when its exemption has a note (about
+// to expire).
 func lines(list []classified) (deny, warn []string) {
 	for _, c := range list {
 		switch c.action {
 		case actionDeny:
-			deny = append(deny, denialLine(c.Finding))
+			deny = append(deny, c.line())
 		case actionWarn:
-			warn = append(warn, denialLine(c.Finding))
+			warn = append(warn, c.line())
 		case actionRatcheted:
-			warn = append(warn, "pre-existing, not denied on update: "+denialLine(c.Finding))
+			warn = append(warn, "pre-existing, not denied on update: "+c.line())
+		case actionSuppressed:
+			// Only the note is news: the finding itself is exempted.
+			if c.note != "" {
+				warn = append(warn, "["+c.Rule.ID+"] "+c.note)
+			}
 		}
 	}
 	return deny, warn

@@ -2,6 +2,7 @@ package admission
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -124,5 +125,37 @@ func TestHandlerRefusesWorkloadsItKnows(t *testing.T) {
 	_, err = NewHandler(engine, profiles, &cluster{}, cfg, m, logr.Discard())
 	if err == nil || !strings.Contains(err.Error(), "workloads[1]: Deployment is a workload kind slotcheck judges already") {
 		t.Errorf("NewHandler = %v, want the Deployment refused", err)
+	}
+}
+
+// TestConfigurationFileWorkloads: the workload kinds of the webhook's
+// configuration file are reviewed and judged like Config.Workloads, and a
+// file that names a kind the policies know is refused.
+func TestConfigurationFileWorkloads(t *testing.T) {
+	engine := compile(t)
+	write := func(src string) string {
+		path := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	opts := ConfigSourceOptions{WorkloadKinds: engine.WorkloadKinds()}
+
+	opts.Path = write("version: 1\nworkloads:\n- {apiVersion: argoproj.io/v1alpha1, kind: Rollout, podTemplate: spec.template}\n")
+	src, err := NewConfigSource(opts, prometheus.NewRegistry(), logr.Discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := handlerWith(t, engine, &cluster{labels: map[string]map[string]string{"shop": {EnvironmentLabel: "production"}}}, Config{Configuration: src})
+	resp := h.Handle(context.Background(), rolloutRequest("v1alpha1", admissionv1.Create, fixture(t, "testdata/workloads/rollout/rollout.yaml", 0)))
+	if resp.Allowed || resp.Result == nil || !strings.Contains(resp.Result.Message, "[SEC008]") {
+		t.Errorf("a Rollout the configuration file names: %+v, want it denied with SEC008", resp.Result)
+	}
+
+	opts.Path = write("version: 1\nworkloads:\n- {apiVersion: apps/v1, kind: Deployment, podTemplate: spec.other}\n")
+	_, err = NewConfigSource(opts, prometheus.NewRegistry(), logr.Discard())
+	if err == nil || !strings.Contains(err.Error(), "config.yaml:3:31: workloads[0]: Deployment is a workload kind slotcheck judges already") {
+		t.Errorf("NewConfigSource = %v, want the Deployment refused at its line", err)
 	}
 }

@@ -5,44 +5,30 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
 )
 
-// configState is one configuration file as a scan applies it: loaded once
-// however many scanned paths it configures.
-type configState struct {
-	file *config.File
-	// data is what the file sets of the data rules read (input.config).
-	data ast.Value
-	// byRule indexes the exemptions by the rule ids they name.
-	byRule map[string][]int
-	// disabled lists the ids of the rules the file turns off, sorted.
-	disabled []string
-}
-
 // configs loads the configuration files of a scan, each once.
 type configs struct {
 	opts   Options
-	byPath map[string]*configState
+	byPath map[string]*Configuration
 	// order lists the files loaded, in the order first met.
-	order []*configState
+	order []*Configuration
 	// broken lists the files with problems, which are not applied.
 	broken []*config.File
 }
 
 func newConfigs(opts Options) *configs {
-	return &configs{opts: opts, byPath: map[string]*configState{}}
+	return &configs{opts: opts, byPath: map[string]*Configuration{}}
 }
 
 // forPath is the configuration of a scanned path: the one given
 // (Options.Config), else the nearest found from the path upwards; nil when
 // there is none. A file that cannot be read is reported once in rep, and the
 // path is scanned without it.
-func (c *configs) forPath(rep *Report, p string) *configState {
+func (c *configs) forPath(rep *Report, p string) *Configuration {
 	file := c.opts.Config
 	if file == "" {
 		from := p
@@ -62,10 +48,10 @@ func (c *configs) forPath(rep *Report, p string) *configState {
 	}
 	f, errs := config.Load(file, display(c.opts.WorkDir, abs))
 	rep.Errors = append(rep.Errors, errs...)
-	var cs *configState
+	var cs *Configuration
 	switch {
 	case f != nil && len(errs) == 0:
-		cs = newConfigState(f)
+		cs = NewConfiguration(f)
 		c.order = append(c.order, cs)
 	case f != nil:
 		// Not applied, but its rule ids are still checked, so that one
@@ -73,22 +59,6 @@ func (c *configs) forPath(rep *Report, p string) *configState {
 		c.broken = append(c.broken, f)
 	}
 	c.byPath[abs] = cs
-	return cs
-}
-
-func newConfigState(f *config.File) *configState {
-	cs := &configState{file: f, data: f.RuleData(), byRule: map[string][]int{}}
-	for i, e := range f.Exemptions {
-		for _, id := range e.Rules {
-			cs.byRule[string(id)] = append(cs.byRule[string(id)], i)
-		}
-	}
-	for id, s := range f.Rules {
-		if s.Disabled {
-			cs.disabled = append(cs.disabled, string(id))
-		}
-	}
-	slices.Sort(cs.disabled)
 	return cs
 }
 
@@ -118,7 +88,7 @@ func display(workDir, abs string) string {
 }
 
 // excludes is the --exclude globs with the configuration's.
-func (cs *configState) excludes(given []string) []string {
+func (cs *Configuration) excludes(given []string) []string {
 	if cs == nil || len(cs.file.Exclude) == 0 {
 		return given
 	}
@@ -129,17 +99,9 @@ func (cs *configState) excludes(given []string) []string {
 	return out
 }
 
-// ruleData is input.config for a target; nil without a configuration.
-func (cs *configState) ruleData() ast.Value {
-	if cs == nil {
-		return nil
-	}
-	return cs.data
-}
-
 // paths names an object's file the ways an exemption's paths may: as
 // reports show it, and relative to the configuration's folder.
-func (cs *configState) paths(workDir string, o *source.Object) []string {
+func (cs *Configuration) paths(workDir string, o *source.Object) []string {
 	abs := o.File
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(workDir, filepath.FromSlash(o.File))

@@ -35,7 +35,7 @@ func judgeConfigs(ctx context.Context, engine *rules.Engine, cfgs *configs, targ
 		}
 		fs, _ = cs.apply(fs, config.Subject{Kind: o.Kind, Paths: cs.paths(cfgs.opts.WorkDir, o)}, today)
 		findings = append(findings, fs...)
-		judged = append(judged, Target{Domain: "config", File: o.File, Line: o.Line, Kind: o.Kind, Environment: env, Disabled: cs.disabled})
+		judged = append(judged, Target{Domain: "config", File: o.File, Line: o.Line, Kind: o.Kind, Environment: env, Disabled: cs.Disabled()})
 	}
 	return findings, judged, nil
 }

@@ -178,7 +178,7 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 type target struct {
 	obj      *source.Object
 	profiles *profileSet
-	config   *configState
+	config   *Configuration
 }
 
 // verdict is what judging one target gave.
@@ -282,7 +282,7 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 		return verdict{}, err
 	}
 	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
-		Objects: objects, Config: t.config.ruleData(), Today: day})
+		Objects: objects, Config: t.config.RuleData(), Today: day})
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
@@ -315,7 +315,7 @@ func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Fi
 		o, v := t.obj, verdicts[i]
 		var disabled []string
 		if t.config != nil {
-			disabled = t.config.disabled
+			disabled = t.config.Disabled()
 		}
 		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env, Disabled: disabled})
 		rep.Findings = append(rep.Findings, v.findings...)

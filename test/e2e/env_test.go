@@ -46,7 +46,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/slotwise/slotcheck/internal/admission"
-	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/policies"
@@ -85,17 +84,15 @@ type suite struct {
 
 	mu   sync.Mutex
 	hook *webhookProcess // nil while the webhook is stopped
-
-	// workloads are the extra workload kinds the webhook is configured with.
-	workloads []config.Workload
+	// configure adjusts the handler's configuration of each webhook start,
+	// with the manager that runs it (a test's own settings); nil for none.
+	configure func(t *testing.T, s *suite, mgr manager.Manager, cfg *admission.Config)
 }
 
-// suiteOption changes the suite newSuite starts.
-type suiteOption func(*suite)
-
 // newSuite starts kube-apiserver and etcd, installs the webhook
-// configuration and starts the webhook; everything stops when t ends.
-func newSuite(t *testing.T, opts ...suiteOption) *suite {
+// configuration and starts the webhook, its handler configured by
+// configure (when given); everything stops when t ends.
+func newSuite(t *testing.T, configure ...func(t *testing.T, s *suite, mgr manager.Manager, cfg *admission.Config)) *suite {
 	t.Helper()
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
@@ -176,8 +173,8 @@ func newSuite(t *testing.T, opts ...suiteOption) *suite {
 	}
 
 	s := &suite{env: env, client: c, engine: engine, profile: profiles, logs: logs}
-	for _, o := range opts {
-		o(s)
+	if len(configure) > 0 {
+		s.configure = configure[0]
 	}
 	// Cleanups run last-in first-out: the webhook stops before the control
 	// plane.
@@ -308,11 +305,14 @@ func (s *suite) startWebhook(t *testing.T) {
 		cancel()
 		t.Fatalf("metrics: %v", err)
 	}
-	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache(), reads), admission.Config{
+	handlerCfg := admission.Config{
 		Mode:               admission.ModeEnforce,
 		ExcludedNamespaces: []string{"kube-system", "kube-node-lease", excludedNamespace},
-		Workloads:          s.workloads,
-	}, metrics, log.WithName("admission"))
+	}
+	if s.configure != nil {
+		s.configure(t, s, mgr, &handlerCfg)
+	}
+	handler, err := admission.NewHandler(s.engine, s.profile, admission.NewCachedCluster(mgr.GetCache(), reads), handlerCfg, metrics, log.WithName("admission"))
 	if err != nil {
 		cancel()
 		t.Fatalf("handler: %v", err)

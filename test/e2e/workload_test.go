@@ -14,7 +14,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/slotwise/slotcheck/internal/admission"
 	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -31,9 +33,9 @@ const (
 	customCompliant = customDir + "/compliant.yaml"
 )
 
-// withWorkloads configures the webhook with extra workload kinds.
-func withWorkloads(ws []config.Workload) suiteOption {
-	return func(s *suite) { s.workloads = ws }
+// withWorkloads configures the webhook's handler with extra workload kinds.
+func withWorkloads(ws []config.Workload) func(*testing.T, *suite, manager.Manager, *admission.Config) {
+	return func(_ *testing.T, _ *suite, _ manager.Manager, cfg *admission.Config) { cfg.Workloads = ws }
 }
 
 // TestCustomWorkload: with a custom resource's kind configured as a
