@@ -47,7 +47,9 @@ func TestRego(t *testing.T) {
 // TestRuleContract holds every rule to policies/README.md: complete, strictly
 // typed metadata (rules.New checks it), unique ids, a package path that
 // mirrors its folder, reads: that name exactly the kinds its code reads from
-// input.inventory, and tests that show it both allowing and denying.
+// input.inventory, judges: that name exactly the kinds besides the workloads
+// its code compares input.object.kind with, and tests that show it both
+// allowing and denying.
 func TestRuleContract(t *testing.T) {
 	engine, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
@@ -58,6 +60,7 @@ func TestRuleContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	read := inventoryKinds(t, modules)
+	judged := judgedKinds(t, modules)
 	tests := map[string][]string{} // test package -> test rule names
 	for file, m := range modules {
 		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
@@ -93,6 +96,14 @@ func TestRuleContract(t *testing.T) {
 			slices.Sort(declared)
 			if got := read[r.Package]; !slices.Equal(got, declared) {
 				t.Errorf("rule %s reads %v from input.inventory but its METADATA reads: lists %v; list every kind it reads, with apiVersion and scope (policies/README.md)", r.ID, got, declared)
+			}
+			var judges []string
+			for _, j := range r.Judges {
+				judges = append(judges, j.Kind)
+			}
+			slices.Sort(judges)
+			if got := judged[r.Package]; !slices.Equal(got, judges) {
+				t.Errorf("rule %s judges %v besides the workloads (input.object.kind) but its METADATA judges: lists %v; list every such kind, with apiVersion (policies/README.md)", r.ID, got, judges)
 			}
 			if allow == 0 || deny == 0 {
 				t.Errorf("rule %s has %d test_allow_ and %d test_deny_ tests in package %s_test; it needs both", r.ID, allow, deny, r.Package)
@@ -149,12 +160,6 @@ func inventoryKinds(t *testing.T, modules map[string]*ast.Module) map[string][]s
 
 // collectInventoryKinds adds the kinds one rule reads to kinds.
 func collectInventoryKinds(r *ast.Rule, kinds map[string]bool) {
-	literal := func(t *ast.Term) string {
-		if s, ok := t.Value.(ast.String); ok {
-			return string(s)
-		}
-		return "?"
-	}
 	ast.WalkExprs(r, func(e *ast.Expr) bool {
 		if e.IsCall() && e.Operator().String() == inventoryAccessor && len(e.Operands()) > 0 {
 			kinds[literal(e.Operand(0))] = true
@@ -178,6 +183,106 @@ func collectInventoryKinds(r *ast.Rule, kinds map[string]bool) {
 		}
 		return false
 	})
+}
+
+// workloadTable is the lib.k8s rule whose literal table, keyed by kind, is
+// the one list of workload kinds.
+const workloadTable = "data.lib.k8s.pod_spec_path"
+
+// judgedKinds is, by rule package, the kinds other than the workloads that
+// its own modules compare input.object.kind with: input.object.kind == "K"
+// and input.object.kind in {"K", ...}. A rule judging a kind through a
+// variable or a helper would escape it; rules name the kinds they judge
+// literally, as policies/README.md asks.
+func judgedKinds(t *testing.T, modules map[string]*ast.Module) map[string][]string {
+	t.Helper()
+	workloads := map[string]bool{}
+	kinds := map[string]map[string]bool{}
+	for file, m := range modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		for _, r := range m.Rules {
+			if r.Path().String() == workloadTable {
+				ast.WalkTerms(r.Head.Value, func(term *ast.Term) bool {
+					if obj, ok := term.Value.(ast.Object); ok {
+						for _, k := range obj.Keys() {
+							workloads[literal(k)] = true
+						}
+					}
+					return false
+				})
+			}
+		}
+		if strings.HasSuffix(file, "_test.rego") || strings.HasPrefix(pkg, "lib.") {
+			continue
+		}
+		if kinds[pkg] == nil {
+			kinds[pkg] = map[string]bool{}
+		}
+		ast.WalkExprs(m, func(e *ast.Expr) bool {
+			collectJudgedKinds(e, kinds[pkg])
+			return false
+		})
+	}
+	if len(workloads) == 0 {
+		t.Fatalf("no literal table %s: the contract cannot tell workloads from other kinds", workloadTable)
+	}
+	out := map[string][]string{}
+	for pkg, set := range kinds {
+		for k := range set {
+			if !workloads[k] {
+				out[pkg] = append(out[pkg], k)
+			}
+		}
+		slices.Sort(out[pkg])
+	}
+	return out
+}
+
+// objectKind is the reference a rule judges a kind by.
+var objectKind = ast.MustParseRef("input.object.kind")
+
+// collectJudgedKinds adds the kinds one expression compares
+// input.object.kind with to kinds.
+func collectJudgedKinds(e *ast.Expr, kinds map[string]bool) {
+	if !e.IsCall() || len(e.Operands()) != 2 {
+		return
+	}
+	a, b := e.Operand(0), e.Operand(1)
+	switch e.Operator().String() {
+	case "equal":
+		if isObjectKind(b) {
+			a, b = b, a
+		}
+		if isObjectKind(a) {
+			kinds[literal(b)] = true
+		}
+	case "internal.member_2":
+		if !isObjectKind(a) {
+			return
+		}
+		switch v := b.Value.(type) {
+		case ast.Set:
+			v.Foreach(func(x *ast.Term) { kinds[literal(x)] = true })
+		case *ast.Array:
+			v.Foreach(func(x *ast.Term) { kinds[literal(x)] = true })
+		default:
+			kinds["?"] = true
+		}
+	}
+}
+
+func isObjectKind(t *ast.Term) bool {
+	r, ok := t.Value.(ast.Ref)
+	return ok && r.Equal(objectKind)
+}
+
+// literal is a string term's string, and "?" for anything else, which no
+// METADATA list can match.
+func literal(t *ast.Term) string {
+	if s, ok := t.Value.(ast.String); ok {
+		return string(s)
+	}
+	return "?"
 }
 
 // TestCatalogue checks that every rule of the catalogue exists:

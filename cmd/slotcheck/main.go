@@ -31,6 +31,8 @@ type streams struct {
 func main() {
 	if holdsItsInput(os.Args[1:]) {
 		tuneGC()
+	} else {
+		boundAudit()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr})
@@ -76,6 +78,30 @@ func tuneGC() {
 		limit = c / 2
 	}
 	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(limit)
+}
+
+// auditMemoryLimit is the heap an audit keeps under, unless its container
+// allows less: a cluster's objects pass through it a namespace at a time,
+// and what stays is their findings.
+const auditMemoryLimit = 200 << 20
+
+// boundAudit asks the collector to keep an audit's memory under
+// auditMemoryLimit (or half its container's memory, if less), collecting
+// more often as it nears it, rather than letting the heap double past
+// what it holds as the collector does by default: an audit of 10,000
+// objects and 165,000 findings peaked at 394 MiB without the limit and at
+// 262 MiB with it (docs/performance.md). The limit is soft: an audit whose
+// findings need more still completes, with the collector working harder. GOGC or GOMEMLIMIT
+// in the environment take precedence.
+func boundAudit() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := int64(auditMemoryLimit)
+	if c, ok := containerMemory(os.ReadFile); ok && c/2 < limit {
+		limit = c / 2
+	}
 	debug.SetMemoryLimit(limit)
 }
 

@@ -7,7 +7,11 @@ package audit
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
@@ -61,7 +65,7 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 		return nil, err
 	}
 	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
-	namespaces := a.namespaces(ctx)
+	namespaces := a.listNamespaces(ctx)
 	// A cancelled audit stops rather than reporting what it could not read.
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -69,13 +73,52 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 	if err := a.clusterInventory(ctx); err != nil {
 		return nil, err
 	}
-	for i, ns := range namespaces {
-		if err := a.namespace(ctx, ns); err != nil {
-			return nil, err
-		}
-		if opts.Progress != nil {
-			opts.Progress(i+1, len(namespaces))
-		}
+	if err := a.namespaces(ctx, namespaces); err != nil {
+		return nil, err
 	}
 	return a.report(len(namespaces)), nil
+}
+
+// namespaces reads and judges the namespaces one after the other, in the
+// order the API server lists objects in, reading the next while the one
+// before is judged: an audit waits on the API server as much as on the
+// engine, and each overlaps the other. Memory holds two namespaces and a
+// page or two of each kind at most.
+func (a *auditor) namespaces(ctx context.Context, namespaces []namespace) error {
+	slices.SortFunc(namespaces, func(x, y namespace) int { return strings.Compare(key(x.name, ""), key(y.name, "")) })
+	batches := make(chan *batch)
+	g, gctx := errgroup.WithContext(ctx)
+	streams := map[string]*stream{}
+	for _, k := range slices.Concat(a.namespaceReads, a.judged) {
+		streams[k.String()] = a.openStream(gctx, k, a.opts.Namespace)
+	}
+	g.Go(func() error {
+		defer close(batches)
+		for _, ns := range namespaces {
+			b, err := a.collect(gctx, ns, streams)
+			if err != nil {
+				return err
+			}
+			select {
+			case batches <- b:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	g.Go(func() error {
+		done := 0
+		for b := range batches {
+			if err := a.judge(gctx, b); err != nil {
+				return err
+			}
+			done++
+			if a.opts.Progress != nil {
+				a.opts.Progress(done, len(namespaces))
+			}
+		}
+		return nil
+	})
+	return g.Wait()
 }

@@ -170,34 +170,55 @@ func TestRunJudgesControllersNotOffspring(t *testing.T) {
 	}
 }
 
+// TestRunPaginates: each kind is listed once for the whole cluster, in
+// pages of the chunk size, and its objects reach their namespaces, which
+// are audited in the order the API server lists objects in (shop-prod
+// before shop, as "-" sorts before "/"); a namespace asked for is listed
+// alone.
 func TestRunPaginates(t *testing.T) {
 	var docs strings.Builder
-	docs.WriteString("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop-prod}\n")
 	names := []string{"a", "b", "c", "d", "e"}
-	for _, n := range names {
-		docs.WriteString("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + n + ", namespace: shop-prod}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app}]\n")
-	}
-	api := newFakeAPI(t, docs.String())
-	rep := api.audit(t, Options{ChunkSize: 2})
-	if rep.Summary.Objects != len(names) {
-		t.Errorf("judged %d Deployments, want %d: %v", rep.Summary.Objects, len(names), targets(rep))
-	}
-	calls := api.calls("deployments")
-	want := []listCall{
-		{resource: "deployments", namespace: "shop-prod", limit: 2},
-		{resource: "deployments", namespace: "shop-prod", cont: "2", limit: 2},
-		{resource: "deployments", namespace: "shop-prod", cont: "4", limit: 2},
-	}
-	if !slices.Equal(calls, want) {
-		t.Errorf("LISTs of deployments %+v, want %+v", calls, want)
-	}
-	for _, c := range api.lists {
-		// client-go's fake drops the options of a cluster-wide LIST
-		// (testing.NewRootListActionWithOptions), so only those of a
-		// namespace can be checked.
-		if c.namespace != "" && c.limit != 2 {
-			t.Errorf("LIST %+v without the chunk size as its limit (of %+v)", c, api.lists)
+	for _, ns := range []string{"shop-prod", "shop"} {
+		docs.WriteString("---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + ns + "}\n")
+		for _, n := range names {
+			docs.WriteString("---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + n + ", namespace: " + ns + "}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: app}]\n")
 		}
+	}
+	tests := []struct {
+		name      string
+		namespace string
+		objects   int
+		want      []listCall
+	}{
+		{name: "every namespace", objects: 2 * len(names), want: []listCall{
+			{resource: "deployments", limit: 2},
+			{resource: "deployments", cont: "2", limit: 2},
+			{resource: "deployments", cont: "4", limit: 2},
+			{resource: "deployments", cont: "6", limit: 2},
+			{resource: "deployments", cont: "8", limit: 2},
+		}},
+		{name: "one namespace", namespace: "shop-prod", objects: len(names), want: []listCall{
+			{resource: "deployments", namespace: "shop-prod", limit: 2},
+			{resource: "deployments", namespace: "shop-prod", cont: "2", limit: 2},
+			{resource: "deployments", namespace: "shop-prod", cont: "4", limit: 2},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, docs.String())
+			rep := api.audit(t, Options{ChunkSize: 2, Namespace: tt.namespace})
+			if rep.Summary.Objects != tt.objects {
+				t.Errorf("judged %d Deployments, want %d: %v", rep.Summary.Objects, tt.objects, targets(rep))
+			}
+			if calls := api.calls("deployments"); !slices.Equal(calls, tt.want) {
+				t.Errorf("LISTs of deployments %+v, want %+v", calls, tt.want)
+			}
+			for _, c := range api.lists {
+				if c.limit != 2 {
+					t.Errorf("LIST %+v without the chunk size as its limit (of %+v)", c, api.lists)
+				}
+			}
+		})
 	}
 }
 

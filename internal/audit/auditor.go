@@ -6,6 +6,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -17,11 +18,16 @@ type auditor struct {
 	cluster  Cluster
 	opts     Options
 	profiles map[string]ast.Value
-	// judged are the workloads, listed namespace by namespace; reads the
-	// kinds only read with namespace scope, listed with them; clusterReads
-	// those read with cluster scope, listed once for every namespace.
-	judged, reads, clusterReads []kind
-	// controllers are the judged kinds: an object a controller of one of
+	// judged are the kinds judged, workloads and others, listed namespace
+	// by namespace; namespaceReads the kinds only read with namespace
+	// scope, listed with them; clusterReads those read with cluster scope,
+	// listed once for every namespace.
+	judged, namespaceReads, clusterReads []kind
+	// reads are what the admission rules read, which every namespace's
+	// inventory indexes; today is the day exemptions expire by.
+	reads []rules.Read
+	today string
+	// controllers are the workload kinds: an object a controller of one of
 	// them owns is judged through its owner.
 	controllers map[schema.GroupKind]bool
 	// clusterObjects are the objects of clusterReads; unreadCluster names
@@ -50,6 +56,8 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		unreadCluster: map[string]bool{},
 		failures:      newFailures(),
 		checker:       kube.NewChecker(),
+		reads:         engine.Reads(true),
+		today:         config.NewDate(opts.Now).String(),
 		rep:           &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
 	}
 	for _, env := range rules.Environments() {
@@ -68,11 +76,13 @@ func (a *auditor) setKinds(kinds []kind) {
 		switch {
 		case k.judged:
 			a.judged = append(a.judged, k)
-			a.controllers[k.gvk.GroupKind()] = true
+			if k.workload {
+				a.controllers[k.gvk.GroupKind()] = true
+			}
 		case k.read.Scope == rules.ScopeCluster || !k.namespaced:
 			a.clusterReads = append(a.clusterReads, k)
 		default:
-			a.reads = append(a.reads, k)
+			a.namespaceReads = append(a.namespaceReads, k)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	discoveryfake "k8s.io/client-go/discovery/fake"
+	"k8s.io/client-go/dynamic"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	clienttesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/yaml"
@@ -47,10 +48,10 @@ type listCall struct {
 // resources are the resources the fake serves, by group version, with
 // their kinds and scopes.
 var resources = map[string][]metav1.APIResource{
-	"v1":                   {{Name: "namespaces", Kind: "Namespace"}, {Name: "pods", Kind: "Pod", Namespaced: true}, {Name: "pods/log", Kind: "Pod", Namespaced: true}},
+	"v1":                   {{Name: "namespaces", Kind: "Namespace"}, {Name: "pods", Kind: "Pod", Namespaced: true}, {Name: "pods/log", Kind: "Pod", Namespaced: true}, {Name: "services", Kind: "Service", Namespaced: true}, {Name: "secrets", Kind: "Secret", Namespaced: true}},
 	"apps/v1":              {{Name: "deployments", Kind: "Deployment", Namespaced: true}, {Name: "statefulsets", Kind: "StatefulSet", Namespaced: true}, {Name: "daemonsets", Kind: "DaemonSet", Namespaced: true}, {Name: "replicasets", Kind: "ReplicaSet", Namespaced: true}},
 	"batch/v1":             {{Name: "jobs", Kind: "Job", Namespaced: true}, {Name: "cronjobs", Kind: "CronJob", Namespaced: true}},
-	"networking.k8s.io/v1": {{Name: "networkpolicies", Kind: "NetworkPolicy", Namespaced: true}},
+	"networking.k8s.io/v1": {{Name: "networkpolicies", Kind: "NetworkPolicy", Namespaced: true}, {Name: "ingresses", Kind: "Ingress", Namespaced: true}},
 	"autoscaling/v2":       {{Name: "horizontalpodautoscalers", Kind: "HorizontalPodAutoscaler", Namespaced: true}},
 }
 
@@ -89,17 +90,49 @@ func (f *fakeAPI) cluster() Cluster {
 	dyn.PrependReactor("list", "*", f.list)
 	dyn.PrependReactor("get", "namespaces", f.getNamespace)
 	disc := &discoveryfake.FakeDiscovery{Fake: &clienttesting.Fake{Resources: f.served}}
-	return Cluster{Dynamic: dyn, Discovery: disc}
+	return Cluster{Dynamic: rootLists{Interface: dyn, f: f}, Discovery: disc}
+}
+
+// rootLists passes cluster-wide LISTs to the fake with their options,
+// which client-go's fake drops (testing.NewRootListActionWithOptions)
+// and a paginated list needs.
+type rootLists struct {
+	dynamic.Interface
+	f *fakeAPI
+}
+
+func (d rootLists) Resource(gvr schema.GroupVersionResource) dynamic.NamespaceableResourceInterface {
+	return rootList{NamespaceableResourceInterface: d.Interface.Resource(gvr), f: d.f, gvr: gvr}
+}
+
+type rootList struct {
+	dynamic.NamespaceableResourceInterface
+	f   *fakeAPI
+	gvr schema.GroupVersionResource
+}
+
+func (r rootList) List(_ context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
+	return r.f.page(r.gvr, "", opts)
 }
 
 func (f *fakeAPI) list(action clienttesting.Action) (bool, runtime.Object, error) {
 	la := action.(clienttesting.ListActionImpl)
-	gvr, ns, opts := la.GetResource(), la.GetNamespace(), la.ListOptions
+	list, err := f.page(la.GetResource(), la.GetNamespace(), la.ListOptions)
+	if err != nil {
+		return true, nil, err
+	}
+	return true, list, nil
+}
+
+// page is one page of a LIST, sorted by namespace and name as an API
+// server's storage keeps objects, the continue token the index of the
+// next object.
+func (f *fakeAPI) page(gvr schema.GroupVersionResource, ns string, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
 	f.mu.Lock()
 	f.lists = append(f.lists, listCall{resource: gvr.Resource, namespace: ns, cont: opts.Continue, limit: opts.Limit})
 	f.mu.Unlock()
 	if f.forbidden[gvr.Resource] {
-		return true, nil, apierrors.NewForbidden(gvr.GroupResource(), "", errors.New("RBAC: access denied"))
+		return nil, apierrors.NewForbidden(gvr.GroupResource(), "", errors.New("RBAC: access denied"))
 	}
 	var items []*unstructured.Unstructured
 	for _, u := range f.objects {
@@ -109,7 +142,7 @@ func (f *fakeAPI) list(action clienttesting.Action) (bool, runtime.Object, error
 		}
 	}
 	slices.SortFunc(items, func(a, b *unstructured.Unstructured) int {
-		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
+		return cmp.Compare(a.GetNamespace()+"/"+a.GetName(), b.GetNamespace()+"/"+b.GetName())
 	})
 	start, _ := strconv.Atoi(opts.Continue)
 	end := len(items)
@@ -123,7 +156,7 @@ func (f *fakeAPI) list(action clienttesting.Action) (bool, runtime.Object, error
 	if end < len(items) {
 		list.SetContinue(strconv.Itoa(end))
 	}
-	return true, list, nil
+	return list, nil
 }
 
 func (f *fakeAPI) getNamespace(action clienttesting.Action) (bool, runtime.Object, error) {

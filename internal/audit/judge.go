@@ -22,10 +22,14 @@ type verdict struct {
 }
 
 // judge judges a namespace's objects in parallel and adds them and their
-// findings to the report. Findings of rules that read a kind left unread
-// are dropped: a NetworkPolicy that could not be listed is no proof that
-// none selects a workload, and the kind's error already fails the audit.
-func (a *auditor) judge(ctx context.Context, objs []*source.Object, c scan.Context, unread map[string]bool) error {
+// findings to the report, with what listing them found. Findings of rules
+// that read a kind left unread are dropped: a NetworkPolicy that could not
+// be listed is no proof that none selects a workload, and the kind's error
+// already fails the audit.
+func (a *auditor) judge(ctx context.Context, b *batch) error {
+	a.rep.Errors = append(a.rep.Errors, b.errors...)
+	a.rep.Summary.Skipped += b.skipped
+	objs, c, unread := b.objs, b.scan, b.unread
 	verdicts := make([]verdict, len(objs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cmp.Or(a.opts.Parallelism, runtime.GOMAXPROCS(0)))
@@ -53,8 +57,11 @@ func (a *auditor) judge(ctx context.Context, objs []*source.Object, c scan.Conte
 				continue
 			}
 			// The line and column are of the JSON the loader read, which
-			// nobody sees: the field path says where.
+			// nobody sees: the field path says where. Its segments, which
+			// no report writes, are dropped: a cluster's findings are
+			// kept until the report is written.
 			f.Line, f.Column, f.EndColumn = 0, 0, 0
+			f.Path = nil
 			a.rep.Findings = append(a.rep.Findings, f)
 		}
 		if e := verdicts[i].err; e != nil {

@@ -15,13 +15,16 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 )
 
-// kind is one kind the audit lists: a workload it judges, or a kind the
-// rules read (an inventory kind), or both.
+// kind is one kind the audit lists: a workload or another kind it judges, or
+// a kind the rules read (an inventory kind), or both.
 type kind struct {
 	gvk        schema.GroupVersionKind
 	resource   schema.GroupVersionResource
 	namespaced bool
 	judged     bool
+	// workload is a kind that runs pods: a controller whose offspring are
+	// judged through it, and a kind the cluster must serve.
+	workload bool
 	// read is how the rules read the kind; nil for a kind only judged.
 	read *rules.Read
 }
@@ -35,7 +38,7 @@ type Resource struct {
 }
 
 // Resources are what an audit with engine's rules reads: namespaces, the
-// workloads it judges and the kinds its rules read. It needs get and list
+// workloads, and the kinds its rules judge or read. It needs get and list
 // on each; docs/audit.md's ClusterRole is held to this list.
 func Resources(engine *rules.Engine) []Resource {
 	out := []Resource{{Group: namespaceKind.resource.Group, Resource: namespaceKind.resource.Resource}}
@@ -46,31 +49,51 @@ func Resources(engine *rules.Engine) []Resource {
 }
 
 // wanted lists the kinds an audit lists before discovery resolves them:
-// the workloads, whose resources kube.Workloads names, then the kinds the
-// admission rules read that are not workloads, at the resources their
-// kinds name by Kubernetes' conventions (which discovery then confirms).
+// the workloads, whose resources kube.Workloads names, then the other kinds
+// the admission rules judge or read, at the resources their kinds name by
+// Kubernetes' conventions (which discovery then confirms).
 func wanted(engine *rules.Engine) []kind {
 	var out []kind
-	judged := map[string]int{}
+	byKind := map[string]int{}
 	for _, w := range kube.Workloads() {
-		judged[w.Kind] = len(out)
-		out = append(out, kind{gvk: w.GroupVersionKind, resource: w.GroupVersion().WithResource(w.Resource), namespaced: true, judged: true})
+		byKind[w.Kind] = len(out)
+		out = append(out, kind{gvk: w.GroupVersionKind, resource: w.GroupVersion().WithResource(w.Resource), namespaced: true, judged: true, workload: true})
+	}
+	for _, j := range engine.Judges(true) {
+		if i, ok := byKind[j.Kind]; ok {
+			out[i].judged = true
+			continue
+		}
+		if k, ok := guessKind(j.Kind, j.APIVersion, true); ok {
+			k.judged = true
+			byKind[j.Kind] = len(out)
+			out = append(out, k)
+		}
 	}
 	for _, rd := range engine.Reads(true) {
-		if i, ok := judged[rd.Kind]; ok {
+		if i, ok := byKind[rd.Kind]; ok {
 			out[i].read = &rd
 			continue
 		}
-		gv, err := schema.ParseGroupVersion(rd.APIVersion)
-		if err != nil {
-			// The engine refuses METADATA with a malformed apiVersion.
-			continue
+		if k, ok := guessKind(rd.Kind, rd.APIVersion, rd.Scope == rules.ScopeNamespace); ok {
+			k.read = &rd
+			out = append(out, k)
 		}
-		gvk := gv.WithKind(rd.Kind)
-		plural, _ := meta.UnsafeGuessKindToResource(gvk)
-		out = append(out, kind{gvk: gvk, resource: plural, namespaced: rd.Scope == rules.ScopeNamespace, read: &rd})
 	}
 	return out
+}
+
+// guessKind is a kind at the resource its name gives by Kubernetes'
+// conventions; false for a malformed apiVersion, which the engine refuses
+// in METADATA.
+func guessKind(name, apiVersion string, namespaced bool) (kind, bool) {
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return kind{}, false
+	}
+	gvk := gv.WithKind(name)
+	plural, _ := meta.UnsafeGuessKindToResource(gvk)
+	return kind{gvk: gvk, resource: plural, namespaced: namespaced}, true
 }
 
 // discovered is what discovery said of one group version.
@@ -80,9 +103,9 @@ type discovered struct {
 }
 
 // resolve asks discovery which of the kinds the cluster serves, at which
-// resource and scope. A workload not served is an error of its kind; a
-// read kind not served (a ServiceMonitor without the Prometheus Operator)
-// holds no objects, which is what the rules then read.
+// resource and scope. A workload not served is an error of its kind; any
+// other kind not served (a ServiceMonitor without the Prometheus Operator)
+// holds no objects, which is what the rules then read and judge.
 func resolve(d discovery.DiscoveryInterface, kinds []kind, fail func(k kind, namespace string, err error)) []kind {
 	byGV := map[string]discovered{}
 	var out []kind
@@ -112,7 +135,7 @@ func resolve(d discovery.DiscoveryInterface, kinds []kind, fail func(k kind, nam
 			k.resource = k.gvk.GroupVersion().WithResource(dis.resources[i].Name)
 			k.namespaced = dis.resources[i].Namespaced
 			out = append(out, k)
-		case k.judged:
+		case k.workload:
 			fail(k, "", fmt.Errorf("the cluster does not serve %s", k.gvk))
 		}
 	}

@@ -2,12 +2,14 @@ package audit
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/policies"
 )
 
@@ -38,5 +40,44 @@ func TestWorkloadsRunPods(t *testing.T) {
 	}
 	if rs, err := q.Eval(context.Background(), rego.EvalInput(map[string]any{"object": map[string]any{"kind": "Service"}})); err != nil || rs.Allowed() {
 		t.Errorf("a Service is a workload to lib.k8s (%v): the test proves nothing", err)
+	}
+}
+
+// TestListsWhatRulesJudge: beside the workloads and what the rules read,
+// the audit lists the kinds the admission rules judge (their METADATA's
+// judges) and no other: not Secrets, which only a rule lint alone applies
+// judges, so that an audit never reads a Secret's data.
+func TestListsWhatRulesJudge(t *testing.T) {
+	api := newFakeAPI(t, `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+stringData: {password: hunter2}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+`)
+	rep := api.audit(t, Options{})
+	listed := map[string]bool{}
+	for _, l := range api.lists {
+		listed[l.resource] = true
+	}
+	for resource, want := range map[string]bool{"services": true, "ingresses": true, "networkpolicies": true, "deployments": true, "secrets": false} {
+		if listed[resource] != want {
+			t.Errorf("%s listed: %t, want %t", resource, listed[resource], want)
+		}
+	}
+	if rep.Summary.Objects != 1 {
+		t.Errorf("audited %d objects, want the Service alone", rep.Summary.Objects)
+	}
+	if !slices.ContainsFunc(rep.Findings, func(f scan.Finding) bool { return f.Rule.ID == "NET003" && f.Kind == "Service" }) {
+		t.Errorf("no NET003 finding of the Service's unnamed port in %v", rep.Findings)
 	}
 }

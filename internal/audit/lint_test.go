@@ -9,12 +9,16 @@ import (
 	"testing"
 
 	"github.com/slotwise/slotcheck/internal/kube"
+	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 )
 
 // TestRunAgreesWithLint: the objects of the example manifests, served by
-// an API server in one namespace, get from the audit the findings lint
-// gives the manifests moved to that namespace, at the same field paths.
+// an API server in one namespace, get from the audit the findings of the
+// admission rules lint gives the manifests moved to that namespace, at the
+// same field paths: those of the workloads and of every other kind the
+// rules judge (Services, Ingresses, NetworkPolicies). Lint finds nothing
+// by the admission rules in the kinds the audit does not list.
 func TestRunAgreesWithLint(t *testing.T) {
 	tests := []struct {
 		name, namespace, environment string
@@ -55,7 +59,13 @@ func TestRunAgreesWithLint(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep := api.audit(t, Options{})
-			want, got := findingKeys(lint), findingKeys(rep)
+			judged := judgedKinds(newEngine(t))
+			want, got := findingKeys(lint, judged), findingKeys(rep, judged)
+			for _, f := range lint.Findings {
+				if f.Rule.Admission && !judged[f.Kind] {
+					t.Errorf("lint finds %s in %s %s, a kind the audit does not list", f.Rule.ID, f.Kind, f.Name)
+				}
+			}
 			if !slices.Equal(got, want) {
 				t.Errorf("audit:\n  %s\nlint:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 			}
@@ -66,11 +76,25 @@ func TestRunAgreesWithLint(t *testing.T) {
 	}
 }
 
-// findingKeys are a report's findings about workloads: object, field, rule.
-func findingKeys(rep *scan.Report) []string {
+// judgedKinds are the kinds an audit judges: the workloads and the kinds
+// the admission rules judge.
+func judgedKinds(engine *rules.Engine) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range kube.Workloads() {
+		out[w.Kind] = true
+	}
+	for _, j := range engine.Judges(true) {
+		out[j.Kind] = true
+	}
+	return out
+}
+
+// findingKeys are a report's findings by the admission rules about the
+// kinds judged: object, field, rule.
+func findingKeys(rep *scan.Report, judged map[string]bool) []string {
 	var out []string
 	for _, f := range rep.Findings {
-		if slices.ContainsFunc(kube.Workloads(), func(w kube.Workload) bool { return w.Kind == f.Kind }) {
+		if judged[f.Kind] && f.Rule.Admission {
 			out = append(out, f.Namespace+"/"+f.Kind+"/"+f.Name+" "+f.FieldPath+" "+f.Rule.ID)
 		}
 	}

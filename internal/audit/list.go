@@ -24,6 +24,10 @@ func (a *auditor) list(ctx context.Context, k kind, namespace string, each func(
 		return r.List(ctx, opts)
 	}))
 	p.PageSize = a.opts.ChunkSize
+	// One page read ahead while the one before is handed out, not the
+	// pager's ten: a kind listed for the whole cluster would otherwise
+	// hold ten pages of objects waiting for the engine.
+	p.PageBufferSize = 1
 	return p.EachListItem(ctx, metav1.ListOptions{}, func(obj runtime.Object) error {
 		u, ok := obj.(*unstructured.Unstructured)
 		if !ok {

@@ -3,12 +3,12 @@ package audit
 import (
 	"context"
 	"maps"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -27,10 +27,10 @@ type namespace struct {
 	labels map[string]string
 }
 
-// namespaces are the namespaces to audit: the one asked for, or all. A
+// listNamespaces lists the namespaces to audit: the one asked for, or all. A
 // namespace asked for whose labels cannot be read is still audited, in the
 // environment its name says.
-func (a *auditor) namespaces(ctx context.Context) []namespace {
+func (a *auditor) listNamespaces(ctx context.Context) []namespace {
 	if a.opts.Namespace != "" {
 		u, err := a.cluster.Dynamic.Resource(namespaceKind.resource).Get(ctx, a.opts.Namespace, metav1.GetOptions{})
 		if err != nil {
@@ -74,21 +74,34 @@ func (a *auditor) clusterInventory(ctx context.Context) error {
 	return nil
 }
 
-// namespace lists and judges one namespace: its inventory first, so that
-// cross-object rules see the whole namespace, then its workloads.
-func (a *auditor) namespace(ctx context.Context, ns namespace) error {
+// batch is one namespace listed: the objects to judge, what judging them
+// needs, and what listing them found besides.
+type batch struct {
+	objs   []*source.Object
+	scan   scan.Context
+	unread map[string]bool
+	// skipped counts the owned objects judged through their controllers.
+	skipped int
+	errors  []source.Error
+}
+
+// collect reads one namespace's objects from the streams of their kinds:
+// its inventory first, so that cross-object rules see the whole namespace,
+// then the objects it judges. It leaves the report alone, so that the
+// namespace before is judged meanwhile.
+func (a *auditor) collect(ctx context.Context, ns namespace, streams map[string]*stream) (*batch, error) {
+	b := &batch{unread: maps.Clone(a.unreadCluster)}
 	env, err := rules.NamespaceEnvironment(ns.name, ns.labels)
 	if err != nil {
-		a.rep.Errors = append(a.rep.Errors, source.Error{File: ns.name, Message: err.Error()})
-		return nil
+		b.errors = append(b.errors, source.Error{File: ns.name, Message: err.Error()})
+		return b, nil
 	}
-	inv := rules.NewInventory(a.engine.Reads(true))
+	inv := rules.NewInventory(a.reads)
 	for _, o := range a.clusterObjects {
 		inv.Add(o.kind, o.namespace, o.value)
 	}
-	unread := maps.Clone(a.unreadCluster)
-	for _, k := range a.reads {
-		err := a.list(ctx, k, ns.name, func(u *unstructured.Unstructured) error {
+	for _, k := range a.namespaceReads {
+		err := streams[k.String()].take(ns.name, func(u *unstructured.Unstructured) error {
 			v, err := value(u)
 			if err != nil {
 				return err
@@ -96,34 +109,33 @@ func (a *auditor) namespace(ctx context.Context, ns namespace) error {
 			inv.Add(k.gvk.Kind, ns.name, v)
 			return nil
 		})
-		if err := a.failed(ctx, k, ns.name, err, unread); err != nil {
-			return err
+		if err := a.failed(ctx, k, ns.name, err, b.unread); err != nil {
+			return nil, err
 		}
 	}
-	var objs []*source.Object
 	for _, k := range a.judged {
-		err := a.list(ctx, k, ns.name, func(u *unstructured.Unstructured) error {
+		err := streams[k.String()].take(ns.name, func(u *unstructured.Unstructured) error {
 			if a.offspring(u) {
-				a.rep.Summary.Skipped++
+				b.skipped++
 				return nil
 			}
 			o, perr := object(u, a.checker)
 			if perr != nil {
-				a.rep.Errors = append(a.rep.Errors, *perr)
+				b.errors = append(b.errors, *perr)
 				return nil
 			}
 			if k.read != nil {
 				inv.Add(k.gvk.Kind, ns.name, o.Value)
 			}
-			objs = append(objs, o)
+			b.objs = append(b.objs, o)
 			return nil
 		})
-		if err := a.failed(ctx, k, ns.name, err, unread); err != nil {
-			return err
+		if err := a.failed(ctx, k, ns.name, err, b.unread); err != nil {
+			return nil, err
 		}
 	}
-	c := scan.Context{Environment: env, Profile: a.profiles[env], Inventory: inv.Value(ns.name), Admission: true, Today: config.NewDate(a.opts.Now).String()}
-	return a.judge(ctx, objs, c, unread)
+	b.scan = scan.Context{Environment: env, Profile: a.profiles[env], Inventory: inv.Value(ns.name), Admission: true, Today: a.today}
+	return b, nil
 }
 
 // failed records a kind that could not be listed in a namespace, which
@@ -139,4 +151,21 @@ func (a *auditor) failed(ctx context.Context, k kind, namespace string, err erro
 	a.failures.add(k, namespace, err)
 	unread[k.gvk.Kind] = true
 	return nil
+}
+
+// namespace lists and judges one namespace alone, each kind with LISTs in
+// that namespace: what a caller that judges namespaces one at a time, in
+// its own order (Session), needs.
+func (a *auditor) namespace(ctx context.Context, ns namespace) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	streams := map[string]*stream{}
+	for _, k := range slices.Concat(a.namespaceReads, a.judged) {
+		streams[k.String()] = a.openStream(ctx, k, ns.name)
+	}
+	b, err := a.collect(ctx, ns, streams)
+	if err != nil {
+		return err
+	}
+	return a.judge(ctx, b)
 }

@@ -36,7 +36,7 @@ func Start(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (
 		return nil, err
 	}
 	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
-	namespaces := a.namespaces(ctx)
+	namespaces := a.listNamespaces(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -81,6 +81,9 @@ func Explain(w io.Writer, r *rules.Rule) error {
 			fmt.Fprintf(&b, "                %s\n", readText(rd))
 		}
 	}
+	if len(r.Judges) > 0 {
+		fmt.Fprintf(&b, "Judges:       %s, besides the workloads\n", judgesText(r))
+	}
 	if !r.Admission {
 		b.WriteString("Scope:        repository files only; the admission webhook does not evaluate it\n")
 	}
@@ -118,6 +121,9 @@ func RulesMarkdown(w io.Writer, rs []*rules.Rule) error {
 			}
 			fmt.Fprintf(&b, "- **Reads:** other objects of the same scan (in the webhook, of the cluster): %s\n", strings.Join(reads, "; "))
 		}
+		if len(r.Judges) > 0 {
+			fmt.Fprintf(&b, "- **Judges:** %s, besides the workloads\n", judgesText(r))
+		}
 		if !r.Admission {
 			b.WriteString("- **Scope:** repository files only; not evaluated by the admission webhook\n")
 		}
@@ -140,6 +146,16 @@ func severityText(r *rules.Rule) string {
 	}
 	sort.Strings(parts)
 	return fmt.Sprintf("%s (%s)", r.Severity, strings.Join(parts, ", "))
+}
+
+// judgesText names the kinds a rule judges besides the workloads, with the
+// version a cluster audit lists them at, e.g. "Ingress (networking.k8s.io/v1)".
+func judgesText(r *rules.Rule) string {
+	kinds := make([]string, 0, len(r.Judges))
+	for _, j := range r.Judges {
+		kinds = append(kinds, fmt.Sprintf("%s (%s)", j.Kind, j.APIVersion))
+	}
+	return strings.Join(kinds, ", ")
 }
 
 // readKinds names the kinds a rule reads, e.g. "HorizontalPodAutoscaler",

@@ -44,6 +44,7 @@ type ruleMetadata struct {
 	EnvironmentSeverity map[string]string `yaml:"environment_severity"`
 	Tags                []string          `yaml:"tags"`
 	Reads               []Read            `yaml:"reads"`
+	Judges              []Judged          `yaml:"judges"`
 	Admission           *bool             `yaml:"admission"`
 }
 
@@ -82,7 +83,7 @@ func readRules(modules map[string]*ast.Module) ([]*Rule, error) {
 		out  []*Rule
 		errs []*MetadataError
 	)
-	tree := treeCheck{ids: map[string]firstSeen{}, kinds: map[string]firstSeen{}}
+	tree := treeCheck{ids: map[string]firstSeen{}, kinds: map[string]firstSeen{}, versions: map[string]firstSeen{}}
 	for _, file := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[file]
 		if strings.HasPrefix(m.Package.Path.String(), "data.lib.") {
@@ -105,11 +106,14 @@ func readRules(modules map[string]*ast.Module) ([]*Rule, error) {
 	return out, nil
 }
 
-// treeCheck checks what no single file can show: an id declared twice, and
-// a kind read with different apiVersions or scopes (input.inventory holds
-// one list per kind, and the webhook watches it once).
+// treeCheck checks what no single file can show: an id declared twice, a
+// kind read with different apiVersions or scopes (input.inventory holds
+// one list per kind, and the webhook watches it once), and a kind read or
+// judged at different apiVersions (a cluster audit lists it once).
 type treeCheck struct {
 	ids, kinds map[string]firstSeen
+	// versions holds where each kind read or judged was first named.
+	versions map[string]firstSeen
 }
 
 // firstSeen is where an id or a kind read was declared first.
@@ -117,6 +121,8 @@ type firstSeen struct {
 	file string
 	line int
 	read Read
+	// apiVersion is the version the kind was first read or judged at.
+	apiVersion string
 }
 
 func (t treeCheck) add(r *Rule, lines lineIndex) []*MetadataError {
@@ -137,8 +143,27 @@ func (t treeCheck) add(r *Rule, lines lineIndex) []*MetadataError {
 				"custom.reads: %s read as %s with scope %s, but %s:%d reads it as %s with scope %s; input.inventory holds one list per kind",
 				rd.Kind, rd.APIVersion, rd.Scope, first.file, first.line, first.read.APIVersion, first.read.Scope)})
 		}
+		errs = append(errs, t.version(r.File, line, "custom.reads", rd.Kind, rd.APIVersion)...)
+	}
+	for i, j := range r.Judges {
+		errs = append(errs, t.version(r.File, lines.at(fmt.Sprintf("custom.judges[%d]", i)), "custom.judges", j.Kind, j.APIVersion)...)
 	}
 	return errs
+}
+
+// version checks that a kind is named at the apiVersion it was named at
+// first, by any rule's reads or judges.
+func (t treeCheck) version(file string, line int, key, kind, apiVersion string) []*MetadataError {
+	first, ok := t.versions[kind]
+	switch {
+	case !ok:
+		t.versions[kind] = firstSeen{file: file, line: line, apiVersion: apiVersion}
+	case first.apiVersion != apiVersion:
+		return []*MetadataError{{file, line, fmt.Sprintf(
+			"%s: %s named as %s, but %s:%d names it as %s; a cluster audit lists each kind at one version",
+			key, kind, apiVersion, first.file, first.line, first.apiVersion)}}
+	}
+	return nil
 }
 
 // ruleFromModule decodes the package METADATA of one module into a Rule.
@@ -220,6 +245,7 @@ func (d *metadataDecoder) rule(pkg string, b *metadataBlock) *Rule {
 	r.Tags = d.tags(c.Tags)
 	r.Reads = d.reads(c.Reads)
 	r.CrossObject = len(r.Reads) > 0
+	r.Judges = d.judges(c.Judges)
 	if c.Admission != nil {
 		r.Admission = *c.Admission
 	}
@@ -327,6 +353,31 @@ func (d *metadataDecoder) reads(in []Read) []Read {
 		if ok {
 			out = append(out, rd)
 		}
+	}
+	return out
+}
+
+// judges checks each kind a rule judges: a kind named once, with a
+// well-formed apiVersion.
+func (d *metadataDecoder) judges(in []Judged) []Judged {
+	var out []Judged
+	kinds := map[string]bool{}
+	for i, j := range in {
+		key := fmt.Sprintf("custom.judges[%d]", i)
+		if d.broken(key) {
+			continue
+		}
+		switch gv, err := schema.ParseGroupVersion(j.APIVersion); {
+		case j.Kind == "":
+			d.fail(d.lines.at(key), "%s.kind is missing", key)
+		case kinds[j.Kind]:
+			d.fail(d.lines.at(key+".kind"), "%s: kind %s is judged twice", key, j.Kind)
+		case j.APIVersion == "" || err != nil || gv.Version == "":
+			d.fail(d.lines.at(key+".apiVersion"), "%s.apiVersion %q: want group/version, or v1 for the core group", key, j.APIVersion)
+		default:
+			out = append(out, j)
+		}
+		kinds[j.Kind] = true
 	}
 	return out
 }

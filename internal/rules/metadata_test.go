@@ -58,7 +58,7 @@ func TestReadRuleStrict(t *testing.T) {
 	}{
 		{"unknown custom key", policy("a", plus("admision: false")...), []string{file + ":10: custom: unknown key \"admision\": want one of admission, environment_severity"}},
 		{"misspelt custom key", policy("a", plus("cross_objet: true")...), []string{file + ":10: custom: unknown key \"cross_objet\""}},
-		{"cross_object is gone: reads says it", policy("a", plus("cross_object: true")...), []string{file + ":10: custom: unknown key \"cross_object\": want one of admission, environment_severity, environments, id, reads, remediation, section, severity, tags"}},
+		{"cross_object is gone: reads says it", policy("a", plus("cross_object: true")...), []string{file + ":10: custom: unknown key \"cross_object\": want one of admission, environment_severity, environments, id, judges, reads, remediation, section, severity, tags"}},
 		{"unknown top-level key", strings.Replace(policy("a", validCustom...), "# title: T", "# titel: T", 1), []string{file + ":1: title is missing", file + ":2: METADATA: unknown key \"titel\""}},
 		{"unknown key inside reads", policy("a", plus("reads:", "  - kind: NetworkPolicy", "    apiVersion: networking.k8s.io/v1", "    scope: namespace", "    namespaces: all")...), []string{file + ":14: custom.reads[0]: unknown key \"namespaces\": want one of apiVersion, kind, scope"}},
 
@@ -96,6 +96,10 @@ func TestReadRuleStrict(t *testing.T) {
 		{"missing read scope", policy("a", plus("reads: [{kind: NetworkPolicy, apiVersion: networking.k8s.io/v1}]")...), []string{file + `:10: custom.reads[0].scope "": want namespace`}},
 		{"bad read apiVersion", policy("a", plus("reads:", "  - kind: NetworkPolicy", "    apiVersion: networking.k8s.io/v1/x", "    scope: namespace")...), []string{file + `:12: custom.reads[0].apiVersion "networking.k8s.io/v1/x": want group/version`}},
 		{"kind read twice", policy("a", plus("reads:", "  - {kind: NetworkPolicy, apiVersion: networking.k8s.io/v1, scope: namespace}", "  - {kind: NetworkPolicy, apiVersion: networking.k8s.io/v1, scope: cluster}")...), []string{file + `:12: custom.reads[1]: kind NetworkPolicy is read twice`}},
+		{"bad judged apiVersion", policy("a", plus("judges: [{kind: Ingress, apiVersion: networking.k8s.io/v1/x}]")...), []string{file + `:10: custom.judges[0].apiVersion "networking.k8s.io/v1/x": want group/version`}},
+		{"judged kind missing", policy("a", plus("judges: [{apiVersion: v1}]")...), []string{file + `:10: custom.judges[0].kind is missing`}},
+		{"kind judged twice", policy("a", plus("judges:", "  - {kind: Service, apiVersion: v1}", "  - {kind: Service, apiVersion: v1}")...), []string{file + `:12: custom.judges[1]: kind Service is judged twice`}},
+		{"unknown key inside judges", policy("a", plus("judges: [{kind: Service, apiVersion: v1, scope: namespace}]")...), []string{file + `:10: custom.judges[0]: unknown key "scope": want one of apiVersion, kind`}},
 		{"several problems, each at its line", policy("a", "id: 1", "severity: fatal", "section: S", "remediation: R", "environments: [qa]", "typo: x"), []string{
 			file + `:5: custom.id: want a string`, file + `:6: custom.severity: severity "fatal"`, file + `:9: custom.environments[0]: unknown environment "qa"`, file + `:10: custom: unknown key "typo"`,
 		}},
@@ -173,6 +177,10 @@ func TestEngineRefusesBadMetadata(t *testing.T) {
 			"k8s/a/a.rego": policy("a", plus(np)...),
 			"k8s/b/b.rego": policy("b", append(with(0, "id: X002"), "reads: [{kind: NetworkPolicy, apiVersion: networking.k8s.io/v1, scope: cluster}]")...),
 		}, []string{"k8s/b/b.rego:10: custom.reads: NetworkPolicy read as networking.k8s.io/v1 with scope cluster, but k8s/a/a.rego:10 reads it as networking.k8s.io/v1 with scope namespace"}},
+		{"a kind judged and read at two versions", map[string]string{
+			"k8s/a/a.rego": policy("a", plus(np)...),
+			"k8s/b/b.rego": policy("b", append(with(0, "id: X002"), "judges: [{kind: NetworkPolicy, apiVersion: networking.k8s.io/v1beta1}]")...),
+		}, []string{"k8s/b/b.rego:10: custom.judges: NetworkPolicy named as networking.k8s.io/v1beta1, but k8s/a/a.rego:10 names it as networking.k8s.io/v1; a cluster audit lists each kind at one version"}},
 		{"every file's problems", map[string]string{
 			"k8s/a/a.rego":   policy("a", plus("admision: false")...),
 			"k8s/b/b.rego":   policy("b", with(1, "severity: fatal")...),
@@ -211,6 +219,34 @@ func TestEngineReads(t *testing.T) {
 	}
 	if got := e.Reads(true); !slices.Equal(got, []rules.Read{np}) {
 		t.Errorf("Reads(true) = %v", got)
+	}
+}
+
+// TestEngineJudges: the kinds the rules judge besides the workloads, once
+// each, and at admission only those of the rules the webhook evaluates.
+func TestEngineJudges(t *testing.T) {
+	fsys := fstest.MapFS{
+		"k8s/a/a.rego": {Data: []byte(policy("a", plus("judges: [{kind: Service, apiVersion: v1}, {kind: Ingress, apiVersion: networking.k8s.io/v1}]")...))},
+		"k8s/b/b.rego": {Data: []byte(policy("b", append(with(0, "id: X002"), "judges: [{kind: Service, apiVersion: v1}]")...))},
+		"k8s/c/c.rego": {Data: []byte(policy("c", append(with(0, "id: X003"), "admission: false", "judges: [{kind: Secret, apiVersion: v1}]")...))},
+	}
+	e, err := rules.New(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := rules.Judged{Kind: "Ingress", APIVersion: "networking.k8s.io/v1"}
+	svc := rules.Judged{Kind: "Service", APIVersion: "v1"}
+	secret := rules.Judged{Kind: "Secret", APIVersion: "v1"}
+	for _, tt := range []struct {
+		admission bool
+		want      []rules.Judged
+	}{
+		{admission: false, want: []rules.Judged{ing, secret, svc}},
+		{admission: true, want: []rules.Judged{ing, svc}},
+	} {
+		if got := e.Judges(tt.admission); !slices.Equal(got, tt.want) {
+			t.Errorf("Judges(%t) = %v, want %v", tt.admission, got, tt.want)
+		}
 	}
 }
 

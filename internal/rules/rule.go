@@ -59,6 +59,10 @@ type Rule struct {
 	Reads []Read
 	// CrossObject rules read other objects: those whose Reads is not empty.
 	CrossObject bool
+	// Judges lists the kinds besides the workloads whose objects the rule
+	// judges, sorted as its METADATA lists them: what a cluster audit
+	// lists for it.
+	Judges []Judged
 	// Admission is false for rules that only make sense on files in a repository.
 	Admission bool
 	// Tags classify the rule for code scanning, e.g. security.
@@ -91,6 +95,14 @@ type Read struct {
 	Kind       string `yaml:"kind"`
 	APIVersion string `yaml:"apiVersion"`
 	Scope      Scope  `yaml:"scope"`
+}
+
+// Judged is a kind, other than the workloads lib.k8s knows, whose objects a
+// rule judges (input.object.kind). APIVersion is the version a cluster audit
+// lists the kind at.
+type Judged struct {
+	Kind       string `yaml:"kind"`
+	APIVersion string `yaml:"apiVersion"`
 }
 
 // AppliesIn reports whether the rule is evaluated in the environment.

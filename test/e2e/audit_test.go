@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -46,6 +47,7 @@ var auditFixtures = []struct {
 		"testdata/examples/violations/worker.yaml",
 		"testdata/examples/violations/network.yaml",
 		"testdata/examples/violations/edge.yaml",
+		"testdata/audit/service.yaml",
 	}},
 	{"audit-reports", "development", []string{cronJob}},
 	{"audit-compliant", "production", []string{
@@ -55,9 +57,11 @@ var auditFixtures = []struct {
 	}},
 }
 
-// TestAudit creates the workload fixtures in the API server (admitted by
-// the webhook in audit mode) and checks that `slotcheck audit` finds each
-// with the rule ids `slotcheck lint` gives its manifest, judges owned Pods
+// TestAudit creates the fixtures in the API server (admitted by the
+// webhook in audit mode) and checks that `slotcheck audit` finds each
+// object of a kind it judges (the workloads, and the Services, Ingresses and
+// NetworkPolicies the rules' judges: name) with the rule ids of the
+// admission rules that `slotcheck lint` gives its manifest, judges owned Pods
 // and ReplicaSets through their Deployment, and reports a kind it may not
 // list while still auditing the rest.
 //
@@ -70,7 +74,8 @@ func TestAudit(t *testing.T) {
 	// What lint reports of each set's manifests, moved to the set's
 	// namespace, is what the audit must report of the objects created.
 	want := map[string][]string{}
-	workloads := 0
+	judged := judgedKinds(s.engine)
+	workloads, others := 0, 0
 	for _, set := range auditFixtures {
 		s.namespace(t, set.namespace, map[string]string{
 			admission.ModeLabel:    string(admission.ModeAudit),
@@ -93,8 +98,11 @@ func TestAudit(t *testing.T) {
 				case err != nil:
 					t.Fatalf("create %s %s from %s: %v", u.GetKind(), u.GetName(), file, err)
 				}
-				if isWorkload(u.GetKind()) {
+				switch {
+				case isWorkload(u.GetKind()):
 					workloads++
+				case judged[u.GetKind()]:
+					others++
 				}
 				manifests = append(manifests, m)
 			}
@@ -104,16 +112,23 @@ func TestAudit(t *testing.T) {
 			t.Fatal(err)
 		}
 		lint, _ := runSlotcheck(t, bin, "lint", "--env", set.environment, "-f", "json", file)
-		maps.Copy(want, workloadIDs(lint, set.namespace))
+		maps.Copy(want, judgedIDs(lint, set.namespace, s.engine))
 	}
 	workloads += ownedObjects(t, s, "audit-owned")
+	// The API server's own objects of judged kinds (the Service kubernetes
+	// in default) are audited too.
+	var services corev1.ServiceList
+	if err := s.client.List(t.Context(), &services, client.InNamespace(metav1.NamespaceDefault)); err != nil {
+		t.Fatal(err)
+	}
+	others += len(services.Items)
 
 	t.Run("the same rule ids as lint", func(t *testing.T) {
 		got, code := runSlotcheck(t, bin, "audit", "--kubeconfig", admin, "--chunk-size", "2", "-f", "json")
 		if code != 1 {
 			t.Errorf("exit status %d, want 1 (blocking findings); errors: %v", code, got.Errors)
 		}
-		ids := workloadIDs(got, "")
+		ids := judgedIDs(got, "", s.engine)
 		for key, w := range want {
 			if g := ids[key]; !slices.Equal(g, w) {
 				t.Errorf("%s: audit %v, lint %v", key, g, w)
@@ -127,8 +142,13 @@ func TestAudit(t *testing.T) {
 		if len(want) == 0 {
 			t.Error("lint found nothing in the fixtures: the comparison proves nothing")
 		}
-		if got.Summary.Objects != workloads {
-			t.Errorf("audited %d objects, want the %d workloads created", got.Summary.Objects, workloads)
+		for _, k := range []string{"Service", "Ingress", "NetworkPolicy"} {
+			if !slices.ContainsFunc(slices.Collect(maps.Keys(want)), func(key string) bool { return strings.Contains(key, "/"+k+"/") }) {
+				t.Errorf("lint found nothing in the fixtures' %ss: the comparison proves nothing of them", k)
+			}
+		}
+		if got.Summary.Objects != workloads+others {
+			t.Errorf("audited %d objects, want the %d workloads and %d other judged objects created", got.Summary.Objects, workloads, others)
 		}
 	})
 
@@ -166,7 +186,7 @@ func TestAudit(t *testing.T) {
 		if len(got.Errors) != 1 {
 			t.Errorf("errors %+v, want only that of statefulsets.apps", got.Errors)
 		}
-		ids := workloadIDs(got, "")
+		ids := judgedIDs(got, "", s.engine)
 		if len(ids["audit-violations/Deployment/legacy"]) == 0 {
 			t.Errorf("the Deployment was not audited beside the forbidden StatefulSets: %v", slices.Sorted(maps.Keys(ids)))
 		}
@@ -178,7 +198,20 @@ func TestAudit(t *testing.T) {
 	})
 }
 
-// isWorkload reports whether the audit judges a kind.
+// judgedKinds are the kinds the audit judges: the workloads and the kinds
+// the admission rules' METADATA judges.
+func judgedKinds(engine *rules.Engine) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range kube.Workloads() {
+		out[w.Kind] = true
+	}
+	for _, j := range engine.Judges(true) {
+		out[j.Kind] = true
+	}
+	return out
+}
+
+// isWorkload reports whether a kind runs pods.
 func isWorkload(kind string) bool {
 	return slices.ContainsFunc(kube.Workloads(), func(w kube.Workload) bool { return w.Kind == kind })
 }
@@ -240,13 +273,16 @@ func controllerRef(owner *unstructured.Unstructured) metav1.OwnerReference {
 	return metav1.OwnerReference{APIVersion: owner.GetAPIVersion(), Kind: owner.GetKind(), Name: owner.GetName(), UID: owner.GetUID(), Controller: &yes}
 }
 
-// workloadIDs maps each workload of a report (of namespace, or of every
-// namespace when empty) to its findings' rule ids, sorted, once each:
-// namespace/Kind/name.
-func workloadIDs(rep report.JSONReport, namespace string) map[string][]string {
+// judgedIDs maps each object of a kind the audit judges in a report (of
+// namespace, or of every namespace when empty) to the rule ids of its
+// findings by admission rules, sorted, once each: namespace/Kind/name.
+// Rules for repository files alone (OBS001 of a Service) are lint's only.
+func judgedIDs(rep report.JSONReport, namespace string, engine *rules.Engine) map[string][]string {
+	judged := judgedKinds(engine)
 	out := map[string][]string{}
 	for _, f := range rep.Findings {
-		if !isWorkload(f.Kind) || f.Suppressed {
+		r, ok := engine.Rule(f.ID)
+		if !judged[f.Kind] || f.Suppressed || !ok || !r.Admission {
 			continue
 		}
 		ns := f.Namespace

@@ -15,6 +15,7 @@
 #     slotwise-tls}].
 #   environments: [staging, production]
 #   tags: [security]
+#   judges: [{kind: Ingress, apiVersion: networking.k8s.io/v1}]
 package k8s.ing001
 
 import data.lib.k8s

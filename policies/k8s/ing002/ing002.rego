@@ -14,6 +14,7 @@
 #     cert-manager.io/cluster-issuer: <issuer> (or cert-manager.io/issuer for a
 #     namespaced Issuer).
 #   environments: [staging, production]
+#   judges: [{kind: Ingress, apiVersion: networking.k8s.io/v1}]
 package k8s.ing002
 
 import data.lib.k8s

@@ -17,6 +17,7 @@
 #     from: [{namespaceSelector: {matchLabels: {name: ingress-nginx}}}].
 #   environments: [development, staging, production]
 #   tags: [security]
+#   judges: [{kind: NetworkPolicy, apiVersion: networking.k8s.io/v1}]
 package k8s.net002
 
 import data.lib.k8s

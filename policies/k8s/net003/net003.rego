@@ -13,6 +13,7 @@
 #     for example name: http for the service port and name: metrics for the
 #     Prometheus endpoint.
 #   environments: [development, staging, production]
+#   judges: [{kind: Service, apiVersion: v1}]
 package k8s.net003
 
 import data.lib.k8s

@@ -18,6 +18,7 @@
 #   environments: [staging, production]
 #   reads: [{kind: ServiceMonitor, apiVersion: monitoring.coreos.com/v1, scope: cluster}]
 #   admission: false
+#   judges: [{kind: Service, apiVersion: v1}]
 package k8s.obs001
 
 import data.lib.k8s

@@ -21,6 +21,7 @@
 #   environments: [development, staging, production]
 #   tags: [security]
 #   admission: false
+#   judges: [{kind: Secret, apiVersion: v1}]
 package k8s.secret002
 
 import data.lib.k8s
