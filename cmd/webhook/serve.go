@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -129,10 +128,13 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 			c.GetCertificate = watcher.GetCertificate
 		}},
 	})
+	// Readiness follows the informers' watches (admission.WatchHealth).
+	health := admission.NewWatchHealth(log.WithName("informers"))
 	mgrOpts, err := opts.background.leaderElection(manager.Options{
 		Logger:        log,
 		Metrics:       metricsserver.Options{BindAddress: opts.metricsAddr},
 		WebhookServer: server,
+		NewCache:      health.NewCache,
 	})
 	if err != nil {
 		return err
@@ -181,14 +183,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 	probes := probeServer(opts.healthAddr, map[string]healthz.Checker{"ping": healthz.Ping}, map[string]healthz.Checker{
 		"webhook": server.StartedChecker(),
-		"caches": func(req *http.Request) error {
-			ctx, cancel := context.WithTimeout(req.Context(), time.Second)
-			defer cancel()
-			if !mgr.GetCache().WaitForCacheSync(ctx) {
-				return errors.New("informer caches not synced")
-			}
-			return nil
-		},
+		"caches":  health.Checker(mgr.GetCache()),
 	})
 	if err := mgr.Add(probes); err != nil {
 		return err

@@ -3,6 +3,7 @@ package admission
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	corev1 "k8s.io/api/core/v1"
@@ -21,8 +22,9 @@ import (
 // (rules.Engine.Reads) from a controller-runtime cache (informers), so a
 // request never waits on a live API call.
 type CachedCluster struct {
-	reader client.Reader
-	reads  []rules.Read
+	reader    client.Reader
+	reads     []rules.Read
+	converted *conversions
 }
 
 // InformerObjects are the kinds whose informers a CachedCluster of reads
@@ -52,7 +54,7 @@ func InformerObjects(reads []rules.Read) ([]client.Object, error) {
 // NewCachedCluster reads reads through c, whose informers for
 // InformerObjects(reads) must be started.
 func NewCachedCluster(c cache.Cache, reads []rules.Read) *CachedCluster {
-	return &CachedCluster{reader: c, reads: reads}
+	return &CachedCluster{reader: c, reads: reads, converted: newConversions(defaultSweepEvery)}
 }
 
 // NamespaceLabels returns a namespace's labels from the cache.
@@ -74,6 +76,7 @@ func (c *CachedCluster) Inventory(ctx context.Context, namespace string) (ast.Va
 			return nil, err
 		}
 	}
+	c.converted.inventoryDone()
 	return inv.Value(namespace), nil
 }
 
@@ -91,7 +94,9 @@ func (c *CachedCluster) list(ctx context.Context, inv *rules.Inventory, rd rules
 	if !ok {
 		return fmt.Errorf("%sList is not a list", gvk)
 	}
-	var opts []client.ListOption
+	// The objects are only read (and converted once, see conversions):
+	// the cache need not copy them for each review.
+	opts := []client.ListOption{client.UnsafeDisableDeepCopy}
 	if rd.Scope == rules.ScopeNamespace {
 		opts = append(opts, client.InNamespace(namespace))
 	}
@@ -103,9 +108,12 @@ func (c *CachedCluster) list(ctx context.Context, inv *rules.Inventory, rd rules
 		return fmt.Errorf("list %s: %w", rd.Kind, err)
 	}
 	for _, item := range items {
-		if err := add(inv, rd, item); err != nil {
+		v, err := c.converted.value(rd.Kind, item, func() (ast.Value, error) { return toValue(rd, item) })
+		if err != nil {
 			return err
 		}
+		namespace, _ := meta.NewAccessor().Namespace(item)
+		inv.Add(rd.Kind, namespace, v)
 	}
 	return nil
 }
@@ -145,21 +153,22 @@ func typedOr(gvk schema.GroupVersionKind, fallback runtime.Object) (runtime.Obje
 	return obj, nil
 }
 
-// add converts an object of the cache to the Rego value a manifest of it
-// would give: the cache strips the apiVersion and kind of typed objects.
-func add(inv *rules.Inventory, rd rules.Read, obj runtime.Object) error {
+// toValue converts an object of the cache to the Rego value a manifest of
+// it would give: the cache strips the apiVersion and kind of typed objects.
+// The object is shared with the cache and only read.
+func toValue(rd rules.Read, obj runtime.Object) (ast.Value, error) {
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
-		return fmt.Errorf("convert %s: %w", rd.Kind, err)
+		return nil, fmt.Errorf("convert %s: %w", rd.Kind, err)
 	}
 	if _, ok := m["kind"]; !ok {
+		// An unstructured object's map is the cache's own: not written to.
+		m = maps.Clone(m)
 		m["apiVersion"], m["kind"] = rd.APIVersion, rd.Kind
 	}
 	v, err := ast.InterfaceToValue(m)
 	if err != nil {
-		return fmt.Errorf("convert %s: %w", rd.Kind, err)
+		return nil, fmt.Errorf("convert %s: %w", rd.Kind, err)
 	}
-	namespace, _ := meta.NewAccessor().Namespace(obj)
-	inv.Add(rd.Kind, namespace, v)
-	return nil
+	return v, nil
 }

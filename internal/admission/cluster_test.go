@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -67,8 +68,9 @@ func TestCachedClusterInventory(t *testing.T) {
 		monitor("shop"), monitor("monitoring"),
 	}
 	c := &CachedCluster{
-		reader: fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(objs...).Build(),
-		reads:  []rules.Read{readHPA, readNetworkPolicy, readServiceMonitor},
+		reader:    fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(objs...).Build(),
+		reads:     []rules.Read{readHPA, readNetworkPolicy, readServiceMonitor},
+		converted: newConversions(defaultSweepEvery),
 	}
 	v, err := c.Inventory(context.Background(), "shop")
 	if err != nil {
@@ -93,5 +95,55 @@ func TestCachedClusterInventory(t *testing.T) {
 	}
 	if !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("inventory of shop\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestCachedClusterConvertsOnce: an object of the cache is converted once
+// and its value reused for as long as it is unchanged; a changed object is
+// converted again, and the value of one no inventory reads any more is
+// dropped after two sweeps.
+func TestCachedClusterConvertsOnce(t *testing.T) {
+	ctx := context.Background()
+	np := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "np", Namespace: "shop"}}
+	reader := fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(np).Build()
+	c := &CachedCluster{reader: reader, reads: []rules.Read{readNetworkPolicy}, converted: newConversions(4)}
+	policy := func() ast.Value {
+		t.Helper()
+		v, err := c.Inventory(ctx, "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, ok := v.(ast.Object).Get(ast.StringTerm("NetworkPolicy")).Value.(*ast.Array)
+		if !ok || items.Len() != 1 {
+			t.Fatalf("inventory %v, want one NetworkPolicy", v)
+		}
+		return items.Elem(0).Value
+	}
+	first := policy()
+	if again := policy(); again != first {
+		t.Errorf("an unchanged object was converted again")
+	}
+	var current networkingv1.NetworkPolicy
+	if err := reader.Get(ctx, client.ObjectKeyFromObject(np), &current); err != nil {
+		t.Fatal(err)
+	}
+	current.Labels = map[string]string{"changed": "yes"}
+	if err := reader.(client.Client).Update(ctx, &current); err != nil {
+		t.Fatal(err)
+	}
+	changed := policy()
+	if changed == first || !strings.Contains(changed.String(), `"changed": "yes"`) {
+		t.Errorf("a changed object kept its old value: %v", changed)
+	}
+	if n := c.converted.size(); n != 1 {
+		t.Fatalf("%d conversions remembered, want 1", n)
+	}
+	for range 2 * 4 {
+		if _, err := c.Inventory(ctx, "other"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := c.converted.size(); n != 0 {
+		t.Errorf("%d conversions remembered after two sweeps without reading them, want 0", n)
 	}
 }

@@ -98,9 +98,10 @@ type Handler struct {
 	cfg      Config
 	metrics  *Metrics
 	log      logr.Logger
-	// checker is shared by every review: it learns each kind's shape once,
-	// which costs more than judging the object.
-	checker *kube.Checker
+	// objects reads every review's objects. Its strict checker learns each
+	// kind's shape once, which costs more than judging the object, and its
+	// converters keep their interned strings from review to review.
+	objects *source.JSONReader
 	// workloadsData is input.config without a configuration file: the
 	// workload kinds of Config.Workloads.
 	workloadsData ast.Value
@@ -123,7 +124,7 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if err := config.CheckWorkloads(cfg.Workloads, engine.WorkloadKinds()); err != nil {
 		return nil, err
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, checker: kube.NewChecker(),
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, objects: source.NewJSONReader(kube.NewChecker()),
 		workloadsData: config.WorkloadsData(cfg.Workloads)}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
@@ -244,14 +245,15 @@ func (h *Handler) previous(ctx context.Context, req admission.Request, c scan.Co
 	return old
 }
 
-// object reads the request's object through the same loader as the CLI.
-// The namespace comes from the request when the object leaves it out, as
-// the API server would set it.
+// object reads the request's object as the CLI reads a .json file of the
+// same bytes (same value, same checks), straight from its JSON. The
+// namespace comes from the request when the object leaves it out, as the
+// API server would set it.
 func (h *Handler) object(raw []byte, namespace string) (*source.Object, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("request has no object")
 	}
-	res := source.Parse("admission-request", raw, source.Options{Checker: h.checker})
+	res := h.objects.Parse("admission-request", raw)
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("object: %s", res.Errors[0].Message)
 	}

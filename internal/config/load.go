@@ -57,6 +57,12 @@ func Parse(src []byte, display string) (*File, []source.Error) {
 		return fail(line, 1, "a configuration is one YAML document; this file holds more")
 	}
 	root := doc.Content[0]
+	if isImplicitNull(root) {
+		// "---" and nothing else: yaml.v3 places the empty document's
+		// value on the line after the marker, which may be past the end
+		// of the file; the file is empty, not a document to place.
+		return fail(0, 0, "empty configuration: write at least version: 1")
+	}
 	f := &File{Path: display, Node: root}
 	d := decode(root, f)
 	if len(d.problems) == 0 {
@@ -64,6 +70,12 @@ func Parse(src []byte, display string) (*File, []source.Error) {
 	}
 	f.refs = d.ruleRefs
 	return f, errorsOf(display, d.problems)
+}
+
+// isImplicitNull is the value of a document that holds nothing but its
+// markers and comments (an explicit null, ~ or null, has a value).
+func isImplicitNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
 }
 
 // errorsOf turns problems into input errors, in the order of the file.

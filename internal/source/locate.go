@@ -1,10 +1,11 @@
 package source
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"gopkg.in/yaml.v3"
 )
 
@@ -161,7 +162,9 @@ func concrete(n *yaml.Node, path []any, prefix []any, depth int) ([]any, bool) {
 			return best, false
 		}
 		_, v := lookup(n, seg, 0)
-		if v == nil {
+		if v == nil || isNull(resolve(v)) {
+			// A null field is unset (see converter.addMapping): a problem
+			// the decoder found is never at it, but at a later entry.
 			return prefix, false
 		}
 		return concrete(resolve(v), path[1:], append(clonePath(prefix), seg), depth+1)
@@ -174,26 +177,82 @@ func concrete(n *yaml.Node, path []any, prefix []any, depth int) ([]any, bool) {
 	return prefix, false
 }
 
+// concreteValue is Concrete for an object's value, read without nodes.
+func concreteValue(v ast.Value, path []any) []any {
+	best, _ := concreteIn(v, path, nil, 0)
+	return best
+}
+
+func concreteIn(v ast.Value, path []any, prefix []any, depth int) ([]any, bool) {
+	if len(path) == 0 {
+		return prefix, true
+	}
+	if depth > maxDepth {
+		return prefix, false
+	}
+	switch seg := path[0].(type) {
+	case string:
+		if arr, ok := v.(*ast.Array); ok {
+			best := prefix
+			for i := range arr.Len() {
+				p, ok := concreteIn(arr.Elem(i).Value, path, append(clonePath(prefix), i), depth+1)
+				if ok {
+					return p, true
+				}
+				if len(p) > len(best) {
+					best = p
+				}
+			}
+			return best, false
+		}
+		obj, ok := v.(ast.Object)
+		if !ok {
+			return prefix, false
+		}
+		t := obj.Get(ast.InternedTerm(seg))
+		if t == nil {
+			return prefix, false
+		}
+		return concreteIn(t.Value, path[1:], append(clonePath(prefix), seg), depth+1)
+	case int:
+		arr, ok := v.(*ast.Array)
+		if !ok || seg < 0 || seg >= arr.Len() {
+			return prefix, false
+		}
+		return concreteIn(arr.Elem(seg).Value, path[1:], append(clonePath(prefix), seg), depth+1)
+	}
+	return prefix, false
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
 func clonePath(p []any) []any { return append(make([]any, 0, len(p)+1), p...) }
 
 // FieldPath writes a path the way kubectl explain and JSONPath users read it:
 // spec.template.spec.containers[0].securityContext.
 func FieldPath(path []any) string {
-	var b strings.Builder
+	// Every finding has one: appended by hand, without fmt.
+	b := make([]byte, 0, 64)
 	for _, seg := range path {
 		switch s := seg.(type) {
 		case int:
-			fmt.Fprintf(&b, "[%d]", s)
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(s), 10)
+			b = append(b, ']')
 		case string:
 			if strings.ContainsAny(s, ".[]") || s == "" {
-				fmt.Fprintf(&b, "[%q]", s)
+				b = append(b, '[')
+				b = strconv.AppendQuote(b, s)
+				b = append(b, ']')
 				continue
 			}
-			if b.Len() > 0 {
-				b.WriteByte('.')
+			if len(b) > 0 {
+				b = append(b, '.')
 			}
-			b.WriteString(s)
+			b = append(b, s...)
 		}
 	}
-	return b.String()
+	return string(b)
 }

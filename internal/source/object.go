@@ -13,7 +13,8 @@ type Object struct {
 	File string
 	// Domain says which rules judge it: "k8s" or "dockerfile".
 	Domain string
-	// Node is a Kubernetes object's YAML mapping; nil for a Dockerfile.
+	// Node is a Kubernetes object's YAML mapping; nil for a Dockerfile
+	// and for an object a JSONReader read.
 	Node *yaml.Node
 	// Line is where the object starts.
 	Line    int
@@ -43,6 +44,10 @@ func (o *Object) Locate(path []any, token string) Position {
 	}
 	if o.fields != nil {
 		return o.fields.locate(path).Position
+	}
+	if o.Node == nil {
+		// Read from JSON without nodes (JSONReader): no positions.
+		return Position{}
 	}
 	if o.template != nil {
 		return templatePosition(o.template, o.Node, path, Locate(o.Node, path))

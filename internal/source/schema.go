@@ -24,24 +24,17 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 	} else {
 		raw, err := ast.JSON(o.Value)
 		if err != nil {
-			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", name, err)
+			res.errorf(o.File, o.Line, 0, "%s: %v", name, err)
 			return true
 		}
 		if manifest, err = json.Marshal(raw); err != nil {
-			res.errorf(o.File, o.Node.Line, o.Node.Column, "%s: %v", name, err)
+			res.errorf(o.File, o.Line, 0, "%s: %v", name, err)
 			return true
 		}
 	}
 	problems := l.checker.Check(o.APIVersion, o.Kind, manifest)
 	for _, p := range problems {
-		path := p.Path
-		if p.Loose {
-			path = Concrete(o.Node, path)
-		}
-		pos := Locate(o.Node, path)
-		if p.AtKey {
-			pos = LocateKey(o.Node, path)
-		}
+		path, pos := problemPlace(o, p)
 		file := o.File
 		if o.fields != nil {
 			at := o.fields.locate(path)
@@ -54,4 +47,25 @@ func (l *loader) schemaErrors(res *Result, c *converter, o *Object) bool {
 		res.errorf(file, pos.Line, pos.Column, "%s: %s", where, p.Message)
 	}
 	return len(problems) > 0
+}
+
+// problemPlace is the concrete path of a problem and its position. An object
+// read without nodes (JSONReader) has no positions: its paths are made
+// concrete on its value, and its problems are placed at its first line.
+func problemPlace(o *Object, p kube.Problem) ([]any, Position) {
+	if o.Node == nil {
+		path := p.Path
+		if p.Loose {
+			path = concreteValue(o.Value, path)
+		}
+		return path, Position{Line: o.Line}
+	}
+	path := p.Path
+	if p.Loose {
+		path = Concrete(o.Node, path)
+	}
+	if p.AtKey {
+		return path, LocateKey(o.Node, path)
+	}
+	return path, Locate(o.Node, path)
 }

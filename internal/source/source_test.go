@@ -223,3 +223,21 @@ func TestValueConversionOfLargeAndMergedMappings(t *testing.T) {
 		t.Errorf("duplicate reported on line %d, want 50", ve.line)
 	}
 }
+
+// TestMistypedFieldAfterANullOne: the decoder names a mistyped field in a
+// list without its index; the error points at the entry that has it, not at
+// an earlier one where the field is null (unset, as the API server reads it).
+func TestMistypedFieldAfterANullOne(t *testing.T) {
+	src := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: null\n  - name: b\n    image: 5\n"
+	for _, res := range []*Result{
+		Parse("pod.yaml", []byte(src), Options{}),
+		NewJSONReader(nil).Parse("pod.json", []byte(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":null},{"name":"b","image":5}]}}`)),
+	} {
+		if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "spec.containers[1].image: must be a string") {
+			t.Fatalf("errors %v, want one at spec.containers[1].image", res.Errors)
+		}
+		if e := res.Errors[0]; e.File == "pod.yaml" && e.Line != 10 {
+			t.Errorf("error at line %d, want 10", e.Line)
+		}
+	}
+}

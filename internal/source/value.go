@@ -38,6 +38,9 @@ type converter struct {
 	// object is then built in one go, in one block of memory, instead of
 	// growing pair by pair.
 	pairs [][2]*ast.Term
+	// items is the same for the elements of the arrays being read from
+	// JSON, whose length is known only at their end.
+	items []*ast.Term
 	// strings holds the terms of the keys and short strings converted so
 	// far: objects repeat the same few (name, image, containers, ...), and
 	// terms are never modified, so they are shared.
@@ -193,6 +196,15 @@ func (c *converter) str(s string) *ast.Term {
 		c.strings[s] = t
 	}
 	return t
+}
+
+// strBytes is str of a string's bytes, which it copies only when the
+// string is new.
+func (c *converter) strBytes(b []byte) *ast.Term {
+	if t, ok := c.strings[string(b)]; ok {
+		return t
+	}
+	return c.str(string(b))
 }
 
 func mergeSources(n *yaml.Node) []*yaml.Node {

@@ -38,6 +38,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -94,6 +95,13 @@ type suite struct {
 // configure (when given); everything stops when t ends.
 func newSuite(t *testing.T, configure ...func(t *testing.T, s *suite, mgr manager.Manager, cfg *admission.Config)) *suite {
 	t.Helper()
+	return newSuiteWith(t, nil, configure...)
+}
+
+// newSuiteWith is newSuite with environment, when not nil, changing the
+// control plane's settings before it starts.
+func newSuiteWith(t *testing.T, environment func(*envtest.Environment), configure ...func(t *testing.T, s *suite, mgr manager.Manager, cfg *admission.Config)) *suite {
+	t.Helper()
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
 		t.Fatal("KUBEBUILDER_ASSETS is not set; it names the folder holding kube-apiserver and etcd, which ./scripts/envtest-assets builds (once) and prints:\n" +
@@ -144,6 +152,9 @@ func newSuite(t *testing.T, configure ...func(t *testing.T, s *suite, mgr manage
 	env.ControlPlane.GetAPIServer().Configure().
 		Set("advertise-address", loopback).
 		Set("endpoint-reconciler-type", "none")
+	if environment != nil {
+		environment(env)
+	}
 	// Registered before Start: a failed start can leave etcd running.
 	t.Cleanup(func() {
 		if err := env.Stop(); err != nil {
@@ -245,7 +256,9 @@ func webhookConfiguration() *admissionregistrationv1.ValidatingWebhookConfigurat
 
 // webhookProcess is one run of the webhook's manager.
 type webhookProcess struct {
-	cache  cache.Cache
+	cache cache.Cache
+	// ready is the readiness check of the binary's /readyz/caches.
+	ready  healthz.Checker
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error // of mgr.Start, set before done closes
@@ -272,8 +285,10 @@ func (s *suite) startWebhook(t *testing.T) {
 			c.GetCertificate = watcher.GetCertificate
 		}},
 	})
+	health := admission.NewWatchHealth(log.WithName("informers"))
 	mgr, err := manager.New(s.env.Config, manager.Options{
-		Logger: log,
+		Logger:   log,
+		NewCache: health.NewCache,
 		// No probe or metrics listener: the suite checks readiness itself,
 		// and binds nothing but the webhook.
 		HealthProbeBindAddress: "0",
@@ -323,7 +338,7 @@ func (s *suite) startWebhook(t *testing.T) {
 	// variable is never started.
 	mgr.GetWebhookServer().Register(validatePath, (&webhook.Admission{Handler: handler}).WithRecoverPanic(true))
 
-	p := &webhookProcess{cache: mgr.GetCache(), cancel: cancel, done: make(chan struct{})}
+	p := &webhookProcess{cache: mgr.GetCache(), ready: health.Checker(mgr.GetCache()), cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		p.err = mgr.Start(ctx)
@@ -343,12 +358,7 @@ func (s *suite) startWebhook(t *testing.T) {
 		if err != nil {
 			return false, err
 		}
-		if started(req) != nil {
-			return false, nil
-		}
-		syncCtx, cancel := context.WithTimeout(ctx, interval)
-		defer cancel()
-		return mgr.GetCache().WaitForCacheSync(syncCtx), nil
+		return started(req) == nil && p.ready(req) == nil, nil
 	})
 }
 
@@ -383,6 +393,18 @@ func (s *suite) webhookCache(t *testing.T) cache.Cache {
 		t.Fatal("the webhook is stopped")
 	}
 	return s.hook.cache
+}
+
+// webhookReady is the running webhook's readiness check of its informers,
+// the binary's /readyz/caches.
+func (s *suite) webhookReady(t *testing.T) healthz.Checker {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hook == nil {
+		t.Fatal("the webhook is stopped")
+	}
+	return s.hook.ready
 }
 
 // setFailurePolicy changes the webhook configuration's failurePolicy.
