@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"math"
 	"testing"
 )
 
@@ -31,6 +32,30 @@ func TestContainerMemory(t *testing.T) {
 			got, ok := containerMemory(read)
 			if got != tt.want || ok != tt.ok {
 				t.Errorf("got %d, %v; want %d, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// TestGCPercent: the heap grows to the floor while little is live, then
+// to twice what is live.
+func TestGCPercent(t *testing.T) {
+	const mib = 1 << 20
+	tests := []struct {
+		name        string
+		live, floor uint64
+		want        int
+	}{
+		{name: "little live", live: 16 * mib, floor: 128 * mib, want: 700},
+		{name: "half the floor live", live: 64 * mib, floor: 128 * mib, want: 100},
+		{name: "more than the floor live", live: 512 * mib, floor: 128 * mib, want: 100},
+		{name: "just under half the floor", live: 63 * mib, floor: 128 * mib, want: 103},
+		{name: "nothing live yet", live: 0, floor: 128 * mib, want: math.MaxInt32},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := gcPercent(tt.live, tt.floor); got != tt.want {
+				t.Errorf("gcPercent(%d, %d) = %d, want %d", tt.live, tt.floor, got, tt.want)
 			}
 		})
 	}

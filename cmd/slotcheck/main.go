@@ -8,8 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/slotwise/slotcheck/internal/cli"
@@ -47,38 +45,14 @@ func execute(ctx context.Context, args []string, s streams) int {
 	return cli.ExitCode(s.err, "slotcheck", root.ExecuteContext(ctx))
 }
 
-// holdsItsInput reports whether a command line runs a command that loads
-// all its input before it exits, for which tuneGC pays: lint does, while an
-// audit keeps only one namespace's objects at a time, and collecting their
-// garbage as it goes is what keeps its memory bounded by the largest
+// holdsItsInput reports whether a command line runs a scan, which tuneGC
+// paces, rather than an audit, which boundAudit keeps under a soft limit:
+// an audit keeps only one namespace's objects at a time, and collecting
+// their garbage as it goes is what keeps its memory bounded by the largest
 // namespace rather than growing with the cluster.
 func holdsItsInput(args []string) bool {
 	cmd, _, err := newRootCommand(streams{in: os.Stdin, out: io.Discard, err: io.Discard}).Find(args)
 	return err != nil || cmd.Name() != "audit"
-}
-
-// gcMemoryLimit is the heap size up to which a scan runs without collecting
-// garbage, unless the container it runs in allows less.
-const gcMemoryLimit = 3 << 30
-
-// tuneGC lets a scan collect garbage only once its heap nears a limit: 3 GiB,
-// or half the memory its container may use if that is less. A scan is a
-// short-lived process that loads its input, judges it and exits: the default
-// collector would trace the loaded objects again and again (on a
-// 10,000-object repository, whose scan peaks under 800 MB, that cost half the
-// run), where the memory is given back at exit anyway. A repository too big
-// for the limit is still scanned, with the collector running as it must.
-// GOGC or GOMEMLIMIT in the environment take precedence.
-func tuneGC() {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	limit := int64(gcMemoryLimit)
-	if c, ok := containerMemory(os.ReadFile); ok && c/2 < limit {
-		limit = c / 2
-	}
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(limit)
 }
 
 // auditMemoryLimit is the heap an audit keeps under, unless its container
@@ -103,21 +77,4 @@ func boundAudit() {
 		limit = c / 2
 	}
 	debug.SetMemoryLimit(limit)
-}
-
-// containerMemory reads the memory limit of the process's cgroup (v2, then
-// v1) with read; a missing or unlimited one reads as none.
-func containerMemory(read func(string) ([]byte, error)) (int64, bool) {
-	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		b, err := read(path)
-		if err != nil {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil || n <= 0 || n >= 1<<60 {
-			return 0, false
-		}
-		return n, true
-	}
-	return 0, false
 }

@@ -4,17 +4,14 @@
 package scan
 
 import (
+	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
@@ -33,8 +30,6 @@ type Options struct {
 	Stdin       io.Reader
 	// WorkDir makes reported paths relative; empty means the process's.
 	WorkDir string
-	// Parallelism bounds concurrent evaluations; 0 means GOMAXPROCS.
-	Parallelism int
 	// BuildArgs override Dockerfile ARG defaults (--build-arg).
 	BuildArgs map[string]string
 	// Helm renders the charts found.
@@ -135,8 +130,13 @@ func Run(ctx context.Context, engine *rules.Engine, opts Options) (*Report, erro
 	return RunWith(ctx, func() (*rules.Engine, error) { return engine, nil }, opts)
 }
 
-// RunWith is Run with an engine it asks for only once the files are
-// loaded, so that a caller can compile the policies while they load.
+// RunWith is Run with an engine it asks for once the paths are resolved.
+//
+// A scan reads its files twice so that its memory grows with what
+// cross-object rules read, not with the repository: first only the objects
+// of the kinds those rules read (input.inventory), so that every scope is
+// complete before any object is judged; then every object, each judged as
+// its file loads and released once its findings are placed.
 func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts Options) (*Report, error) {
 	if opts.WorkDir == "" {
 		wd, err := os.Getwd()
@@ -149,19 +149,22 @@ func RunWith(ctx context.Context, getEngine func() (*rules.Engine, error), opts 
 		opts.Now = time.Now()
 	}
 	rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
+	stdin := readStdin(rep, &opts)
 	cfgs := newConfigs(opts)
-	targets := loadTargets(rep, cfgs, opts)
+	paths := resolvePaths(rep, cfgs, opts, stdin)
 	engine, err := getEngine()
 	if err != nil {
 		return nil, err
 	}
-	cfgs.checkRules(rep, engine)
-	inventory := gatherInventory(engine, targets)
+	// One checker for both reads: it learns each Go type's shape once.
+	checker := kube.NewChecker()
+	inventory, objects := gatherInventory(engine, paths, opts, checker)
 	today := config.NewDate(opts.Now)
-	verdicts, err := judgeAll(ctx, engine, targets, inventory, indexObjects(targets), today, opts)
+	targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, judgeEnv{inventory: inventory, objects: objects, today: today, opts: opts}, checker)
 	if err != nil {
 		return nil, err
 	}
+	cfgs.checkRules(rep, engine)
 	env := cmp.Or(opts.Environment, "production")
 	cfgFindings, cfgTargets, err := judgeConfigs(ctx, engine, cfgs, targets, verdicts, env, today)
 	if err != nil {
@@ -192,114 +195,52 @@ type verdict struct {
 	matched []int
 }
 
-// loadTargets loads every path with its own profiles, adding what it
-// could not read and what it counted to rep.
-func loadTargets(rep *Report, cfgs *configs, opts Options) []target {
-	var targets []target
-	checker := kube.NewChecker()
+// scanPath is a path to scan with its profiles and configuration.
+type scanPath struct {
+	path     string
+	profiles *profileSet
+	config   *Configuration
+	// stdin is standard input, read once for every read of "-".
+	stdin []byte
+}
+
+// resolvePaths finds each path's profiles and configuration, reporting in
+// rep the paths whose profiles cannot be read: those are not scanned.
+func resolvePaths(rep *Report, cfgs *configs, opts Options, stdin []byte) []scanPath {
+	var out []scanPath
 	for _, p := range opts.Paths {
 		ps, err := profilesFor(p, opts)
 		if err != nil {
 			rep.Errors = append(rep.Errors, source.Error{File: p, Message: err.Error()})
 			continue
 		}
-		cs := cfgs.forPath(rep, p)
-		res := source.Load([]string{p}, source.Options{Exclude: cs.excludes(opts.Exclude), Stdin: opts.Stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker, Kustomize: opts.Kustomize})
-		rep.Errors = append(rep.Errors, res.Errors...)
-		rep.Summary.Files += res.Files
-		rep.Summary.Skipped += res.Skipped
-		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
-		rep.Summary.Kustomizations = append(rep.Summary.Kustomizations, res.Kustomizations...)
-		rep.Summary.Patches += res.Patches
-		for _, o := range res.Objects {
-			targets = append(targets, target{o, ps, cs})
-		}
+		out = append(out, scanPath{path: p, profiles: ps, config: cfgs.forPath(rep, p), stdin: stdin})
 	}
-	rep.Summary.Objects = len(targets)
-	return targets
+	return out
 }
 
-// gatherInventory collects the objects of the kinds the engine's rules
-// read, which only the engine knows: hence after it is compiled.
-func gatherInventory(engine *rules.Engine, targets []target) *rules.Inventory {
-	inventory := rules.NewInventory(engine.Reads(false))
-	for _, t := range targets {
-		if t.obj.Domain == "k8s" {
-			inventory.Add(t.obj.Kind, t.obj.Namespace, t.obj.Value)
-		}
+// loadOptions are the source options of a path.
+func (sp scanPath) loadOptions(opts Options, checker *kube.Checker) source.Options {
+	var stdin io.Reader
+	if opts.Stdin != nil {
+		stdin = bytes.NewReader(sp.stdin)
 	}
-	return inventory
+	return source.Options{Exclude: sp.config.excludes(opts.Exclude), Stdin: stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker, Kustomize: opts.Kustomize}
 }
 
-// indexObjects names the Kubernetes objects of a scan, for the findings a
-// rule places in another object than the one it judges.
-func indexObjects(targets []target) Objects {
-	objects := Objects{}
-	for _, t := range targets {
-		if t.obj.Domain == "k8s" {
-			objects.add(t.obj)
-		}
+// readStdin reads standard input once, when a path names it, so that
+// both of a scan's reads see it. Input that cannot be read is reported in
+// rep, as any unreadable file, and "-" is left out of the paths.
+func readStdin(rep *Report, opts *Options) []byte {
+	if opts.Stdin == nil || !slices.Contains(opts.Paths, "-") {
+		return nil
 	}
-	return objects
-}
-
-// judgeAll judges the targets in parallel, each verdict in its target's
-// place. The first internal error stops the scan. today is the scan's
-// day, worked out once rather than per target.
-func judgeAll(ctx context.Context, engine *rules.Engine, targets []target, inventory *rules.Inventory, objects Objects, today config.Date, opts Options) ([]verdict, error) {
-	day := today.String()
-	verdicts := make([]verdict, len(targets))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(cmp.Or(opts.Parallelism, runtime.GOMAXPROCS(0)))
-	// A goroutine judges a batch of targets, not one: each new goroutine
-	// grows its stack to what evaluation needs, which cost ~1.5% of a scan's
-	// CPU with one goroutine per target.
-	const batch = 16
-	for start := 0; start < len(targets) && gctx.Err() == nil; start += batch {
-		g.Go(func() error {
-			for i := start; i < min(start+batch, len(targets)); i++ {
-				var err error
-				if verdicts[i], err = judgeTarget(gctx, engine, targets[i], inventory, objects, today, day, opts); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return verdicts, ctx.Err()
-}
-
-// judgeTarget resolves a target's environment and profile and judges it;
-// day is today as rules read it (input.today).
-func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, today config.Date, day string, opts Options) (verdict, error) {
-	o := t.obj
-	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, envPath(o))}
-	profile, err := t.profiles.value(v.env)
+	src, err := io.ReadAll(opts.Stdin)
 	if err != nil {
-		return verdict{}, err
+		rep.Errors = append(rep.Errors, source.Error{File: source.StdinName, Message: fmt.Sprintf("read: %v", err)})
+		opts.Paths = slices.DeleteFunc(slices.Clone(opts.Paths), func(p string) bool { return p == "-" })
 	}
-	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
-		Objects: objects, Config: t.config.RuleData(), Today: day})
-	var ee *rules.EvalError
-	switch {
-	case errors.As(err, &ee):
-		pos := o.Place(nil, "")
-		v.err = &source.Error{File: pos.File, Line: pos.Line, Column: pos.Column,
-			Message: fmt.Sprintf("%s: %v", source.ObjectName(o.Kind, o.Namespace, o.Name), ee)}
-	case err != nil:
-		return verdict{}, fmt.Errorf("%s %s: %w", o.File, source.ObjectName(o.Kind, o.Namespace, o.Name), err)
-	}
-	if t.config != nil {
-		fs, v.matched = t.config.apply(fs, config.Subject{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Paths: t.config.paths(opts.WorkDir, o)}, today)
-	}
-	// Sorted here, in parallel: objects come in file order and do not
-	// share lines, so the final sort mostly only checks.
-	slices.SortStableFunc(fs, compareFindings)
-	v.findings = fs
-	return v, nil
+	return src
 }
 
 // collect adds the verdicts to rep in load order, then the findings and
@@ -319,6 +260,9 @@ func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Fi
 		}
 		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env, Disabled: disabled})
 		rep.Findings = append(rep.Findings, v.findings...)
+		// Each verdict's copy can go as soon as it is in the report's:
+		// findings are most of what a scan keeps.
+		verdicts[i].findings = nil
 		if v.err != nil {
 			rep.Errors = append(rep.Errors, *v.err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/slotwise/slotcheck/internal/rules"
@@ -139,4 +140,53 @@ func only(t *testing.T, fs []scan.Finding, id string) scan.Finding {
 		t.Fatalf("%d %s findings, want 1: %+v", len(found), id, found)
 	}
 	return found[0]
+}
+
+// TestCrossObjectRulesSeeEveryPath: an object is judged as its file
+// loads, yet its cross-object rules see the inventory of every path of the
+// scan, whichever comes first; the objects judged are listed in load order.
+func TestCrossObjectRulesSeeEveryPath(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"app", "scaling"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(dir, "app", "deployment.yaml"), deployment)
+	write(t, filepath.Join(dir, "scaling", "hpa.yaml"), autoscaler)
+	engine, err := rules.New(context.Background(), policies.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		paths       []string
+		wantTargets []string
+	}{
+		{name: "HPA after", paths: []string{"app", "scaling"}, wantTargets: []string{"Deployment", "HorizontalPodAutoscaler"}},
+		{name: "HPA before", paths: []string{"scaling", "app"}, wantTargets: []string{"HorizontalPodAutoscaler", "Deployment"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var paths []string
+			for _, p := range tt.paths {
+				paths = append(paths, filepath.Join(dir, p))
+			}
+			rep, err := scan.Run(context.Background(), engine, scan.Options{Paths: paths, WorkDir: dir, Environment: "production"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := only(t, rep.Findings, "AVL003")
+			if f.File != "scaling/hpa.yaml" || f.Line != 12 || f.Kind != "Deployment" {
+				t.Errorf("AVL003 at %s:%d on %s, want scaling/hpa.yaml:12 on the Deployment", f.File, f.Line, f.Kind)
+			}
+			var kinds []string
+			for _, tg := range rep.Targets {
+				kinds = append(kinds, tg.Kind)
+			}
+			if !slices.Equal(kinds, tt.wantTargets) || rep.Summary.Objects != 2 {
+				t.Errorf("targets %v (%d objects), want %v", kinds, rep.Summary.Objects, tt.wantTargets)
+			}
+		})
+	}
 }

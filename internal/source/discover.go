@@ -21,7 +21,7 @@ func (l *loader) path(p string) {
 			l.errorf(StdinName, 0, 0, "read: %v", err)
 			return
 		}
-		l.parse(l.res, &converter{}, StdinName, src)
+		l.single(func(res *Result) { l.parse(res, &converter{}, StdinName, src) })
 		return
 	}
 	info, err := os.Stat(p)
@@ -30,7 +30,7 @@ func (l *loader) path(p string) {
 		return
 	}
 	if !info.IsDir() {
-		l.named(l.res, &converter{}, p)
+		l.single(func(res *Result) { l.named(res, &converter{}, p) })
 		return
 	}
 	var files, charts, dirs []string
@@ -89,6 +89,14 @@ func (l *loader) path(p string) {
 		manifests = append(manifests, fp)
 	}
 	l.files(manifests, charts)
+}
+
+// single reads one file given on its own (a named file, standard input)
+// and hands its objects to Options.Each before they join the result.
+func (l *loader) single(read func(res *Result)) {
+	n := len(l.res.Objects)
+	read(l.res)
+	l.opts.each(l.res.Objects[n:])
 }
 
 // kustomizePatches lists the files a folder's kustomization merges into

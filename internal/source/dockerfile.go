@@ -54,6 +54,9 @@ func looksLikeDockerfile(src []byte) bool {
 // dockerfile parses a Dockerfile with BuildKit's parser into the model the
 // Dockerfile rules read (policies/README.md), as one Object.
 func (l *loader) dockerfile(res *Result, name string, src []byte) {
+	if l.opts.Kinds != nil {
+		return // only Kubernetes kinds are selected
+	}
 	res.Files++
 	parsed, err := parser.Parse(bytes.NewReader(src))
 	if err != nil {

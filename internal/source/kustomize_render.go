@@ -40,7 +40,10 @@ func (l *loader) kustomize(files, dirs []string) []string {
 		walks[i] = g.walk(r)
 	}
 	results := make([]Result, len(roots))
-	parallel(len(roots), func(c *converter, i int) { l.renderRoot(&results[i], c, roots[i], walks[i]) })
+	parallel(len(roots), func(c *converter, i int) {
+		l.renderRoot(&results[i], c, roots[i], walks[i])
+		l.opts.each(results[i].Objects)
+	})
 	reached := map[string]bool{}
 	for i := range results {
 		r := &results[i]
@@ -213,6 +216,9 @@ func (l *loader) renderedObject(res *Result, c *converter, display string, root 
 	apiVersion, kind := scalarField(node, "apiVersion"), scalarField(node, "kind")
 	if apiVersion == "" || kind == "" || isToolConfig(apiVersion, kind) {
 		res.Skipped++
+		return
+	}
+	if !l.selected(kind) {
 		return
 	}
 	stripAnnotations(node, originAnnotation, transformationAnnotation)

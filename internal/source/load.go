@@ -76,6 +76,26 @@ type Options struct {
 	// that loads again and again (the webhook, once per review) passes the
 	// same one; nil means a new one for this load.
 	Checker *kube.Checker
+	// Kinds, when not nil, keeps only the Kubernetes objects of these kinds:
+	// the others are dropped right after the YAML parse, before the costly
+	// checks and conversion; a file whose text cannot name one of them is
+	// not parsed at all, and Dockerfiles are not read. A scan gathers the
+	// objects cross-object rules read this way before it judges. Its errors
+	// and counts are those of the objects kept.
+	Kinds []string
+	// Each, when set, is handed the objects of each file, chart or
+	// kustomization as soon as they are read, before they join the result
+	// in their order: possibly from several goroutines at once. A scan
+	// judges them there and releases their trees (Object.Release), so that
+	// a load's memory does not grow with every object read.
+	Each func(objs []*Object)
+}
+
+// each hands objs to Options.Each, if any.
+func (opts Options) each(objs []*Object) {
+	if opts.Each != nil && len(objs) > 0 {
+		opts.Each(objs)
+	}
 }
 
 // checker is the checker opts names, else a new one.
@@ -143,6 +163,7 @@ func (l *loader) files(paths, charts []string) {
 				} else {
 					l.chart(&results[i], c, charts[i-len(paths)])
 				}
+				l.opts.each(results[i].Objects)
 			}
 		}()
 	}

@@ -55,6 +55,13 @@ func (o *Object) Locate(path []any, token string) Position {
 	return Locate(o.Node, path)
 }
 
+// Release drops what an object needs only to be judged and placed: its
+// YAML tree, its value and what maps its fields to lines. What names it
+// and where it starts stay, for the reports that list what was judged.
+func (o *Object) Release() {
+	o.Node, o.Value, o.locator, o.fields, o.template = nil, nil, nil, nil, nil
+}
+
 // ObjectName names an object the way kubectl users read it:
 // Kind/namespace/name, Kind/name without a namespace, Kind alone without
 // either. Every report and message names objects through it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -13,6 +14,9 @@ import (
 // YAML stream cannot be resumed), but the documents before it still count.
 func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 	res.Files++
+	if !l.mayHoldSelected(src) {
+		return
+	}
 	if bytes.IndexByte(src, 0) >= 0 {
 		res.errorf(name, 0, 0, "binary file, not YAML or JSON")
 		return
@@ -56,6 +60,9 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		l.list(res, c, name, kind, resolve(items))
 		return
 	}
+	if !l.selected(kind) {
+		return
+	}
 	val, err := c.toValue(root)
 	if err != nil {
 		var ve *valueError
@@ -76,6 +83,27 @@ func (l *loader) document(res *Result, c *converter, name string, root *yaml.Nod
 		return
 	}
 	res.Objects = append(res.Objects, obj)
+}
+
+// selected reports whether objects of kind are kept (Options.Kinds).
+func (l *loader) selected(kind string) bool {
+	return l.opts.Kinds == nil || slices.Contains(l.opts.Kinds, kind)
+}
+
+// mayHoldSelected reports whether src may hold an object of a kind kept
+// (Options.Kinds). A kind is read from its scalar's text, so it is spelled
+// out in the file unless an escape sequence (a backslash, in a
+// double-quoted scalar) writes it.
+func (l *loader) mayHoldSelected(src []byte) bool {
+	if l.opts.Kinds == nil || bytes.IndexByte(src, '\\') >= 0 {
+		return true
+	}
+	for _, k := range l.opts.Kinds {
+		if bytes.Contains(src, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // list reads the items of a List kind (v1 List, DeploymentList, ...) as

@@ -1,0 +1,105 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/slotwise/slotcheck/internal/config"
+	"github.com/slotwise/slotcheck/internal/kube"
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/source"
+)
+
+// judgeEnv is what judging any target of a scan needs beside the engine.
+type judgeEnv struct {
+	inventory *rules.Inventory
+	objects   Objects
+	today     config.Date
+	opts      Options
+}
+
+// loadAndJudge is a scan's second read: it loads every path and judges
+// each object as its file loads, on the loader's workers, then releases the
+// object's tree and value, keeping only what names it and its verdict. It
+// adds what it could not read and what it counted to rep and returns the
+// targets in load order with their verdicts. The first internal error
+// stops the scan.
+func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, env judgeEnv, checker *kube.Checker) ([]target, []verdict, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	day := env.today.String()
+	var mu sync.Mutex
+	judged := map[*source.Object]verdict{}
+	var targets []target
+	for _, sp := range paths {
+		lo := sp.loadOptions(env.opts, checker)
+		lo.Each = func(objs []*source.Object) {
+			for _, o := range objs {
+				if ctx.Err() != nil {
+					return
+				}
+				v, err := judgeTarget(ctx, engine, target{o, sp.profiles, sp.config}, env.inventory, env.objects, env.today, day, env.opts)
+				if err != nil {
+					cancel(err)
+					return
+				}
+				o.Release()
+				mu.Lock()
+				judged[o] = v
+				mu.Unlock()
+			}
+		}
+		res := source.Load([]string{sp.path}, lo)
+		if err := context.Cause(ctx); err != nil {
+			return nil, nil, err
+		}
+		rep.Errors = append(rep.Errors, res.Errors...)
+		rep.Summary.Files += res.Files
+		rep.Summary.Skipped += res.Skipped
+		rep.Summary.Charts = append(rep.Summary.Charts, res.Charts...)
+		rep.Summary.Kustomizations = append(rep.Summary.Kustomizations, res.Kustomizations...)
+		rep.Summary.Patches += res.Patches
+		for _, o := range res.Objects {
+			targets = append(targets, target{o, sp.profiles, sp.config})
+		}
+	}
+	rep.Summary.Objects = len(targets)
+	verdicts := make([]verdict, len(targets))
+	for i, t := range targets {
+		verdicts[i] = judged[t.obj]
+	}
+	return targets, verdicts, nil
+}
+
+// judgeTarget resolves a target's environment and profile and judges it;
+// day is today as rules read it (input.today).
+func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, today config.Date, day string, opts Options) (verdict, error) {
+	o := t.obj
+	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, envPath(o))}
+	profile, err := t.profiles.value(v.env)
+	if err != nil {
+		return verdict{}, err
+	}
+	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
+		Objects: objects, Config: t.config.RuleData(), Today: day})
+	var ee *rules.EvalError
+	switch {
+	case errors.As(err, &ee):
+		pos := o.Place(nil, "")
+		v.err = &source.Error{File: pos.File, Line: pos.Line, Column: pos.Column,
+			Message: fmt.Sprintf("%s: %v", source.ObjectName(o.Kind, o.Namespace, o.Name), ee)}
+	case err != nil:
+		return verdict{}, fmt.Errorf("%s %s: %w", o.File, source.ObjectName(o.Kind, o.Namespace, o.Name), err)
+	}
+	if t.config != nil {
+		fs, v.matched = t.config.apply(fs, config.Subject{Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Paths: t.config.paths(opts.WorkDir, o)}, today)
+	}
+	// Sorted here, in parallel: objects come in file order and do not
+	// share lines, so the final sort mostly only checks.
+	slices.SortStableFunc(fs, compareFindings)
+	v.findings = fs
+	return v, nil
+}
