@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +17,9 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/audit"
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/version"
 	"github.com/slotwise/slotcheck/policies"
 )
@@ -26,6 +30,8 @@ type auditOptions struct {
 	namespace  string
 	chunkSize  int64
 	profiles   string
+	config     string
+	baseline   string
 	output     outputOptions
 }
 
@@ -50,7 +56,12 @@ controller is judged through it. A finding names its object as
 namespace/Kind/name and its field path. The cluster comes from --kubeconfig,
 else KUBECONFIG, else ~/.kube/config, else the in-cluster service account.
 Exit status: 0 nothing blocking, 1 blocking findings (see --fail-on), 2 usage
-error or a kind that could not be read, 3 internal error.`,
+error or a kind that could not be read, 3 internal error.
+
+--config applies a configuration file (the format lint reads) as lint and the
+webhook do: rule settings per the namespace's environment, exemptions by kind,
+namespace, name and container, image tags. It is never searched for, since an
+audit scans no path, and an exemption's paths match nothing in a cluster.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return cli.UsageError{Err: fmt.Errorf("audit takes no paths (got %s): it reads the cluster the kubeconfig names; lint reads files", strings.Join(args, " "))}
@@ -67,6 +78,8 @@ error or a kind that could not be read, 3 internal error.`,
 	f.StringVarP(&opts.namespace, "namespace", "n", "", "audit only this namespace (default: all namespaces)")
 	f.Int64Var(&opts.chunkSize, "chunk-size", audit.DefaultChunkSize, "objects per LIST request (page size)")
 	f.StringVar(&opts.profiles, "profiles", "", "folder of environment profiles (<env>.yaml) that override the built-in")
+	f.StringVar(&opts.config, "config", "", "configuration file (.slotcheck.yaml format) applied to every namespace; never searched for, since an audit scans no path (exemptions' paths match nothing in a cluster)")
+	f.StringVar(&opts.baseline, "baseline", "", "earlier JSON report of an audit (--format json) whose findings are baselined: shown with --show-suppressed, never failing the run")
 	addOutputFlags(cmd, f, &opts.output)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.UsageError{Err: err} })
 	return cmd
@@ -88,6 +101,10 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 			return cli.UsageError{Err: fmt.Errorf("--profiles: %w", err)}
 		}
 	}
+	base, err := readBaseline(opts.baseline)
+	if err != nil {
+		return err
+	}
 	cluster, err := clusterClient(opts)
 	if err != nil {
 		return err
@@ -96,16 +113,47 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 	if err != nil {
 		return err
 	}
+	conf, err := auditConfiguration(opts.config, engine)
+	if err != nil {
+		return err
+	}
 	rep, err := audit.Run(ctx, engine, cluster, audit.Options{
-		Namespace: opts.namespace,
-		ChunkSize: opts.chunkSize,
-		Profiles:  profiles,
-		Progress:  progressLine(s),
+		Namespace:     opts.namespace,
+		ChunkSize:     opts.chunkSize,
+		Profiles:      profiles,
+		Progress:      progressLine(s),
+		Configuration: conf,
 	})
 	if err != nil {
 		return err
 	}
+	if base != nil {
+		base.Apply(rep)
+	}
 	return opts.output.emit(rep, engine, s)
+}
+
+// auditConfiguration loads --config before the cluster is read: none when
+// the flag is not given. A file with problems is an input error listing
+// each at its line, and nothing is audited, since an audit without the
+// configuration it was given would report what the cluster's admission
+// does not.
+func auditConfiguration(path string, engine *rules.Engine) (*scan.Configuration, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, errs := config.Load(path, filepath.ToSlash(path))
+	if f != nil {
+		errs = append(errs, f.CheckRules(func(id string) bool { _, ok := engine.Rule(id); return ok })...)
+	}
+	if len(errs) > 0 {
+		list := make([]error, len(errs))
+		for i, e := range errs {
+			list[i] = e
+		}
+		return nil, cli.UsageError{Err: fmt.Errorf("--config: %w", errors.Join(list...))}
+	}
+	return scan.NewConfiguration(f), nil
 }
 
 // clusterClient connects to the cluster the kubeconfig flags name, with

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/slotwise/slotcheck/internal/admission"
 	"github.com/slotwise/slotcheck/internal/audit"
 	"github.com/slotwise/slotcheck/internal/background"
 	"github.com/slotwise/slotcheck/internal/cli"
@@ -75,7 +76,11 @@ func (o backgroundOptions) leaderElection(m manager.Options) (manager.Options, e
 // converting them for the audit would read under the cache's lock that
 // every admission request takes. Reports are written by a client without a
 // cache, so no informer holds them either.
-func addBackgroundAudit(mgr manager.Manager, cfg *rest.Config, engine *rules.Engine, profiles *rules.Profiles, excluded []string, opts backgroundOptions, log logr.Logger) error {
+//
+// It judges with the configuration file the reviews read (conf, nil
+// without --config), taken anew each pass, and with their exemption mode,
+// so that its reports say what admission decides.
+func addBackgroundAudit(mgr manager.Manager, cfg *rest.Config, engine *rules.Engine, profiles *rules.Profiles, excluded []string, conf *admission.ConfigSource, exemptions admission.ExemptionMode, opts backgroundOptions, log logr.Logger) error {
 	if opts.interval == 0 {
 		return nil
 	}
@@ -108,5 +113,8 @@ func addBackgroundAudit(mgr manager.Manager, cfg *rest.Config, engine *rules.Eng
 		Log:       log.WithName("audit"),
 		Interval:  opts.interval,
 		Excluded:  excluded,
+		// A method value of a nil source is still callable: it says none.
+		Configuration:     conf.Current,
+		IgnoreAnnotations: exemptions == admission.ExemptionsConfig,
 	})
 }

@@ -173,7 +173,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	if err := addBackgroundAudit(mgr, cfg, engine, profiles, excluded, opts.background, log); err != nil {
+	if err := addBackgroundAudit(mgr, cfg, engine, profiles, excluded, conf, exemptions, opts.background, log); err != nil {
 		return err
 	}
 	hook := &webhook.Admission{Handler: handler}

@@ -118,6 +118,16 @@ func (s *ConfigSource) snapshot() *loadedConfig {
 	return s.current.Load()
 }
 
+// Current is the configuration in force, which the background audit reads
+// once a pass, so that its reports judge as reviews do; nil on a nil
+// source.
+func (s *ConfigSource) Current() *scan.Configuration {
+	if lc := s.snapshot(); lc != nil {
+		return lc.conf
+	}
+	return nil
+}
+
 // Reload reads the file again and, when it changed and loads, puts it in
 // force; changed says whether the content differed from the last read. A
 // file that does not load is logged, counted and returned, and the last

@@ -41,6 +41,13 @@ type Options struct {
 	// Now is when the audit runs, which exemption annotations expire by;
 	// zero means the clock's time.
 	Now time.Time
+	// Configuration is the configuration file applied to the findings,
+	// as lint and the webhook apply it; nil for none.
+	Configuration *scan.Configuration
+	// IgnoreAnnotations makes exemption annotations suppress nothing, so
+	// that only the configuration's exemptions count (the webhook's
+	// --exemptions=config).
+	IgnoreAnnotations bool
 }
 
 // Cluster is the API an audit reads.

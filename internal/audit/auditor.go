@@ -27,6 +27,8 @@ type auditor struct {
 	// inventory indexes; today is the day exemptions expire by.
 	reads []rules.Read
 	today string
+	// date is today as the configuration's exemptions expire by.
+	date config.Date
 	// controllers are the workload kinds: an object a controller of one of
 	// them owns is judged through its owner.
 	controllers map[schema.GroupKind]bool
@@ -58,6 +60,7 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		checker:       kube.NewChecker(),
 		reads:         engine.Reads(true),
 		today:         config.NewDate(opts.Now).String(),
+		date:          config.NewDate(opts.Now),
 		rep:           &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
 	}
 	for _, env := range rules.Environments() {

@@ -43,7 +43,7 @@ func (a *auditor) judge(ctx context.Context, b *batch) error {
 			case err != nil:
 				return fmt.Errorf("%s: %w", o.File, err)
 			}
-			verdicts[i].findings = fs
+			verdicts[i].findings = a.configure(o, fs)
 			return nil
 		})
 	}
@@ -51,7 +51,7 @@ func (a *auditor) judge(ctx context.Context, b *batch) error {
 		return err
 	}
 	for i, o := range objs {
-		a.rep.Targets = append(a.rep.Targets, scan.Target{Domain: o.Domain, File: o.File, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: c.Environment, Admission: true})
+		a.rep.Targets = append(a.rep.Targets, scan.Target{Domain: o.Domain, File: o.File, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: c.Environment, Admission: true, Disabled: a.opts.Configuration.Disabled()})
 		for _, f := range verdicts[i].findings {
 			if readsUnread(f.Rule, unread) {
 				continue

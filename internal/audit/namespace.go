@@ -134,7 +134,8 @@ func (a *auditor) collect(ctx context.Context, ns namespace, streams map[string]
 			return nil, err
 		}
 	}
-	b.scan = scan.Context{Environment: env, Profile: a.profiles[env], Inventory: inv.Value(ns.name), Admission: true, Today: a.today}
+	b.scan = scan.Context{Environment: env, Profile: a.profiles[env], Inventory: inv.Value(ns.name), Admission: true, Today: a.today,
+		Config: a.opts.Configuration.RuleData()}
 	return b, nil
 }
 

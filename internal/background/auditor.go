@@ -15,6 +15,7 @@ import (
 	"github.com/slotwise/slotcheck/internal/audit"
 	"github.com/slotwise/slotcheck/internal/openreport"
 	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
 )
 
 // DefaultParallelism is how many objects the background audit judges at
@@ -48,6 +49,13 @@ type Auditor struct {
 	Parallelism int
 	// Limits keep each Report under etcd's object size limit.
 	Limits openreport.Limits
+	// Configuration is the webhook's configuration file in force, read
+	// once a pass so that a pass judges with one whole file, as a review
+	// does; nil, or nil returned, for none.
+	Configuration func() *scan.Configuration
+	// IgnoreAnnotations makes exemption annotations suppress nothing, as
+	// admission does with --exemptions=config.
+	IgnoreAnnotations bool
 }
 
 // NeedLeaderElection makes the manager start the audit only on the replica

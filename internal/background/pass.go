@@ -11,6 +11,7 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/audit"
 	"github.com/slotwise/slotcheck/internal/openreport"
+	"github.com/slotwise/slotcheck/internal/scan"
 )
 
 // Result is what one audit did.
@@ -37,11 +38,17 @@ type Result struct {
 func (a *Auditor) Pass(ctx context.Context) (Result, error) {
 	started := time.Now()
 	res := Result{Actions: map[openreport.Action]int{}}
+	var conf *scan.Configuration
+	if a.Configuration != nil {
+		conf = a.Configuration()
+	}
 	s, err := audit.Start(ctx, a.Engine, a.Cluster, audit.Options{
-		ChunkSize:   a.ChunkSize,
-		Profiles:    a.Profiles,
-		Parallelism: cmp.Or(a.Parallelism, DefaultParallelism),
-		Now:         started,
+		ChunkSize:         a.ChunkSize,
+		Profiles:          a.Profiles,
+		Parallelism:       cmp.Or(a.Parallelism, DefaultParallelism),
+		Now:               started,
+		Configuration:     conf,
+		IgnoreAnnotations: a.IgnoreAnnotations,
 	})
 	if err != nil {
 		return res, fmt.Errorf("start audit: %w", err)
