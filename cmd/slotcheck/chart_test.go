@@ -165,6 +165,8 @@ func TestChartRefusesBadValues(t *testing.T) {
 		{"no-api-server-sources", []string{"networkPolicy.apiServerSources=null"}, "networkPolicy.apiServerSources must name"},
 		{"mode", []string{"mode=deny"}, `mode "deny"`},
 		{"exemptions", []string{"exemptions=team"}, `exemptions "team": want config, annotations or both`},
+		{"workload-without-resource", []string{"workloads[0].apiVersion=argoproj.io/v1alpha1", "workloads[0].kind=Rollout"}, "workloads[0].resource is required: the plural of Rollout"},
+		{"workload-core-group", []string{"workloads[0].apiVersion=v1", "workloads[0].kind=Thing", "workloads[0].resource=things"}, `workloads[0].apiVersion "v1": want a custom resource's group/version`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 // with OPA's reference evaluator: the same findings, and a value that names
 // no evaluator is a usage error that names the variable.
 func TestEvaluatorVariable(t *testing.T) {
-	args := []string{"-f", "json", "testdata/examples/violations", "testdata/dockerfiles/standard"}
+	args := []string{"-f", "json", "testdata/examples/violations", "testdata/dockerfiles/standard", "testdata/workloads/rollout"}
 	plans, _, planCode := run(t, "", args...)
 	tests := []struct {
 		name   string

@@ -60,6 +60,8 @@ func TestGolden(t *testing.T) {
 		{"bad-output", "", []string{"--output", "pdf=report.pdf", "testdata/examples/compliant"}, 2},
 		{"config", "", []string{"--config", "testdata/config/slotcheck.yaml", "--show-suppressed", "testdata/examples/violations/workload.yaml"}, 1},
 		{"config-invalid", "", []string{"--config", "testdata/config/invalid.yaml", "testdata/examples/compliant"}, 2},
+		{"workloads-rollout", "", []string{"--show-suppressed", "testdata/workloads/rollout"}, 1},
+		{"workloads-redefine", "", []string{"testdata/workloads/redefine"}, 2},
 		{"dockerfiles", "", []string{"--show-suppressed", "testdata/dockerfiles"}, 2},
 		{"dockerfiles-json", "", []string{"-f", "json", "testdata/dockerfiles/standard", "testdata/dockerfiles/user-reset.Dockerfile"}, 1},
 		{"dockerfile-build-arg", "", []string{"--build-arg", "BASE=alpine:3.20", "testdata/dockerfiles/args.Dockerfile"}, 1},

@@ -19,9 +19,10 @@ func configuration(opts *serveOptions, exemptions admission.ExemptionMode, engin
 		return nil, nil
 	}
 	src, err := admission.NewConfigSource(admission.ConfigSourceOptions{
-		Path:       opts.config,
-		Known:      func(id string) bool { _, ok := engine.Rule(id); return ok },
-		Exemptions: exemptions,
+		Path:          opts.config,
+		Known:         func(id string) bool { _, ok := engine.Rule(id); return ok },
+		WorkloadKinds: engine.WorkloadKinds(),
+		Exemptions:    exemptions,
 	}, reg, log)
 	if err != nil {
 		return nil, cli.UsageError{Err: err}

@@ -2,36 +2,69 @@ package main
 
 import (
 	"maps"
+	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
+	chartloader "helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
 
 	"github.com/slotwise/slotcheck/internal/kube"
 )
 
 // TestWebhookRulesSendWorkloads keeps the chart's ValidatingWebhookConfiguration
-// in step with what the handler reviews (kube.Workloads, and the ephemeral
-// containers of Pods): a workload the rules leave out is never sent to the
-// webhook, so never judged, and nothing says so.
+// in step with what the handler reviews (kube.Workloads, the ephemeral
+// containers of Pods, and the configured kinds the workloads value names):
+// a workload the rules leave out is never sent to the webhook, so never
+// judged, and nothing says so.
 func TestWebhookRulesSendWorkloads(t *testing.T) {
-	want := map[string]bool{"/pods/ephemeralcontainers": true}
-	for _, w := range kube.Workloads() {
-		want[w.Group+"/"+w.Resource] = true
+	rollout := kube.Workload{GroupVersionKind: schema.GroupVersionKind{Group: "argoproj.io", Version: "v1alpha1", Kind: "Rollout"}, Resource: "rollouts"}
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   []kube.Workload
+	}{
+		{name: "defaults", want: kube.Workloads()},
+		{name: "configured kinds", values: map[string]any{"workloads": []any{
+			map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "resource": "rollouts"},
+		}}, want: kube.WorkloadsWith([]kube.Workload{rollout})},
 	}
-	var cfg admissionregistrationv1.ValidatingWebhookConfiguration
-	renderTemplate(t, "validatingwebhookconfiguration.yaml", &cfg)
-	if len(cfg.Webhooks) != 1 {
-		t.Fatalf("the chart renders %d webhooks, want 1", len(cfg.Webhooks))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := map[string]bool{"/v1/pods/ephemeralcontainers": true}
+			for _, w := range tt.want {
+				want[w.Group+"/"+w.Version+"/"+w.Resource] = true
+			}
+			var cfg admissionregistrationv1.ValidatingWebhookConfiguration
+			renderTemplateWith(t, "validatingwebhookconfiguration.yaml", tt.values, &cfg)
+			if len(cfg.Webhooks) != 1 {
+				t.Fatalf("the chart renders %d webhooks, want 1", len(cfg.Webhooks))
+			}
+			checkWebhookRules(t, cfg.Webhooks[0].Rules, want)
+		})
 	}
+}
+
+// checkWebhookRules compares what the webhook's rules send with want,
+// group/version/resource.
+func checkWebhookRules(t *testing.T, rules []admissionregistrationv1.RuleWithOperations, want map[string]bool) {
+	t.Helper()
 	got := map[string]bool{}
-	for _, rule := range cfg.Webhooks[0].Rules {
+	for _, rule := range rules {
 		if !slices.Equal(rule.Operations, []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update}) {
 			t.Errorf("the chart's webhook rule for %v sends %v, want [CREATE UPDATE]: the handler judges only those", rule.Resources, rule.Operations)
 		}
 		for _, group := range rule.APIGroups {
-			for _, res := range rule.Resources {
-				got[group+"/"+res] = true
+			for _, version := range rule.APIVersions {
+				for _, res := range rule.Resources {
+					got[group+"/"+version+"/"+res] = true
+				}
 			}
 		}
 	}
@@ -45,4 +78,36 @@ func TestWebhookRulesSendWorkloads(t *testing.T) {
 			t.Errorf("the chart's webhook rules send %s, which the handler does not review: drop it", key)
 		}
 	}
+}
+
+// renderTemplateWith renders one template of the chart with values over
+// its defaults, into a value.
+func renderTemplateWith(t *testing.T, file string, values map[string]any, into any) {
+	t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	ch, err := chartloader.Load(filepath.Join(filepath.Dir(self), "..", "..", "charts", "slotcheck-webhook"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := chartutil.CoalesceValues(ch, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(ch, merged, chartutil.ReleaseOptions{Name: "slotcheck", Namespace: "slotcheck-system", IsInstall: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := engine.Render(ch, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range out {
+		if strings.HasSuffix(name, "/"+file) {
+			if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			return
+		}
+	}
+	t.Fatalf("the chart renders no %s", file)
 }

@@ -28,6 +28,10 @@ type ConfigSourceOptions struct {
 	// Known reports whether a rule id exists: a file naming an unknown
 	// rule is refused, as the CLI refuses it.
 	Known func(id string) bool
+	// WorkloadKinds are the policies' own workload kinds
+	// (rules.Engine.WorkloadKinds): a file that names one under workloads
+	// is refused, as the CLI refuses it.
+	WorkloadKinds []string
 	// Exemptions is the webhook's exemption mode: in annotations mode the
 	// file's exemptions are left out when it is loaded.
 	Exemptions ExemptionMode
@@ -169,6 +173,9 @@ func (s *ConfigSource) parse(src []byte) (*scan.Configuration, error) {
 	f, errs := config.Parse(src, s.opts.Path)
 	if f != nil && s.opts.Known != nil {
 		errs = append(errs, f.CheckRules(s.opts.Known)...)
+	}
+	if f != nil && s.opts.WorkloadKinds != nil {
+		errs = append(errs, f.CheckWorkloads(s.opts.WorkloadKinds)...)
 	}
 	if len(errs) > 0 {
 		list := make([]error, len(errs))

@@ -73,6 +73,12 @@ type Config struct {
 	Configuration *ConfigSource
 	// Exemptions says which exemptions count; empty is both.
 	Exemptions ExemptionMode
+	// Workloads are extra workload kinds (custom resources such as Argo
+	// Rollouts) judged at their pod template beside kube.Workloads, as
+	// .slotcheck.yaml's workloads name them, in addition to those of the
+	// Configuration; the chart's ValidatingWebhookConfiguration must send
+	// them (its workloads value).
+	Workloads []config.Workload
 }
 
 // Cluster is what the handler reads of the cluster: from informer caches,
@@ -96,6 +102,9 @@ type Handler struct {
 	// kind's shape once, which costs more than judging the object, and its
 	// converters keep their interned strings from review to review.
 	objects *source.JSONReader
+	// workloadsData is input.config without a configuration file: the
+	// workload kinds of Config.Workloads.
+	workloadsData ast.Value
 }
 
 // NewHandler returns a handler; profiles hold each environment's profile.
@@ -112,7 +121,11 @@ func NewHandler(engine *rules.Engine, profiles *rules.Profiles, cluster Cluster,
 	if cfg.Exemptions == "" {
 		cfg.Exemptions = ExemptionsBoth
 	}
-	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, objects: source.NewJSONReader(kube.NewChecker())}
+	if err := config.CheckWorkloads(cfg.Workloads, engine.WorkloadKinds()); err != nil {
+		return nil, err
+	}
+	h := &Handler{engine: engine, profiles: map[string]ast.Value{}, cluster: cluster, cfg: cfg, metrics: metrics, log: log, objects: source.NewJSONReader(kube.NewChecker()),
+		workloadsData: config.WorkloadsData(cfg.Workloads)}
 	for _, env := range rules.Environments() {
 		v, err := profiles.Value(env)
 		if err != nil {
@@ -156,9 +169,7 @@ func (h *Handler) handle(ctx context.Context, req admission.Request) (admission.
 	// One snapshot of the configuration per review: the judgement and the
 	// exemptions read the same file, whatever a reload does meanwhile.
 	lc := h.cfg.Configuration.snapshot()
-	if lc != nil {
-		c.Config = lc.conf.RuleData()
-	}
+	c.Config = h.ruleData(lc)
 	obj, err := h.object(req.Object.Raw, req.Namespace)
 	if err != nil {
 		return admission.Errored(http.StatusBadRequest, err), "error"
@@ -184,7 +195,7 @@ func (h *Handler) skip(req admission.Request) (admission.Response, string, bool)
 	case req.UID == "" || req.Resource.Resource == "":
 		// No API server sends this: an answer that allowed it would be a guess.
 		return admission.Errored(http.StatusBadRequest, errors.New("malformed AdmissionReview: the request has no uid or no resource")), "error", true
-	case !reviewed(req.Resource.Resource, req.SubResource):
+	case !h.reviews(req):
 		return admission.Allowed("not judged by slotcheck"), "skipped", true
 	case req.Operation != admissionv1.Create && req.Operation != admissionv1.Update:
 		return admission.Allowed(""), "skipped", true

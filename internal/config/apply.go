@@ -95,6 +95,9 @@ func (f *File) RuleData() ast.Value {
 		out.Insert(ast.StringTerm("dockerfile"), ast.ObjectTerm(
 			ast.Item(ast.StringTerm("finalBases"), stringsTerm(f.Dockerfile.FinalBases))))
 	}
+	if len(f.Workloads) > 0 {
+		out.Insert(ast.StringTerm("workloads"), workloadsValue(f.Workloads))
+	}
 	if out.Len() == 0 {
 		return nil
 	}

@@ -74,6 +74,8 @@ func TestParseErrors(t *testing.T) {
 		{name: "duplicate key", src: "version: 1\nexclude: [a]\nexclude: [b]\n", want: []string{`x.yaml:3:1: configuration: key "exclude" written twice`}},
 		{name: "duplicate rule", src: "version: 1\nrules:\n  SEC001: {disabled: true}\n  sec001: {disabled: true}\n", want: []string{`x.yaml:4:3: rules: key "sec001" written twice`}},
 		{name: "bad field path", src: "version: 1\nworkloads:\n- {apiVersion: a/v1, kind: K, podTemplate: spec..template}\n", want: []string{`x.yaml:3:44: workloads[0].podTemplate: field path "spec..template": want dotted field names, e.g. spec.template`}},
+		{name: "workload apiVersion without group", src: "version: 1\nworkloads:\n- {apiVersion: v1, kind: K, podTemplate: spec.template}\n", want: []string{`x.yaml:3:16: workloads[0].apiVersion: "v1": want a custom resource's group/version, e.g. argoproj.io/v1alpha1`}},
+		{name: "workload listed twice", src: "version: 1\nworkloads:\n- {apiVersion: a.io/v1, kind: K, podTemplate: spec.template}\n- {apiVersion: a.io/v1, kind: K, podTemplate: spec.other}\n", want: []string{`x.yaml:4:31: workloads[1]: a.io/v1 K is already listed as workloads[0]: list each kind once`}},
 		{name: "two documents", src: "version: 1\n---\nversion: 1\n", want: []string{"x.yaml:2:1: a configuration is one YAML document; this file holds more"}},
 		{name: "syntax", src: "version: 1\nexclude: [a\n", want: []string{"x.yaml:2:1: invalid YAML: did not find expected ',' or ']'"}},
 		{name: "every problem", src: "version: 1\nexclud: []\nexemptions:\n- rules: [SEC001]\n  expires: soon\n", want: []string{
@@ -184,5 +186,77 @@ func TestFind(t *testing.T) {
 	}
 	if got := Find(filepath.Join(root, "norepo/x")); got != "" {
 		t.Errorf("Find = %s, want none", got)
+	}
+}
+
+func TestCheckWorkloads(t *testing.T) {
+	builtin := []string{"CronJob", "Deployment", "DeploymentConfig", "Pod"}
+	for _, tc := range []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{name: "custom resource", src: "version: 1\nworkloads:\n- {apiVersion: argoproj.io/v1alpha1, kind: Rollout, podTemplate: spec.template}\n"},
+		{name: "same kind in two versions", src: "version: 1\nworkloads:\n- {apiVersion: example.com/v1, kind: App, podTemplate: spec.template}\n- {apiVersion: example.com/v2, kind: App, podTemplate: spec.pod}\n"},
+		{name: "known workload", src: "version: 1\nworkloads:\n- apiVersion: apps/v1\n  kind: Deployment\n  podTemplate: spec.template\n", want: []string{
+			"x.yaml:4:9: workloads[0]: Deployment is a workload kind slotcheck judges already, whatever its apiVersion: its pod template cannot be redefined; remove this entry",
+		}},
+		{name: "known workload in another group", src: "version: 1\nworkloads:\n- {apiVersion: apps.openshift.io/v1, kind: DeploymentConfig, podTemplate: spec.template}\n", want: []string{
+			"x.yaml:3:44: workloads[0]: DeploymentConfig is a workload kind slotcheck judges already, whatever its apiVersion: its pod template cannot be redefined; remove this entry",
+		}},
+		{name: "kind built into Kubernetes", src: "version: 1\nworkloads:\n- {apiVersion: apps/v1, kind: ControllerRevision, podTemplate: data.template}\n", want: []string{
+			"x.yaml:3:31: workloads[0]: apps/v1 ControllerRevision is a kind built into Kubernetes that runs no pods of its own: workloads names custom resources that hold a pod template, e.g. argoproj.io/v1alpha1 Rollout",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, errs := Parse([]byte(tc.src), "x.yaml")
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			var got []string
+			for _, e := range f.CheckWorkloads(builtin) {
+				got = append(got, e.Error())
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("CheckWorkloads:\n got %q\nwant %q", got, tc.want)
+			}
+			if err := CheckWorkloads(f.Workloads, builtin); (err != nil) != (len(tc.want) > 0) {
+				t.Errorf("CheckWorkloads without the file: %v, want %d problems", err, len(tc.want))
+			}
+		})
+	}
+}
+
+func TestCheckWorkloadsWithoutFile(t *testing.T) {
+	ws := []Workload{
+		{APIVersion: "v1", Kind: "K", PodTemplate: FieldPath{"spec"}},
+		{APIVersion: "a.io/v1", Kind: "K", PodTemplate: FieldPath{"spec"}},
+		{APIVersion: "a.io/v1", Kind: "K", PodTemplate: FieldPath{"spec"}},
+		{APIVersion: "a.io/v1", Kind: "Pod", PodTemplate: FieldPath{"spec"}},
+	}
+	err := CheckWorkloads(ws, []string{"Pod"})
+	want := `workloads[0]: want a custom resource's apiVersion (group/version), kind and pod template path, got "v1" "K" [spec]
+workloads[2]: a.io/v1 K is listed twice
+workloads[3]: Pod is a workload kind slotcheck judges already, whatever its apiVersion: its pod template cannot be redefined; remove this entry`
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckWorkloads = %v, want\n%s", err, want)
+	}
+}
+
+func TestWorkloadsData(t *testing.T) {
+	ws := []Workload{
+		{APIVersion: "argoproj.io/v1alpha1", Kind: "Rollout", PodTemplate: FieldPath{"spec", "template"}},
+		{APIVersion: "example.com/v2", Kind: "App", PodTemplate: FieldPath{"spec", "pod"}},
+		{APIVersion: "example.com/v1", Kind: "App", PodTemplate: FieldPath{"spec", "template"}},
+	}
+	want := `{"workloads": {"App": {"example.com/v1": ["spec", "template"], "example.com/v2": ["spec", "pod"]}, "Rollout": {"argoproj.io/v1alpha1": ["spec", "template"]}}}`
+	if got := WorkloadsData(ws); got == nil || got.String() != want {
+		t.Errorf("WorkloadsData = %v, want %s", got, want)
+	}
+	if got := (&File{Workloads: ws}).RuleData(); got == nil || got.String() != want {
+		t.Errorf("RuleData = %v, want %s", got, want)
+	}
+	if got := WorkloadsData(nil); got != nil {
+		t.Errorf("WorkloadsData(nil) = %v, want nil", got)
 	}
 }

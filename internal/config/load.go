@@ -93,8 +93,10 @@ func errorsOf(display string, ps []problem) []source.Error {
 	return out
 }
 
-// check applies what the types alone do not: the version.
+// check applies what the types alone do not: the version, and the
+// workloads' kinds.
 func (d *decoded) check(f *File) {
+	d.checkWorkloads(f)
 	if f.Version == 0 {
 		// Written empty (version:), or a document that is no mapping.
 		d.addf(f.Node, "configuration: version is required: write version: %d", Version)

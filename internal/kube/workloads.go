@@ -1,6 +1,10 @@
 package kube
 
-import "k8s.io/apimachinery/pkg/runtime/schema"
+import (
+	"slices"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
 
 // Workload is a kind that runs pods, with the resource the API serves it as.
 type Workload struct {
@@ -22,4 +26,18 @@ func Workloads() []Workload {
 		{schema.GroupVersionKind{Group: "batch", Version: "v1", Kind: "Job"}, "jobs"},
 		{schema.GroupVersionKind{Group: "batch", Version: "v1", Kind: "CronJob"}, "cronjobs"},
 	}
+}
+
+// WorkloadsWith is Workloads followed by extra kinds, such as the custom
+// resources a configuration names: each kind once, in the order given, an
+// extra one of a group and kind the list holds already left out (the
+// built-in entry is the one the webhook is sent).
+func WorkloadsWith(extra []Workload) []Workload {
+	out := Workloads()
+	for _, w := range extra {
+		if !slices.ContainsFunc(out, func(o Workload) bool { return o.GroupKind() == w.GroupKind() }) {
+			out = append(out, w)
+		}
+	}
+	return out
 }

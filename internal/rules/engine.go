@@ -31,6 +31,8 @@ type Engine struct {
 	// reference evaluates with OPA's topdown instead of the planned program.
 	reference bool
 	keys      keys
+	// workloadKinds are the kinds lib.k8s knows the pod template of.
+	workloadKinds []string
 }
 
 // Option changes how New builds an engine.
@@ -157,6 +159,7 @@ func New(ctx context.Context, fsys fs.FS, opts ...Option) (*Engine, error) {
 		byFile:    map[string]*Rule{},
 		queries:   map[queryKey]*query{},
 	}
+	e.workloadKinds = workloadKinds(modules)
 	if e.rules, err = readRules(modules, custom); err != nil {
 		return nil, &PolicyError{err}
 	}

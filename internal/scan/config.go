@@ -63,14 +63,18 @@ func (c *configs) forPath(rep *Report, p string) *Configuration {
 }
 
 // checkRules reports the rule ids the loaded files name that the engine
-// does not know.
+// does not know, and the workload kinds they name that its policies judge
+// already.
 func (c *configs) checkRules(rep *Report, engine *rules.Engine) {
 	known := func(id string) bool { _, ok := engine.Rule(id); return ok }
+	builtin := engine.WorkloadKinds()
 	for _, cs := range c.order {
 		rep.Errors = append(rep.Errors, cs.file.CheckRules(known)...)
+		rep.Errors = append(rep.Errors, cs.file.CheckWorkloads(builtin)...)
 	}
 	for _, f := range c.broken {
 		rep.Errors = append(rep.Errors, f.CheckRules(known)...)
+		rep.Errors = append(rep.Errors, f.CheckWorkloads(builtin)...)
 	}
 }
 

@@ -101,3 +101,24 @@ test_deny_cronjob_template if {
 		"path": ["spec", "jobTemplate", "spec", "template", "metadata", "labels", "version"],
 	}} with input as {"object": cronjob}
 }
+
+# A kind the configuration names as a workload has its pod template's labels
+# checked; its selector is not, since only the kinds the rule names are known
+# to select their pods by spec.selector.
+_rollout(pod_labels) := object.union(
+	_deployment(_labels, {"matchLabels": {"app": "other"}}, pod_labels),
+	{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout"},
+)
+
+_workloads := {"workloads": {"Rollout": {"argoproj.io/v1alpha1": ["spec", "template"]}}}
+
+test_allow_configured_workload if {
+	count(meta001.deny) == 0 with input as {"object": _rollout(_labels), "config": _workloads}
+}
+
+test_deny_configured_workload_template_labels if {
+	meta001.deny == {{
+		"msg": "Rollout \"auth-service\" has no version label on its pod template: add version: v1.2.3",
+		"path": ["spec", "template", "metadata", "labels", "version"],
+	}} with input as {"object": _rollout({"app": "auth-service"}), "config": _workloads}
+}

@@ -156,3 +156,20 @@ test_deny_cronjob_path if {
 		"path": ["spec", "jobTemplate", "spec", "template", "metadata", "labels"],
 	}} with input as {"object": job}
 }
+
+# A kind the configuration names as a workload needs its NetworkPolicy too.
+_rollout := object.union(_deployment, {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout"})
+
+_workloads := {"workloads": {"Rollout": {"argoproj.io/v1alpha1": ["spec", "template"]}}}
+
+test_allow_configured_workload_covered if {
+	np := _policy("api", "shop", {"podSelector": {"matchLabels": {"app": "api"}}, "policyTypes": _both})
+	count(net001.deny) == 0 with input as {"object": _rollout, "inventory": {"NetworkPolicy": [np]}, "config": _workloads}
+}
+
+test_deny_configured_workload_uncovered if {
+	net001.deny == {{
+		"msg": "no NetworkPolicy in the namespace of Rollout \"api\" selects its pods (labels {\"app\": \"api\", \"tier\": \"backend\"}): add one whose podSelector matches them, with policyTypes: [Ingress, Egress]",
+		"path": _labels_path,
+	}} with input as {"object": _rollout, "inventory": {"NetworkPolicy": []}, "config": _workloads}
+}

@@ -77,3 +77,30 @@ test_deny_openshift_deployment_config if {
 		"container": "api",
 	}} with input as {"object": dc}
 }
+
+# A kind the configuration names as a workload (.slotcheck.yaml workloads)
+# is judged at its configured pod template.
+_rollout(container_security) := {
+	"apiVersion": "argoproj.io/v1alpha1",
+	"kind": "Rollout",
+	"metadata": {"name": "api", "namespace": "shop"},
+	"spec": {"template": {"spec": {"containers": [{"name": "api", "securityContext": container_security}]}}},
+}
+
+_workloads := {"workloads": {"Rollout": {"argoproj.io/v1alpha1": ["spec", "template"]}}}
+
+test_allow_configured_workload if {
+	count(sec001.deny) == 0 with input as {"object": _rollout({"runAsNonRoot": true}), "config": _workloads}
+}
+
+test_allow_unconfigured_kind if {
+	count(sec001.deny) == 0 with input as {"object": _rollout({})}
+}
+
+test_deny_configured_workload if {
+	sec001.deny == {{
+		"msg": "container \"api\" may run as root: set runAsNonRoot: true on the pod or container securityContext",
+		"path": ["spec", "template", "spec", "containers", 0, "securityContext", "runAsNonRoot"],
+		"container": "api",
+	}} with input as {"object": _rollout({}), "config": _workloads}
+}

@@ -14,13 +14,21 @@ batch_kinds := {"Job", "CronJob"}
 # Kinds that carry spec.replicas and may be scaled by an HPA.
 scalable_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "DeploymentConfig"}
 
+# workload_kinds are the kinds whose pod template this library knows: the
+# one list of built-in workload kinds, which the tables below are keyed by
+# (a test holds them to it). slotcheck reads it, so that a configuration
+# cannot redefine these kinds. OpenShift's DeploymentConfig
+# (apps.openshift.io/v1) keeps its pod template at spec.template as a
+# Deployment does.
+workload_kinds := {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "DeploymentConfig", "CronJob"}
+
 # pod_spec_path is the field path of the object's pod spec, and
 # pod_metadata_path that of the metadata the pods get, for the kinds that run
 # pods. Each is one lookup by kind in a literal table: rules refer to them
-# often, and a reference to another rule costs more than the lookup. These
-# tables are the one list of workload kinds: OpenShift's DeploymentConfig
-# (apps.openshift.io/v1) keeps its pod template at spec.template as a
-# Deployment does.
+# often, and a reference to another rule costs more than the lookup. A second
+# definition gives them for a kind the configuration names
+# (configured_template_path); written as a second definition rather than an
+# else, which cost every evaluation a quarter more allocations.
 pod_spec_path := {
 	"Pod": ["spec"],
 	"Deployment": ["spec", "template", "spec"],
@@ -33,6 +41,8 @@ pod_spec_path := {
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
 }[input.object.kind]
 
+pod_spec_path := array.concat(configured_template_path, ["spec"])
+
 pod_metadata_path := {
 	"Pod": ["metadata"],
 	"Deployment": ["spec", "template", "metadata"],
@@ -44,6 +54,20 @@ pod_metadata_path := {
 	"DeploymentConfig": ["spec", "template", "metadata"],
 	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
 }[input.object.kind]
+
+pod_metadata_path := array.concat(configured_template_path, ["metadata"])
+
+# configured_template_path is the field path of the pod template of a kind
+# the configuration names as a workload (an Argo Rollout, a company's own
+# custom resource): input.config.workloads[kind][apiVersion], as
+# .slotcheck.yaml's workloads write it. Undefined for the built-in kinds,
+# whose tables win (slotcheck refuses a configuration that names one), so
+# that the two definitions of each path never disagree.
+configured_template_path := path if {
+	path := input.config.workloads[input.object.kind][input.object.apiVersion]
+	is_array(path)
+	not input.object.kind in workload_kinds
+}
 
 # is_workload holds for objects that run pods.
 is_workload if pod_spec_path
@@ -64,7 +88,8 @@ pod_labels := labels if {
 # labels_paths maps the places whose labels rules check to the field path of
 # their labels: the object's metadata and, for a workload other than a Pod (a
 # Pod's metadata is its pods'), its pod template; undefined for objects that
-# run no pods. (A lookup by kind in a literal table, as for pod_spec_path.)
+# run no pods. (A lookup by kind in a literal table, and a second definition
+# for configured kinds, as for pod_spec_path.)
 labels_paths := {
 	"Pod": {"metadata": ["metadata", "labels"]},
 	"Deployment": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
@@ -76,6 +101,8 @@ labels_paths := {
 	"DeploymentConfig": {"metadata": ["metadata", "labels"], "pod template": ["spec", "template", "metadata", "labels"]},
 	"CronJob": {"metadata": ["metadata", "labels"], "pod template": ["spec", "jobTemplate", "spec", "template", "metadata", "labels"]},
 }[input.object.kind]
+
+labels_paths := {"metadata": ["metadata", "labels"], "pod template": array.concat(configured_template_path, ["metadata", "labels"])}
 
 # as_object is x when it is an object, else empty: a field written as null
 # (or, in a custom resource, with an unexpected type) reads as absent.
