@@ -41,16 +41,19 @@ func TestSchemaDrift(t *testing.T) {
 	}
 }
 
-// docExample is the complete example of docs/config.md.
-func docExample(t *testing.T) []byte {
+// exampleDocs are the documents that show a complete configuration file.
+var exampleDocs = []string{"docs/config.md", "README.md"}
+
+// docExample is the complete example of a document of exampleDocs.
+func docExample(t *testing.T, name string) []byte {
 	t.Helper()
-	doc, err := os.ReadFile("../../docs/config.md")
+	doc, err := os.ReadFile(filepath.Join("../..", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile("(?s)```yaml\n(# yaml-language-server.*?)```").FindSubmatch(doc)
 	if m == nil {
-		t.Fatal("docs/config.md has no ```yaml block starting with the yaml-language-server modeline")
+		t.Fatalf("%s has no ```yaml block starting with the yaml-language-server modeline", name)
 	}
 	return m[1]
 }
@@ -66,7 +69,10 @@ func TestSchemaAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := map[string][]byte{"docs/config.md": docExample(t)}
+	files := map[string][]byte{}
+	for _, name := range exampleDocs {
+		files[name] = docExample(t, name)
+	}
 	paths, _ := filepath.Glob("testdata/*.y*ml")
 	for _, p := range paths {
 		src, err := os.ReadFile(p)
@@ -109,17 +115,19 @@ func TestSchemaAgrees(t *testing.T) {
 	}
 }
 
-// TestDocExampleRules: every rule id the documented example names exists.
+// TestDocExampleRules: every rule id the documented examples name exists.
 func TestDocExampleRules(t *testing.T) {
 	engine, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, errs := Parse(docExample(t), "docs/config.md")
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	if errs := f.CheckRules(func(id string) bool { _, ok := engine.Rule(id); return ok }); len(errs) > 0 {
-		t.Error(errs)
+	for _, name := range exampleDocs {
+		f, errs := Parse(docExample(t, name), name)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", name, errs)
+		}
+		if errs := f.CheckRules(func(id string) bool { _, ok := engine.Rule(id); return ok }); len(errs) > 0 {
+			t.Errorf("%s: %v", name, errs)
+		}
 	}
 }
