@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 )
 
@@ -51,25 +52,8 @@ spec:
 // cluster does not serve is an error of its kind, and the rest is still
 // audited.
 func TestRunConfiguredWorkloads(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(rolloutDir, "rollout.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	confSrc, err := os.ReadFile(filepath.Join(rolloutDir, ".slotcheck.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := parseConfiguration(t, string(confSrc))
-	lint, err := scan.Run(context.Background(), newEngine(t), scan.Options{
-		Paths: []string{filepath.Join(rolloutDir, "rollout.yaml")}, Config: filepath.Join(rolloutDir, ".slotcheck.yaml"), Environment: "production"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, conf, want := rolloutFixture(t)
 	rollout := map[string]bool{"Rollout": true}
-	want := findingKeys(lint, rollout)
-	if len(want) == 0 {
-		t.Fatal("lint finds nothing in the Rollout: the comparison proves nothing")
-	}
 	for _, tc := range []struct {
 		name    string
 		leftOut []string
@@ -86,7 +70,7 @@ func TestRunConfiguredWorkloads(t *testing.T) {
 			errors: []string{"rollouts.argoproj.io"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rep := newFakeAPI(t, offspringOfRollout+"---\n"+string(src), tc.leftOut...).audit(t, Options{Configuration: conf})
+			rep := newFakeAPI(t, offspringOfRollout+"---\n"+src, tc.leftOut...).audit(t, Options{Configuration: conf})
 			if got := findingKeys(rep, rollout); !slices.Equal(got, tc.want) {
 				t.Errorf("audit:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
 			}
@@ -102,7 +86,58 @@ func TestRunConfiguredWorkloads(t *testing.T) {
 			}
 			if !slices.Equal(errs, tc.errors) {
 				t.Errorf("errors %v: want %v", rep.Errors, tc.errors)
+			} else if len(errs) > 0 && !strings.Contains(rep.Errors[0].Message, "does not serve argoproj.io/v1alpha1") {
+				t.Errorf("error %q: want it to say the cluster does not serve the kind", rep.Errors[0].Message)
 			}
 		})
 	}
+}
+
+// TestSessionJudgesConfiguredWorkloads: the webhook's background audit, a
+// Session, lists and judges the configured kinds as Run does.
+func TestSessionJudgesConfiguredWorkloads(t *testing.T) {
+	src, conf, want := rolloutFixture(t)
+	profiles, err := rules.BuiltinProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeAPI(t, offspringOfRollout+"---\n"+src)
+	s, err := Start(context.Background(), newEngine(t), f.cluster(), Options{Profiles: profiles, Configuration: conf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Judge(context.Background(), "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := findingKeys(rep, map[string]bool{"Rollout": true}); !slices.Equal(got, want) {
+		t.Errorf("session:\n  %s\nlint:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if rep.Summary.Skipped != 2 || len(s.Errors()) != 0 {
+		t.Errorf("%d skipped, errors %v: want 2 skipped, no errors", rep.Summary.Skipped, s.Errors())
+	}
+}
+
+// rolloutFixture is the Rollout's manifest, its configuration, and the
+// Rollout's findings lint gives the manifest in production.
+func rolloutFixture(t *testing.T) (src string, conf *scan.Configuration, want []string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(rolloutDir, "rollout.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	confSrc, err := os.ReadFile(filepath.Join(rolloutDir, ".slotcheck.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lint, err := scan.Run(context.Background(), newEngine(t), scan.Options{
+		Paths: []string{filepath.Join(rolloutDir, "rollout.yaml")}, Config: filepath.Join(rolloutDir, ".slotcheck.yaml"), Environment: "production"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = findingKeys(lint, map[string]bool{"Rollout": true})
+	if len(want) == 0 {
+		t.Fatal("lint finds nothing in the Rollout: the comparison proves nothing")
+	}
+	return string(raw), parseConfiguration(t, string(confSrc)), want
 }
