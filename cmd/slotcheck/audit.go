@@ -146,6 +146,9 @@ func auditConfiguration(path string, engine *rules.Engine) (*scan.Configuration,
 	f, errs := config.Load(path, filepath.ToSlash(path))
 	if f != nil {
 		errs = append(errs, f.CheckRules(func(id string) bool { _, ok := engine.Rule(id); return ok })...)
+		// Its workload kinds are listed and judged, so they are checked as
+		// lint checks them.
+		errs = append(errs, f.CheckWorkloads(engine.WorkloadKinds())...)
 	}
 	if len(errs) > 0 {
 		list := make([]error, len(errs))

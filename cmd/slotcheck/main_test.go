@@ -95,6 +95,7 @@ func TestGolden(t *testing.T) {
 		{"audit-bad-chunk-size", "", []string{"audit", "--chunk-size", "0"}, 2},
 		{"audit-args", "", []string{"audit", "testdata/examples"}, 2},
 		{"audit-bad-config", "", []string{"audit", "--kubeconfig", "testdata/audit/kubeconfig", "--config", "testdata/audit/bad-config.yaml"}, 2},
+		{"audit-config-workloads", "", []string{"audit", "--kubeconfig", "testdata/audit/kubeconfig", "--config", "testdata/workloads/redefine/.slotcheck.yaml"}, 2},
 		{"audit-no-baseline", "", []string{"audit", "--kubeconfig", "testdata/audit/kubeconfig", "--baseline", "testdata/audit/no-such-report.json"}, 2},
 	}
 	for _, tt := range tests {

@@ -20,23 +20,46 @@ var reportVerbs = []string{"get", "list", "create", "update", "patch", "delete"}
 
 // TestAuditClusterRoleGrantsAudit keeps the chart's audit ClusterRole in
 // step with what the background audit lists (audit.Resources, from the
-// workloads and the rules' reads): get and list on each, and the write
-// verbs on openreports.io Reports alone. A rule that reads a new kind
-// fails here until the chart grants it.
+// workloads and the rules' reads, and the kinds of the workloads value):
+// get and list on each, and the write verbs on openreports.io Reports
+// alone. A rule that reads a new kind fails here until the chart grants it.
 func TestAuditClusterRoleGrantsAudit(t *testing.T) {
 	e, err := rules.New(context.Background(), policies.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][]string{"openreports.io/reports": reportVerbs}
-	for _, r := range audit.Resources(e) {
-		want[r.Group+"/"+r.Resource] = []string{"get", "list"}
+	for _, tc := range []struct {
+		name   string
+		values map[string]any
+		// extra are the group/resource keys granted beside audit.Resources.
+		extra []string
+	}{
+		{name: "defaults"},
+		{name: "configured kinds", values: map[string]any{"workloads": []any{
+			map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "resource": "rollouts"},
+		}}, extra: []string{"argoproj.io/rollouts"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := map[string][]string{"openreports.io/reports": reportVerbs}
+			for _, r := range audit.Resources(e) {
+				want[r.Group+"/"+r.Resource] = []string{"get", "list"}
+			}
+			for _, key := range tc.extra {
+				want[key] = []string{"get", "list"}
+			}
+			var role rbacv1.ClusterRole
+			renderTemplateWith(t, "audit-clusterrole.yaml", tc.values, &role)
+			if role.Kind != "ClusterRole" {
+				t.Fatal("the chart renders no ClusterRole in templates/audit-clusterrole.yaml")
+			}
+			checkGrants(t, role, want)
+		})
 	}
-	var role rbacv1.ClusterRole
-	renderTemplate(t, "audit-clusterrole.yaml", &role)
-	if role.Kind != "ClusterRole" {
-		t.Fatal("the chart renders no ClusterRole in templates/audit-clusterrole.yaml with its default values")
-	}
+}
+
+// checkGrants compares the verbs role grants on each group/resource with want.
+func checkGrants(t *testing.T, role rbacv1.ClusterRole, want map[string][]string) {
+	t.Helper()
 	got := map[string][]string{}
 	for _, rule := range role.Rules {
 		for _, group := range rule.APIGroups {

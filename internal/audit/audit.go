@@ -71,7 +71,7 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 	if err != nil {
 		return nil, err
 	}
-	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
+	a.setKinds(resolve(c.Discovery, wanted(engine, configuredWorkloads(opts.Configuration)), a.failures.add))
 	namespaces := a.listNamespaces(ctx)
 	// A cancelled audit stops rather than reporting what it could not read.
 	if err := ctx.Err(); err != nil {

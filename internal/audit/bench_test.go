@@ -75,7 +75,7 @@ func BenchmarkListFloor(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
+	a.setKinds(resolve(c.Discovery, wanted(engine, nil), a.failures.add))
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0

@@ -33,3 +33,13 @@ func (a *auditor) configure(o *source.Object, fs []scan.Finding) []scan.Finding 
 	}
 	return out
 }
+
+// configuredWorkloads are the extra workload kinds the configuration names,
+// which the audit lists beside the built-in ones and judges at their pod
+// templates through input.config, as lint and the webhook do.
+func configuredWorkloads(conf *scan.Configuration) []config.Workload {
+	if conf == nil || conf.File() == nil {
+		return nil
+	}
+	return conf.File().Workloads
+}

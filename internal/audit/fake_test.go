@@ -53,6 +53,7 @@ var resources = map[string][]metav1.APIResource{
 	"batch/v1":             {{Name: "jobs", Kind: "Job", Namespaced: true}, {Name: "cronjobs", Kind: "CronJob", Namespaced: true}},
 	"networking.k8s.io/v1": {{Name: "networkpolicies", Kind: "NetworkPolicy", Namespaced: true}, {Name: "ingresses", Kind: "Ingress", Namespaced: true}},
 	"autoscaling/v2":       {{Name: "horizontalpodautoscalers", Kind: "HorizontalPodAutoscaler", Namespaced: true}},
+	"argoproj.io/v1alpha1": {{Name: "rollouts", Kind: "Rollout", Namespaced: true}},
 }
 
 // newFakeAPI serves objects (YAML documents) and every group version of

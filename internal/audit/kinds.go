@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 
+	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 )
@@ -42,22 +43,37 @@ type Resource struct {
 // on each; docs/audit.md's ClusterRole is held to this list.
 func Resources(engine *rules.Engine) []Resource {
 	out := []Resource{{Group: namespaceKind.resource.Group, Resource: namespaceKind.resource.Resource}}
-	for _, k := range wanted(engine) {
+	for _, k := range wanted(engine, nil) {
 		out = append(out, Resource{Group: k.resource.Group, Resource: k.resource.Resource})
 	}
 	return out
 }
 
 // wanted lists the kinds an audit lists before discovery resolves them:
-// the workloads, whose resources kube.Workloads names, then the other kinds
-// the admission rules judge or read, at the resources their kinds name by
-// Kubernetes' conventions (which discovery then confirms).
-func wanted(engine *rules.Engine) []kind {
+// the workloads, whose resources kube.Workloads names, then the configured
+// workload kinds (custom resources such as Argo Rollouts), then the other
+// kinds the admission rules judge or read, the last two at the resources
+// their kinds name by Kubernetes' conventions (which discovery then
+// confirms, or corrects).
+func wanted(engine *rules.Engine, configured []config.Workload) []kind {
 	var out []kind
 	byKind := map[string]int{}
 	for _, w := range kube.Workloads() {
 		byKind[w.Kind] = len(out)
 		out = append(out, kind{gvk: w.GroupVersionKind, resource: w.GroupVersion().WithResource(w.Resource), namespaced: true, judged: true, workload: true})
+	}
+	for _, w := range configured {
+		gvk := w.GroupVersionKind()
+		// A built-in kind is refused when the configuration is read; one
+		// that slips through is judged as the built-in kind, once.
+		if _, dup := byKind[gvk.Kind]; dup || gvk.Group == "" {
+			continue
+		}
+		if k, ok := guessKind(gvk.Kind, w.APIVersion, true); ok {
+			k.judged, k.workload = true, true
+			byKind[gvk.Kind] = len(out)
+			out = append(out, k)
+		}
 	}
 	for _, j := range engine.Judges(true) {
 		if i, ok := byKind[j.Kind]; ok {

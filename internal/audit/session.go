@@ -35,7 +35,7 @@ func Start(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (
 	if err != nil {
 		return nil, err
 	}
-	a.setKinds(resolve(c.Discovery, wanted(engine), a.failures.add))
+	a.setKinds(resolve(c.Discovery, wanted(engine, configuredWorkloads(opts.Configuration)), a.failures.add))
 	namespaces := a.listNamespaces(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
