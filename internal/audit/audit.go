@@ -61,20 +61,8 @@ type Cluster struct {
 // audited; only an internal error (an engine failure, a cancelled context)
 // stops it.
 func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*scan.Report, error) {
-	if opts.ChunkSize <= 0 {
-		opts.ChunkSize = DefaultChunkSize
-	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	a, err := newAuditor(engine, c, opts)
+	a, namespaces, err := begin(ctx, engine, c, opts)
 	if err != nil {
-		return nil, err
-	}
-	a.setKinds(resolve(c.Discovery, wanted(engine, configuredWorkloads(opts.Configuration)), a.failures.add))
-	namespaces := a.listNamespaces(ctx)
-	// A cancelled audit stops rather than reporting what it could not read.
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := a.clusterInventory(ctx); err != nil {
@@ -84,6 +72,28 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 		return nil, err
 	}
 	return a.report(len(namespaces)), nil
+}
+
+// begin is what the whole audit and a session start with: an auditor of
+// the kinds the cluster serves, and the namespaces to judge.
+func begin(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*auditor, []namespace, error) {
+	if opts.ChunkSize <= 0 {
+		opts.ChunkSize = DefaultChunkSize
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	a, err := newAuditor(engine, c, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.setKinds(resolve(c.Discovery, wanted(engine, configuredWorkloads(opts.Configuration)), a.failures.add))
+	namespaces := a.listNamespaces(ctx)
+	// A cancelled audit stops rather than reporting what it could not read.
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return a, namespaces, nil
 }
 
 // namespaces reads and judges the namespaces one after the other, in the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
@@ -25,19 +24,8 @@ type Session struct {
 // not be read is in Errors once the session is done; namespaces that cannot
 // be listed are an error.
 func Start(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*Session, error) {
-	if opts.ChunkSize <= 0 {
-		opts.ChunkSize = DefaultChunkSize
-	}
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	a, err := newAuditor(engine, c, opts)
+	a, namespaces, err := begin(ctx, engine, c, opts)
 	if err != nil {
-		return nil, err
-	}
-	a.setKinds(resolve(c.Discovery, wanted(engine, configuredWorkloads(opts.Configuration)), a.failures.add))
-	namespaces := a.listNamespaces(ctx)
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	// A session that cannot list the namespaces has nothing to judge, and
