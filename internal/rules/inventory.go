@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"maps"
-	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -13,20 +11,7 @@ import (
 // webhook evaluates. It is what an inventory holds and what the webhook
 // watches: a rule that reads a new kind needs no Go.
 func (e *Engine) Reads(admission bool) []Read {
-	byKind := map[string]Read{}
-	for _, r := range e.rules {
-		if admission && !r.Admission {
-			continue
-		}
-		for _, rd := range r.Reads {
-			byKind[rd.Kind] = rd
-		}
-	}
-	out := make([]Read, 0, len(byKind))
-	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
-		out = append(out, byKind[kind])
-	}
-	return out
+	return kindsOf(e.rules, admission, func(r *Rule) []Read { return r.Reads }, func(rd Read) string { return rd.Kind })
 }
 
 // Inventory indexes the objects cross-object rules read (input.inventory).
