@@ -8,14 +8,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/tester"
-	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/slotwise/slotcheck/internal/kube"
+	"github.com/slotwise/slotcheck/internal/regoinputs"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
@@ -218,41 +216,9 @@ func regoTestInputs(t testing.TB) []ast.Value {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &inputRecorder{seen: map[string]bool{}}
-	ch, err := tester.NewRunner().SetModules(modules).SetCoverageQueryTracer(rec).Run(ctx, modules)
+	inputs, err := regoinputs.Record(ctx, modules)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range ch {
-	}
-	if len(rec.inputs) < 300 {
-		t.Fatalf("recorded %d inputs from the Rego tests, want hundreds", len(rec.inputs))
-	}
-	return rec.inputs
-}
-
-// inputRecorder keeps every distinct input document a rule's deny set is
-// evaluated on while the Rego tests run, which they do in parallel.
-type inputRecorder struct {
-	mu     sync.Mutex
-	seen   map[string]bool
-	inputs []ast.Value
-}
-
-func (r *inputRecorder) Enabled() bool { return true }
-
-func (r *inputRecorder) Config() topdown.TraceConfig { return topdown.TraceConfig{} }
-
-func (r *inputRecorder) TraceEvent(ev topdown.Event) {
-	rule, ok := ev.Node.(*ast.Rule)
-	if ev.Op != topdown.EnterOp || !ok || rule.Head.Name.String() != "deny" || ev.Input() == nil {
-		return
-	}
-	key := ev.Input().String()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.seen[key] {
-		r.seen[key] = true
-		r.inputs = append(r.inputs, ev.Input().Value)
-	}
+	return inputs
 }
