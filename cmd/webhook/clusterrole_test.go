@@ -3,21 +3,14 @@ package main
 import (
 	"context"
 	"maps"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
-	chartloader "helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
-	"sigs.k8s.io/yaml"
 
 	"github.com/slotwise/slotcheck/internal/admission"
 	"github.com/slotwise/slotcheck/internal/rules"
@@ -88,31 +81,4 @@ func renderClusterRole(t *testing.T) rbacv1.ClusterRole {
 		t.Fatal("the chart renders no templates/clusterrole.yaml")
 	}
 	return role
-}
-
-// renderTemplate renders the chart with its default values, as helm
-// template does, and decodes strictly its template of that file name into
-// into.
-func renderTemplate(t *testing.T, file string, into any) {
-	t.Helper()
-	_, self, _, _ := runtime.Caller(0)
-	ch, err := chartloader.Load(filepath.Join(filepath.Dir(self), "..", "..", "charts", "slotcheck-webhook"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals, err := chartutil.ToRenderValues(ch, ch.Values, chartutil.ReleaseOptions{Name: "slotcheck", Namespace: "slotcheck-system", IsInstall: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := engine.Render(ch, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, doc := range out {
-		if strings.HasSuffix(name, "/"+file) {
-			if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-		}
-	}
 }

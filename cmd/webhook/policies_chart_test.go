@@ -6,16 +6,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
-	chartloader "helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // TestChartMountsPolicies: the chart's policies value becomes a ConfigMap,
@@ -39,7 +34,7 @@ func TestChartMountsPolicies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			docs := renderChart(t, root, tt.values)
+			docs := renderChart(t, yamlValues(t, tt.values))
 			var dep appsv1.Deployment
 			decodeDoc(t, docs, "deployment.yaml", &dep)
 			pod := dep.Spec.Template.Spec
@@ -83,42 +78,4 @@ func TestChartMountsPolicies(t *testing.T) {
 			}
 		})
 	}
-}
-
-// renderChart renders the webhook chart as helm template does, with the
-// values of overrides (YAML) over its defaults, keyed by template path.
-func renderChart(t *testing.T, root, overrides string) map[string]string {
-	t.Helper()
-	ch, err := chartloader.Load(filepath.Join(root, "charts", "slotcheck-webhook"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := map[string]any{}
-	if err := yaml.Unmarshal([]byte(overrides), &user); err != nil {
-		t.Fatal(err)
-	}
-	vals, err := chartutil.ToRenderValues(ch, user, chartutil.ReleaseOptions{Name: "slotcheck", Namespace: "slotcheck-system", IsInstall: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := engine.Render(ch, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// decodeDoc decodes strictly the rendered template of that file name into
-// into, and reports whether it rendered anything.
-func decodeDoc(t *testing.T, docs map[string]string, file string, into any) bool {
-	t.Helper()
-	for name, doc := range docs {
-		if strings.HasSuffix(name, "/"+file) && strings.TrimSpace(doc) != "" {
-			if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			return true
-		}
-	}
-	return false
 }

@@ -2,18 +2,11 @@ package main
 
 import (
 	"maps"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strings"
 	"testing"
 
-	chartloader "helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/yaml"
 
 	"github.com/slotwise/slotcheck/internal/kube"
 )
@@ -78,36 +71,4 @@ func checkWebhookRules(t *testing.T, rules []admissionregistrationv1.RuleWithOpe
 			t.Errorf("the chart's webhook rules send %s, which the handler does not review: drop it", key)
 		}
 	}
-}
-
-// renderTemplateWith renders one template of the chart with values over
-// its defaults, into a value.
-func renderTemplateWith(t *testing.T, file string, values map[string]any, into any) {
-	t.Helper()
-	_, self, _, _ := runtime.Caller(0)
-	ch, err := chartloader.Load(filepath.Join(filepath.Dir(self), "..", "..", "charts", "slotcheck-webhook"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	merged, err := chartutil.CoalesceValues(ch, values)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals, err := chartutil.ToRenderValues(ch, merged, chartutil.ReleaseOptions{Name: "slotcheck", Namespace: "slotcheck-system", IsInstall: true}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := engine.Render(ch, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, doc := range out {
-		if strings.HasSuffix(name, "/"+file) {
-			if err := yaml.UnmarshalStrict([]byte(doc), into); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			return
-		}
-	}
-	t.Fatalf("the chart renders no %s", file)
 }
