@@ -165,11 +165,8 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 	if err != nil {
 		return nil, err
 	}
-	// One checker for both reads: it learns each Go type's shape once.
-	checker := kube.NewChecker()
-	inventory, objects := gatherInventory(engine, paths, opts, checker)
 	today := config.NewDate(opts.Now)
-	targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, judgeEnv{inventory: inventory, objects: objects, today: today, opts: opts}, checker)
+	targets, verdicts, err := readAndJudge(ctx, rep, engine, paths, today, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +180,27 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 	Sort(rep)
 	Tally(rep)
 	return rep, nil
+}
+
+// readAndJudge reads the paths twice, first the inventory, then every
+// object to judge it, and reads them again with an exact first read when
+// the first kept objects the second did not load (gathered.matches).
+func readAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, today config.Date, opts Options) ([]target, []verdict, error) {
+	// One checker for every read: it learns each Go type's shape once.
+	checker := kube.NewChecker()
+	judge := func(exact bool) (*gathered, []target, []verdict, error) {
+		g := gatherInventory(engine, paths, opts, checker, exact)
+		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: today, opts: opts}, checker)
+		return g, targets, verdicts, err
+	}
+	errs, summary := len(rep.Errors), rep.Summary
+	g, targets, verdicts, err := judge(false)
+	if err != nil || g.matches(targets) {
+		return targets, verdicts, err
+	}
+	rep.Errors, rep.Summary = rep.Errors[:errs], summary
+	_, targets, verdicts, err = judge(true)
+	return targets, verdicts, err
 }
 
 // target is a loaded object with the profiles and the configuration of

@@ -78,10 +78,13 @@ type Options struct {
 	Checker *kube.Checker
 	// Kinds, when not nil, keeps only the Kubernetes objects of these kinds:
 	// the others are dropped right after the YAML parse, before the costly
-	// checks and conversion; a file whose text cannot name one of them is
-	// not parsed at all, and Dockerfiles are not read. A scan gathers the
-	// objects cross-object rules read this way before it judges. Its errors
-	// and counts are those of the objects kept.
+	// checks and conversion; a file, or a document of a file, whose text
+	// cannot name one of them is not parsed at all, and Dockerfiles are not
+	// read. A scan gathers the objects cross-object rules read this way
+	// before it judges. Its errors and counts are those of the objects
+	// kept. Past a YAML syntax error in a document it did not parse, it
+	// may keep objects that a load without Kinds does not read: never
+	// fewer.
 	Kinds []string
 	// Each, when set, is handed the objects of each file, chart or
 	// kustomization as soon as they are read, before they join the result

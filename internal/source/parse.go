@@ -21,20 +21,50 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 		res.errorf(name, 0, 0, "binary file, not YAML or JSON")
 		return
 	}
+	if l.opts.Kinds != nil {
+		if chunks, ok := splitDocuments(src); ok && len(chunks) > 1 {
+			l.parseSelected(res, c, name, chunks)
+			return
+		}
+	}
+	l.parseDocuments(res, c, name, src, 0)
+}
+
+// parseSelected parses only the chunks of a file whose text may name a kind
+// kept: in a file of many documents a few of which are kept, it spares the
+// parse of the others. A chunk parses alone as it does in its file, but for
+// a syntax error earlier in the file, which ends a full parse there: past
+// one in a chunk it skips, it may keep more than a full parse would
+// (Options.Kinds).
+func (l *loader) parseSelected(res *Result, c *converter, name string, chunks []docChunk) {
+	for _, ch := range chunks {
+		if l.mayHoldSelected(ch.text) && !l.parseDocuments(res, c, name, ch.text, ch.line-1) {
+			return
+		}
+	}
+}
+
+// parseDocuments reads the documents of src, text of a file that starts
+// after its first offset lines, and reports whether it reached the end
+// without a syntax error.
+func (l *loader) parseDocuments(res *Result, c *converter, name string, src []byte, offset int) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return
+			return true
 		}
 		if err != nil {
 			line, msg := YAMLSyntaxError(err, src)
-			res.errorf(name, line, 0, "invalid YAML: %s", msg)
-			return
+			res.errorf(name, line+offset, 0, "invalid YAML: %s", msg)
+			return false
 		}
 		if len(doc.Content) == 0 {
 			continue // an empty document between separators
+		}
+		if offset > 0 {
+			shiftLines(doc.Content[0], offset)
 		}
 		l.document(res, c, name, doc.Content[0])
 	}

@@ -1,0 +1,65 @@
+package source
+
+import (
+	"bytes"
+
+	"gopkg.in/yaml.v3"
+)
+
+// docChunk is the text of a file from one document start marker ("---" at
+// the start of a line) to the next: one document, or several when markers
+// are left out.
+type docChunk struct {
+	text []byte
+	// line is the file's line the chunk starts on, counted from 1.
+	line int
+}
+
+// splitDocuments cuts src before each line that starts a document ("---"
+// followed by a space, a tab or the end of the line), so that a load that
+// keeps a few kinds can parse only the documents whose text names one of
+// them (parseSelected). It refuses (ok false) a file where a document can
+// depend on another's text or where yaml.v3 counts lines differently than
+// by "\n": anchors ("&"), which yaml.v3 lets a later document's alias
+// reach; directives (a line starting with "%"), which shape the document
+// after them; and the line breaks other than "\n" (CR, NEL, LS, PS).
+func splitDocuments(src []byte) (chunks []docChunk, ok bool) {
+	if bytes.ContainsAny(src, "&\r\u0085\u2028\u2029") || bytes.HasPrefix(src, []byte("%")) || bytes.Contains(src, []byte("\n%")) {
+		return nil, false
+	}
+	start, startLine, line := 0, 1, 1
+	for i := 0; i < len(src); {
+		next := bytes.IndexByte(src[i:], '\n')
+		if next < 0 {
+			next = len(src)
+		} else {
+			next += i + 1
+		}
+		if i > 0 && startsDocument(src[i:next]) {
+			chunks = append(chunks, docChunk{text: src[start:i], line: startLine})
+			start, startLine = i, line
+		}
+		i = next
+		line++
+	}
+	return append(chunks, docChunk{text: src[start:], line: startLine}), true
+}
+
+// startsDocument reports whether a line is a document start marker, which
+// yaml.v3 reads as one wherever it stands: in the middle of a scalar or a
+// collection it ends the document, or the file with a syntax error.
+func startsDocument(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("---")) {
+		return false
+	}
+	return len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\n'
+}
+
+// shiftLines moves a tree parsed from a chunk to the chunk's place in its
+// file. Aliases are not followed: their anchors are in the tree already.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
