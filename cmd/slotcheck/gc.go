@@ -12,38 +12,49 @@ import (
 
 // gcFloor is the heap a process grows to before it collects garbage at all,
 // unless its container allows less.
-const gcFloor = 128 << 20
+const gcFloor = 64 << 20
 
-// tuneGC keeps Go's pacing of the collector (the heap grows to twice what
-// is live before the next collection) but never collects below a floor:
-// 128 MiB, or a quarter of the memory the process's container may use if
-// that is less. A scan keeps only the inventory and the findings live while
-// it makes some 80 KB of garbage per object judged; paced at twice a few
-// megabytes, the collector would run hundreds of times to free little each
-// time. GOGC or GOMEMLIMIT in the environment take precedence.
+// gcCeiling is the soft limit on the memory of a scan whose live heap is
+// small: half a container's memory, if less.
+const gcCeiling = 128 << 20
+
+// tuneGC paces the collector for a scan. A scan keeps only the inventory
+// and the findings live while it makes some 65 KB of garbage per object
+// judged. Paced by Go's default, at twice a few megabytes, the collector
+// would run hundreds of times to free little each time; paced at twice
+// what it finds live, the heap outgrows what the scan needs, the more so
+// on a busy machine, where a collection takes long and what is allocated
+// meanwhile counts as live. So the heap grows to a floor of 64 MiB before
+// each collection, and to twice what is live once that is more, under a
+// soft limit of 128 MiB on the process's memory (the binary's own pages,
+// some 55 MiB, come on top), raised to half again what is live once that
+// is more, so that the collector never runs without end on a large scan.
+// Near the limit the collector runs more often: that is the price of the
+// bound. GOGC or GOMEMLIMIT in the environment take precedence.
 //
 // An audit has its own policy (boundAudit).
 func tuneGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	floor := uint64(gcFloor)
-	if c, ok := containerMemory(os.ReadFile); ok && uint64(c/4) < floor {
-		floor = uint64(c / 4)
+	floor, ceiling := uint64(gcFloor), uint64(gcCeiling)
+	if c, ok := containerMemory(os.ReadFile); ok {
+		ceiling = min(ceiling, uint64(c/2))
+		floor = min(floor, ceiling/2)
 	}
 	// Until the first collection nothing is live to pace by: the limit
 	// alone sets when it happens, and each collection then sets the pace
 	// for the next (gcPacer.retune).
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(int64(floor))
-	p := &gcPacer{floor: floor, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	p := &gcPacer{floor: floor, ceiling: ceiling, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	p.arm()
 }
 
 // gcPacer sets the collector's pace after each collection.
 type gcPacer struct {
-	floor uint64
-	live  []metrics.Sample
+	floor, ceiling uint64
+	live           []metrics.Sample
 }
 
 // gcSentinel is garbage whose finalizer runs after the collection that
@@ -66,8 +77,9 @@ func (p *gcPacer) retune() {
 	if p.live[0].Value.Kind() != metrics.KindUint64 {
 		return
 	}
-	debug.SetGCPercent(gcPercent(p.live[0].Value.Uint64(), p.floor))
-	debug.SetMemoryLimit(math.MaxInt64)
+	live := p.live[0].Value.Uint64()
+	debug.SetGCPercent(gcPercent(live, p.floor))
+	debug.SetMemoryLimit(memoryLimit(live, p.ceiling))
 }
 
 // gcPercent is the GOGC that lets a heap with live bytes live grow to the
@@ -80,6 +92,13 @@ func gcPercent(live, floor uint64) int {
 		return 100
 	}
 	return int(min((floor-live)*100/live, math.MaxInt32))
+}
+
+// memoryLimit is the soft limit on the process's memory once live bytes
+// are live: the ceiling, or half again what is live once that is more, so
+// that each collection frees at least a third of the heap.
+func memoryLimit(live, ceiling uint64) int64 {
+	return int64(min(max(ceiling, live+live/2), math.MaxInt64))
 }
 
 // containerMemory reads the memory limit of the process's cgroup (v2, then
