@@ -133,6 +133,9 @@ func TestInventoryPastSyntaxError(t *testing.T) {
 	if len(got.Errors) != 1 || !strings.Contains(got.Errors[0].Message, "invalid YAML") {
 		t.Fatalf("want the syntax error alone, got %v", got.Errors)
 	}
+	if got.Summary.Files != 1 || got.Summary.Objects != 1 {
+		t.Errorf("counted %d files and %d objects, want what one read counts: 1 and 1", got.Summary.Files, got.Summary.Objects)
+	}
 	ids := func(rep *Report) []string {
 		var out []string
 		for _, f := range rep.Findings {

@@ -166,7 +166,7 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 		return nil, err
 	}
 	today := config.NewDate(opts.Now)
-	targets, verdicts, err := readAndJudge(ctx, rep, engine, paths, today, opts)
+	targets, verdicts, err := readAndJudge(ctx, rep, engine, paths, judgeEnv{today: today, opts: opts})
 	if err != nil {
 		return nil, err
 	}
@@ -183,14 +183,16 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 }
 
 // readAndJudge reads the paths twice, first the inventory, then every
-// object to judge it, and reads them again with an exact first read when
-// the first kept objects the second did not load (gathered.matches).
-func readAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, today config.Date, opts Options) ([]target, []verdict, error) {
+// object to judge it in env with that inventory, and reads them again with
+// an exact first read when the first kept objects the second did not load
+// (gathered.matches).
+func readAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, env judgeEnv) ([]target, []verdict, error) {
 	// One checker for every read: it learns each Go type's shape once.
 	checker := kube.NewChecker()
 	judge := func(exact bool) (*gathered, []target, []verdict, error) {
-		g := gatherInventory(engine, paths, opts, checker, exact)
-		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: today, opts: opts}, checker)
+		g := gatherInventory(engine, paths, env.opts, checker, exact)
+		env.inventory, env.objects = g.inventory, g.objects
+		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, env, checker)
 		return g, targets, verdicts, err
 	}
 	errs, summary := len(rep.Errors), rep.Summary
