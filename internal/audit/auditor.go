@@ -61,7 +61,7 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		reads:         engine.Reads(true),
 		today:         config.NewDate(opts.Now).String(),
 		date:          config.NewDate(opts.Now),
-		rep:           &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
+		rep:           newReport(),
 	}
 	for _, env := range rules.Environments() {
 		v, err := opts.Profiles.Value(env)
@@ -88,6 +88,11 @@ func (a *auditor) setKinds(kinds []kind) {
 			a.namespaceReads = append(a.namespaceReads, k)
 		}
 	}
+}
+
+// newReport is an empty report of a cluster's objects.
+func newReport() *scan.Report {
+	return &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}}
 }
 
 // report is the audit's report once every namespace is audited.
