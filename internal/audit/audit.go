@@ -71,6 +71,9 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 	if err := a.namespaces(ctx, namespaces, nil); err != nil {
 		return nil, err
 	}
+	if err := a.judgeConfiguration(ctx); err != nil {
+		return nil, err
+	}
 	return a.report(len(namespaces)), nil
 }
 

@@ -38,6 +38,9 @@ type auditor struct {
 	unreadCluster  map[string]bool
 	failures       *failures
 	rep            *scan.Report
+	// matched marks the configuration's exemptions that covered a
+	// finding, by index, for telling stale ones.
+	matched []bool
 	// checker learns each kind's shape once for the whole audit.
 	checker *kube.Checker
 }
@@ -62,6 +65,9 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		today:         config.NewDate(opts.Now).String(),
 		date:          config.NewDate(opts.Now),
 		rep:           newReport(),
+	}
+	if c := opts.Configuration; c != nil && c.File() != nil {
+		a.matched = make([]bool, len(c.File().Exemptions))
 	}
 	for _, env := range rules.Environments() {
 		v, err := opts.Profiles.Value(env)
