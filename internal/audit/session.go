@@ -13,7 +13,7 @@ import (
 // Session is an audit whose namespaces a caller judges one at a time and
 // whose findings it takes as each is done, so that a long-running caller
 // (the webhook's background audit) holds one namespace's findings at a
-// time, not the cluster's. It judges exactly as Run does.
+// time, not the cluster's. It lists and judges exactly as Run does.
 type Session struct {
 	a          *auditor
 	namespaces []namespace
