@@ -50,15 +50,18 @@ func (a *auditor) configure(o *source.Object, fs []scan.Finding) ([]scan.Finding
 // (EXM006) and matching nothing the audit judged (EXM007), at their lines
 // in the file. An exemption out of the audit's reach is not called stale:
 // one naming paths, which match nothing in a cluster, and, in an audit of
-// one namespace, one naming only other namespaces.
+// one namespace, one naming only other namespaces. Nor is any when a kind
+// could not be read: what an exemption covers may be among the objects not
+// read, and the audit fails on that kind's error anyway.
 func (a *auditor) judgeConfiguration(ctx context.Context) error {
 	conf := a.opts.Configuration
 	if conf == nil || conf.File() == nil || len(conf.File().Exemptions) == 0 {
 		return nil
 	}
+	partial := len(a.failures.byKind) > 0
 	matched := slices.Clone(a.matched)
 	for i := range conf.File().Exemptions {
-		matched[i] = matched[i] || a.outOfReach(&conf.File().Exemptions[i])
+		matched[i] = matched[i] || partial || a.outOfReach(&conf.File().Exemptions[i])
 	}
 	wd, err := os.Getwd()
 	if err != nil {
