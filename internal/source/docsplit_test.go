@@ -99,6 +99,8 @@ func TestSelectedParseMatchesFullParse(t *testing.T) {
 		{name: "CRLF line ends", src: strings.ReplaceAll(splitDeployment+"---\n"+splitPolicy+"---\n"+splitPolicy, "\n", "\r\n")},
 		{name: "syntax error before a policy", src: splitDeployment + "---\nkey: \"open\n---\n" + splitPolicy},
 		{name: "syntax error in a policy", src: splitDeployment + "---\n" + splitPolicy + "  bad: [\n---\n" + splitPolicy},
+		{name: "marker in a root block scalar", src: "--- |\nkind: NetworkPolicy\n---\n" + splitPolicy + "--- |\n  text\n---\n" + splitDeployment},
+		{name: "marker in a quoted scalar", src: splitDeployment + "---\nkey: 'a\n---\n" + splitPolicy + "'\n---\n" + splitPolicy},
 		{name: "document end marker", src: splitPolicy + "...\n" + splitDeployment + "---\n" + splitPolicy},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
