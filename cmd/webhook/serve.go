@@ -177,10 +177,10 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err := addBackgroundAudit(mgr, cfg, engine, profiles, excluded, conf, exemptions, opts.background, log); err != nil {
 		return err
 	}
-	hook := &webhook.Admission{Handler: handler}
 	// Registering through the manager is what adds the server to the
-	// runnables it starts.
-	mgr.GetWebhookServer().Register(ValidatePath, hook.WithRecoverPanic(true))
+	// runnables it starts. admission.Serve is controller-runtime's webhook
+	// with a cheaper reading of large bodies.
+	mgr.GetWebhookServer().Register(ValidatePath, admission.Serve(handler))
 
 	probes := probeServer(opts.healthAddr, map[string]healthz.Checker{"ping": healthz.Ping}, map[string]healthz.Checker{
 		"webhook": server.StartedChecker(),
