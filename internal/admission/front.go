@@ -102,7 +102,11 @@ func (e envelope) cut(body []byte) ([]byte, objects) {
 		return body, objects{}
 	}
 	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	out := make([]byte, 0, len(body))
+	size := len(body)
+	for _, s := range spans {
+		size -= s.len() - len("null")
+	}
+	out := make([]byte, 0, size)
 	last := 0
 	for _, s := range spans {
 		out = append(append(out, body[last:s.start]...), "null"...)
