@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -102,6 +103,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		return err
 	}
 	log := newLogger(s.err)
+	// controller-runtime's webhook logs through its root logger, which
+	// otherwise prints, with a stack trace, that nobody set it.
+	ctrllog.SetLogger(log)
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
