@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-logr/logr/funcr"
+	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/slotwise/slotcheck/internal/source"
 )
@@ -102,4 +105,36 @@ func FuzzServe(f *testing.F) {
 			t.Fatalf("Serve answered HTTP %d %.300s\ncontroller-runtime HTTP %d %.300s", got.code, got.body, want.code, want.body)
 		}
 	})
+}
+
+func TestRequestLogger(t *testing.T) {
+	req := &admission.Request{AdmissionRequest: admissionv1.AdmissionRequest{UID: "u1", Name: "web", Namespace: "shop"}}
+	tests := []struct {
+		name      string
+		verbosity int
+		req       *admission.Request
+		want      []string
+		wantNot   []string
+	}{
+		{name: "no request", verbosity: 0, req: nil, wantNot: []string{"requestID"}},
+		{name: "the UID only", verbosity: 0, req: req, want: []string{`"requestID"="u1"`}, wantNot: []string{"shop"}},
+		{name: "everything at verbosity 5", verbosity: 5, req: req, want: []string{`"requestID"="u1"`, `"namespace"="shop"`, `"name"="web"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var line string
+			base := funcr.New(func(prefix, args string) { line = args }, funcr.Options{Verbosity: tt.verbosity})
+			requestLogger(base, tt.req).Info("x")
+			for _, w := range tt.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("%s lacks %s", line, w)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(line, w) {
+					t.Errorf("%s has %s", line, w)
+				}
+			}
+		})
+	}
 }
