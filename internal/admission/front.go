@@ -65,8 +65,9 @@ func (f front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if env, ok := scanEnvelope(body); ok {
 		var cut objects
-		body, cut = env.cut(body)
-		ctx = context.WithValue(ctx, objectsKey{}, cut)
+		if body, cut = env.cut(body); cut.object != nil || cut.oldObject != nil {
+			ctx = context.WithValue(ctx, objectsKey{}, cut)
+		}
 	}
 	r = r.WithContext(ctx)
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))

@@ -65,6 +65,8 @@ func frontBodies(t testing.TB) map[string][]byte {
 		"request in an array":     []byte(`[{"request":{"object":{}}}]`),
 		"control byte in object":  review("\"operation\":\"CREATE\",\"object\":{\"a\":\"\x01\"}"),
 		"object with escaped key": review(`"operation":"CREATE","\u006fbject":` + pod),
+		"keys in another case":    bytes.Replace(review(`"operation":"CREATE","Object":`+pod), []byte(`"request"`), []byte(`"Request"`), 1),
+		"object in another case":  review(`"operation":"CREATE","Object":` + pod + `,"object":{"kind":"Pod"}`),
 	}
 }
 
