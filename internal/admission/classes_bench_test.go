@@ -47,8 +47,15 @@ func soakClasses(b *testing.B) []classBody {
 		strings.Repeat("x", 3<<20))
 	deep := fmt.Appendf(nil, `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"deep","kind":{"group":"","version":"v1","kind":"ConfigMap"},"resource":{"group":"","version":"v1","resource":"configmaps"},"namespace":"soak","operation":"CREATE","object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{"a":%s%s}}}}`,
 		strings.Repeat("[", 20000), strings.Repeat("]", 20000))
+	// The compliant Deployment with a 3 MiB annotation: a kind the rules
+	// judge, so its object is read, converted and judged.
+	hugeDeployment := bytes.Replace(mix[0].body, []byte(`"labels":{`), fmt.Appendf(nil, `"annotations":{"soak/huge":%q},"labels":{`, strings.Repeat("x", 3<<20)), 1)
+	if len(hugeDeployment) == len(mix[0].body) {
+		b.Fatal("the compliant Deployment has no labels to put the annotation beside")
+	}
 	return []classBody{
 		{name: "compliant", body: mix[0].body, code: http.StatusOK},
+		{name: "3MiB-Deployment", body: hugeDeployment, code: http.StatusOK},
 		{name: "violations", body: mix[1].body, code: http.StatusOK},
 		{name: "3MiB", body: huge, code: http.StatusOK},
 		{name: "deep-nesting", body: deep, code: http.StatusOK},
