@@ -2,7 +2,8 @@ package admission
 
 import (
 	"bytes"
-	"encoding/binary"
+
+	"github.com/slotwise/slotcheck/internal/jsonstr"
 )
 
 // span is a byte range [start, end) of a body; the zero span is none.
@@ -268,7 +269,7 @@ func (s *envelopeScan) str() ([]byte, bool) {
 	s.i++
 	start := s.i
 	for {
-		s.i = skipPlain(s.b, s.i)
+		s.i = jsonstr.SkipPlain(s.b, s.i)
 		if s.i >= len(s.b) {
 			return nil, false
 		}
@@ -311,29 +312,4 @@ func (s *envelopeScan) escape() bool {
 		return true
 	}
 	return false
-}
-
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// skipPlain returns the index of the first byte from i on that is a quote,
-// a backslash or a control character, testing eight bytes at a time (the
-// bit tricks find whether any byte of a word is zero or below 0x20).
-func skipPlain(b []byte, i int) int {
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		quote, backslash := x^(ones*'"'), x^(ones*'\\')
-		special := ((x - ones*0x20) & ^x) | ((quote - ones) & ^quote) | ((backslash - ones) & ^backslash)
-		if special&highs != 0 {
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
-			return i
-		}
-	}
-	return i
 }
