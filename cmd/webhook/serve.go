@@ -23,6 +23,7 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/admission"
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/gcpace"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
 )
@@ -102,6 +103,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		return err
 	}
 	log := newLogger(s.err)
+	// A review leaves little live and much garbage: collect above a floor
+	// (docs/performance.md, "Cost per review"), unless GOGC says otherwise.
+	defer gcpace.Start(gcpace.Env{Getenv: os.Getenv, ReadFile: os.ReadFile})()
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
