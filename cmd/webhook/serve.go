@@ -24,6 +24,7 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/admission"
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/gcpace"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
 )
@@ -106,6 +107,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	// controller-runtime's webhook logs through its root logger, which
 	// otherwise prints, with a stack trace, that nobody set it.
 	ctrllog.SetLogger(log)
+	// A review leaves little live and much garbage: collect above a floor
+	// (docs/performance.md, "Cost per review"), unless GOGC says otherwise.
+	defer gcpace.Start(gcpace.Env{Getenv: os.Getenv, ReadFile: os.ReadFile})()
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.

@@ -57,3 +57,38 @@ func TestPureCacheStartsOverWhenFull(t *testing.T) {
 		t.Errorf("size %d after starting over, want 1", c.size)
 	}
 }
+
+// A rule that reads no input is kept under no arguments, and a function that
+// reads it is kept under its own; a rule that reads input is not kept.
+func TestConstantRulesKept(t *testing.T) {
+	ctx := context.Background()
+	m := ast.MustParseModuleWithOpts(`package t
+_words := {"FILE", "PATH"}
+_named(x) if not x in _words
+_upper := upper(input.s)
+p := [_named(input.s), _upper]`, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	prog, err := Plan(ctx, map[string]*ast.Module{"t.rego": m}, []string{"t/p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := prog.Query("t/p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"A", "B"} {
+		if _, err := q.Eval(ctx, ast.MustParseTerm(`{"s": "`+s+`"}`).Value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept := map[string]int{}
+	for _, entries := range q.pure.entries {
+		for _, en := range entries {
+			kept[prog.funcs[en.fn].name]++
+		}
+	}
+	for name, want := range map[string]int{"g0.data.t._named": 2, "g0.data.t._upper": 0, "g0.data.t.p": 0} {
+		if kept[name] != want {
+			t.Errorf("%s kept %d times, want %d (kept: %v)", name, kept[name], want, kept)
+		}
+	}
+}
