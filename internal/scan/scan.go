@@ -64,11 +64,12 @@ type Finding struct {
 	// Path is FieldPath as segments: strings and ints.
 	Path       []any
 	Suppressed bool
-	Reason     string
 	// Baselined marks a suppressed finding that an earlier report already
 	// held (lint --baseline): known debt, not an exemption with a reason
-	// of its own.
+	// of its own. It sits beside Suppressed so that the two share a word:
+	// a large scan keeps close to a million findings.
 	Baselined bool
+	Reason    string
 	// Root is the kustomization folder the object was rendered through:
 	// one base line reached by two overlays gives a finding for each.
 	// Empty for an object linted from its own file.

@@ -33,6 +33,7 @@ func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths 
 	day := env.today.String()
 	var mu sync.Mutex
 	judged := map[*source.Object]verdict{}
+	keep := newRetainer()
 	var targets []target
 	for _, sp := range paths {
 		lo := sp.loadOptions(env.opts, checker)
@@ -47,6 +48,7 @@ func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths 
 					return
 				}
 				o.Release()
+				keep.retain(v.findings)
 				mu.Lock()
 				judged[o] = v
 				mu.Unlock()
