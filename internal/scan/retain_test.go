@@ -1,24 +1,57 @@
 package scan
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/source"
 )
 
-// Findings that say the same thing keep one copy of it, and none keeps
-// the path segments no report writes.
+// A kept finding expands to the finding it was, but for the path segments
+// no report writes, with the names of its object.
+func TestRetainRoundTrip(t *testing.T) {
+	rule := &rules.Rule{ID: "SEC001"}
+	obj := &source.Object{File: "app.yaml", Kind: "Deployment", Namespace: "shop", Name: "web", Root: "overlays/prod"}
+	for _, tc := range []struct {
+		name    string
+		finding Finding
+	}{
+		{name: "plain", finding: Finding{Rule: rule, Severity: rules.SeverityError, Message: "runs as root", File: "app.yaml", Line: 12, Column: 9, EndColumn: 21, FieldPath: "spec.securityContext"}},
+		{name: "suppressed with a container", finding: Finding{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "base/app.yaml", Line: 3, Column: 1, Container: "init", FieldPath: "spec.initContainers[0]", Suppressed: true, Reason: "vendor image"}},
+		{name: "no position", finding: Finding{Rule: rule, Severity: rules.SeverityNote, Message: "m"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.finding
+			in.Kind, in.Namespace, in.Name, in.Root, in.Environment = obj.Kind, obj.Namespace, obj.Name, obj.Root, "staging"
+			in.Path = []any{"spec", 0}
+			r := newRetainer()
+			got := r.expand(nil, r.keep([]Finding{in}), obj, "staging")
+			want := in
+			want.Path = nil
+			if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+				t.Errorf("got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+// Findings that say the same thing keep one copy of it.
 func TestRetainSharesText(t *testing.T) {
 	// Built at run time, as the engine's messages are: equal, not shared.
 	text := func(s string) string { return strings.Clone(s) }
-	fs := []Finding{
-		{Message: text("runs as root"), FieldPath: text("spec.securityContext"), Path: []any{"spec", "securityContext"}},
-		{Message: text("runs as root"), FieldPath: text("spec.securityContext"), Path: []any{"spec", "securityContext"}},
-		{Message: text("no probe"), FieldPath: text("spec.containers[0]"), Path: []any{"spec", "containers", 0}},
-	}
+	obj := &source.Object{Kind: "Pod"}
 	r := newRetainer()
-	r.retain(fs[:1])
-	r.retain(fs[1:])
+	var fs []Finding
+	for _, in := range []Finding{
+		{Message: text("runs as root"), FieldPath: text("spec.securityContext")},
+		{Message: text("runs as root"), FieldPath: text("spec.securityContext")},
+		{Message: text("no probe"), FieldPath: text("spec.containers[0]")},
+	} {
+		fs = r.expand(fs, r.keep([]Finding{in}), obj, "production")
+	}
 	for _, tc := range []struct {
 		name       string
 		a, b       string
@@ -32,12 +65,11 @@ func TestRetainSharesText(t *testing.T) {
 			t.Errorf("%s: %q and %q shared %v, want %v", tc.name, tc.a, tc.b, shared, tc.wantShared)
 		}
 	}
-	for i, f := range fs {
-		if f.Path != nil {
-			t.Errorf("finding %d keeps its path segments %v", i, f.Path)
-		}
-	}
-	if fs[2].Message != "no probe" || fs[2].FieldPath != "spec.containers[0]" {
-		t.Errorf("retained text changed: %q at %q", fs[2].Message, fs[2].FieldPath)
+}
+
+// A kept finding is what makes a large scan fit: a fifth of a Finding.
+func TestKeptFindingSize(t *testing.T) {
+	if got, limit := unsafe.Sizeof(keptFinding{}), uintptr(48); got > limit {
+		t.Errorf("keptFinding is %d bytes, want at most %d", got, limit)
 	}
 }
