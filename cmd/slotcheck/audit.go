@@ -61,7 +61,9 @@ error or a kind that could not be read, 3 internal error.
 --config applies a configuration file (the format lint reads) as lint and the
 webhook do: rule settings per the namespace's environment, exemptions by kind,
 namespace, name and container, image tags. It is never searched for, since an
-audit scans no path, and an exemption's paths match nothing in a cluster.`,
+audit scans no path, and an exemption's paths match nothing in a cluster. The
+file's expired, expiring and stale exemptions (EXM005-EXM007) are reported at
+their lines, as lint reports them.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return cli.UsageError{Err: fmt.Errorf("audit takes no paths (got %s): it reads the cluster the kubeconfig names; lint reads files", strings.Join(args, " "))}

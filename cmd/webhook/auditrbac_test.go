@@ -35,9 +35,7 @@ func TestAuditClusterRoleGrantsAudit(t *testing.T) {
 		extra []string
 	}{
 		{name: "defaults"},
-		{name: "configured kinds", values: map[string]any{"workloads": []any{
-			map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "resource": "rollouts"},
-		}}, extra: []string{"argoproj.io/rollouts"}},
+		{name: "configured kinds", values: rolloutValues, extra: []string{"argoproj.io/rollouts"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := map[string][]string{"openreports.io/reports": reportVerbs}

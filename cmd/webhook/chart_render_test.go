@@ -16,6 +16,17 @@ import (
 // over its defaults, keyed by template path.
 func renderChart(t *testing.T, values map[string]any) map[string]string {
 	t.Helper()
+	out, err := renderChartErr(t, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// renderChartErr is renderChart for values the chart may refuse: the
+// rendering error, as helm template would print it.
+func renderChartErr(t *testing.T, values map[string]any) (map[string]string, error) {
+	t.Helper()
 	_, self, _, _ := runtime.Caller(0)
 	ch, err := chartloader.Load(filepath.Join(filepath.Dir(self), "..", "..", "charts", "slotcheck-webhook"))
 	if err != nil {
@@ -25,11 +36,7 @@ func renderChart(t *testing.T, values map[string]any) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := engine.Render(ch, vals)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return engine.Render(ch, vals)
 }
 
 // yamlValues are chart values written as YAML.

@@ -24,9 +24,7 @@ func TestWebhookRulesSendWorkloads(t *testing.T) {
 		want   []kube.Workload
 	}{
 		{name: "defaults", want: kube.Workloads()},
-		{name: "configured kinds", values: map[string]any{"workloads": []any{
-			map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "resource": "rollouts"},
-		}}, want: kube.WorkloadsWith([]kube.Workload{rollout})},
+		{name: "configured kinds", values: rolloutValues, want: kube.WorkloadsWith([]kube.Workload{rollout})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

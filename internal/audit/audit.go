@@ -68,7 +68,10 @@ func Run(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (*s
 	if err := a.clusterInventory(ctx); err != nil {
 		return nil, err
 	}
-	if err := a.namespaces(ctx, namespaces); err != nil {
+	if err := a.namespaces(ctx, namespaces, nil); err != nil {
+		return nil, err
+	}
+	if err := a.judgeConfiguration(ctx); err != nil {
 		return nil, err
 	}
 	return a.report(len(namespaces)), nil
@@ -100,8 +103,11 @@ func begin(ctx context.Context, engine *rules.Engine, c Cluster, opts Options) (
 // order the API server lists objects in, reading the next while the one
 // before is judged: an audit waits on the API server as much as on the
 // engine, and each overlaps the other. Memory holds two namespaces and a
-// page or two of each kind at most.
-func (a *auditor) namespaces(ctx context.Context, namespaces []namespace) error {
+// page or two of each kind at most. Each kind is listed once for all the
+// namespaces (see stream), whether the whole audit or a session judges
+// them. judged, unless nil, hears of each namespace once it is judged,
+// before the next is, and its error stops the audit.
+func (a *auditor) namespaces(ctx context.Context, namespaces []namespace, judged func(namespace string) error) error {
 	slices.SortFunc(namespaces, func(x, y namespace) int { return strings.Compare(key(x.name, ""), key(y.name, "")) })
 	batches := make(chan *batch)
 	g, gctx := errgroup.WithContext(ctx)
@@ -129,6 +135,11 @@ func (a *auditor) namespaces(ctx context.Context, namespaces []namespace) error 
 		for b := range batches {
 			if err := a.judge(gctx, b); err != nil {
 				return err
+			}
+			if judged != nil {
+				if err := judged(b.namespace); err != nil {
+					return err
+				}
 			}
 			done++
 			if a.opts.Progress != nil {

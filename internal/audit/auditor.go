@@ -38,6 +38,9 @@ type auditor struct {
 	unreadCluster  map[string]bool
 	failures       *failures
 	rep            *scan.Report
+	// matched marks the configuration's exemptions that covered a
+	// finding, by index, for telling stale ones.
+	matched []bool
 	// checker learns each kind's shape once for the whole audit.
 	checker *kube.Checker
 }
@@ -61,7 +64,10 @@ func newAuditor(engine *rules.Engine, c Cluster, opts Options) (*auditor, error)
 		reads:         engine.Reads(true),
 		today:         config.NewDate(opts.Now).String(),
 		date:          config.NewDate(opts.Now),
-		rep:           &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
+		rep:           newReport(),
+	}
+	if c := opts.Configuration; c != nil && c.File() != nil {
+		a.matched = make([]bool, len(c.File().Exemptions))
 	}
 	for _, env := range rules.Environments() {
 		v, err := opts.Profiles.Value(env)
@@ -88,6 +94,11 @@ func (a *auditor) setKinds(kinds []kind) {
 			a.namespaceReads = append(a.namespaceReads, k)
 		}
 	}
+}
+
+// newReport is an empty report of a cluster's objects.
+func newReport() *scan.Report {
+	return &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}}
 }
 
 // report is the audit's report once every namespace is audited.

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/scan"
 )
 
 // benchCluster is namespaces namespaces of perNamespace Deployments each,
@@ -62,6 +63,38 @@ func BenchmarkAudit(b *testing.B) {
 			b.Fatalf("audited %d objects: %v", rep.Summary.Objects, err)
 		}
 	}
+}
+
+// BenchmarkSession is the webhook's background audit of the same cluster:
+// a Session judging every namespace, each handed back alone. It reports
+// the LISTs it sends, which at the background audit's 10 requests per
+// second are most of its time on a real API server:
+//
+//	go test -run '^$' -bench 'Audit|Session|ListFloor' -benchmem ./internal/audit/
+func BenchmarkSession(b *testing.B) {
+	api := newFakeAPI(b, benchCluster(10, 100))
+	engine := newEngine(b)
+	profiles := mustProfiles(b)
+	c := api.cluster()
+	b.ResetTimer()
+	for b.Loop() {
+		s, err := Start(context.Background(), engine, c, Options{Profiles: profiles})
+		if err != nil {
+			b.Fatal(err)
+		}
+		objects := 0
+		err = s.Judge(context.Background(), s.Namespaces(), func(_ string, rep *scan.Report) error {
+			objects += rep.Summary.Objects
+			return nil
+		})
+		if err != nil || objects != 1010 {
+			b.Fatalf("audited %d objects: %v", objects, err)
+		}
+	}
+	b.StopTimer()
+	api.mu.Lock()
+	b.ReportMetric(float64(len(api.lists))/float64(b.N), "lists/op")
+	api.mu.Unlock()
 }
 
 // BenchmarkListFloor lists the namespaces and, page by page, every kind the

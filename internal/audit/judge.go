@@ -18,7 +18,9 @@ import (
 // verdict is what judging one object gave.
 type verdict struct {
 	findings []scan.Finding
-	err      *source.Error
+	// matched are the configuration's exemptions that covered a finding.
+	matched []int
+	err     *source.Error
 }
 
 // judge judges a namespace's objects in parallel and adds them and their
@@ -43,7 +45,7 @@ func (a *auditor) judge(ctx context.Context, b *batch) error {
 			case err != nil:
 				return fmt.Errorf("%s: %w", o.File, err)
 			}
-			verdicts[i].findings = a.configure(o, fs)
+			verdicts[i].findings, verdicts[i].matched = a.configure(o, fs)
 			return nil
 		})
 	}
@@ -63,6 +65,9 @@ func (a *auditor) judge(ctx context.Context, b *batch) error {
 			f.Line, f.Column, f.EndColumn = 0, 0, 0
 			f.Path = nil
 			a.rep.Findings = append(a.rep.Findings, f)
+		}
+		for _, m := range verdicts[i].matched {
+			a.matched[m] = true
 		}
 		if e := verdicts[i].err; e != nil {
 			a.rep.Errors = append(a.rep.Errors, *e)

@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"maps"
-	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -77,9 +76,10 @@ func (a *auditor) clusterInventory(ctx context.Context) error {
 // batch is one namespace listed: the objects to judge, what judging them
 // needs, and what listing them found besides.
 type batch struct {
-	objs   []*source.Object
-	scan   scan.Context
-	unread map[string]bool
+	namespace string
+	objs      []*source.Object
+	scan      scan.Context
+	unread    map[string]bool
 	// skipped counts the owned objects judged through their controllers.
 	skipped int
 	errors  []source.Error
@@ -90,7 +90,7 @@ type batch struct {
 // then the objects it judges. It leaves the report alone, so that the
 // namespace before is judged meanwhile.
 func (a *auditor) collect(ctx context.Context, ns namespace, streams map[string]*stream) (*batch, error) {
-	b := &batch{unread: maps.Clone(a.unreadCluster)}
+	b := &batch{namespace: ns.name, unread: maps.Clone(a.unreadCluster)}
 	env, err := rules.NamespaceEnvironment(ns.name, ns.labels)
 	if err != nil {
 		b.errors = append(b.errors, source.Error{File: ns.name, Message: err.Error()})
@@ -152,21 +152,4 @@ func (a *auditor) failed(ctx context.Context, k kind, namespace string, err erro
 	a.failures.add(k, namespace, err)
 	unread[k.gvk.Kind] = true
 	return nil
-}
-
-// namespace lists and judges one namespace alone, each kind with LISTs in
-// that namespace: what a caller that judges namespaces one at a time, in
-// its own order (Session), needs.
-func (a *auditor) namespace(ctx context.Context, ns namespace) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	streams := map[string]*stream{}
-	for _, k := range slices.Concat(a.namespaceReads, a.judged) {
-		streams[k.String()] = a.openStream(ctx, k, ns.name)
-	}
-	b, err := a.collect(ctx, ns, streams)
-	if err != nil {
-		return err
-	}
-	return a.judge(ctx, b)
 }

@@ -13,7 +13,7 @@ import (
 // Session is an audit whose namespaces a caller judges one at a time and
 // whose findings it takes as each is done, so that a long-running caller
 // (the webhook's background audit) holds one namespace's findings at a
-// time, not the cluster's. It judges exactly as Run does.
+// time, not the cluster's. It lists and judges exactly as Run does.
 type Session struct {
 	a          *auditor
 	namespaces []namespace
@@ -49,25 +49,32 @@ func (s *Session) Namespaces() []string {
 	return out
 }
 
-// Judge lists and judges one of the session's namespaces and returns its
-// report alone: its findings, the objects judged and the objects that
-// could not be read. A kind that could not be listed there is in Errors.
-func (s *Session) Judge(ctx context.Context, name string) (*scan.Report, error) {
-	i := slices.IndexFunc(s.namespaces, func(ns namespace) bool { return ns.name == name })
-	ns := namespace{name: name}
-	if i >= 0 {
-		ns = s.namespaces[i]
+// Judge reads and judges the namespaces named, one after the other as Run
+// does, each kind listed once for all of them in pages rather than once
+// per namespace, and hands each namespace's report alone to each before
+// the next namespace is judged: its findings, the objects judged and the
+// objects that could not be read. A kind that could not be listed is in
+// Errors. Names the session did not list are judged in the environment
+// their names say; an error of each stops the audit and is returned.
+func (s *Session) Judge(ctx context.Context, names []string, each func(namespace string, rep *scan.Report) error) error {
+	todo := make([]namespace, 0, len(names))
+	for _, name := range names {
+		ns := namespace{name: name}
+		if i := slices.IndexFunc(s.namespaces, func(ns namespace) bool { return ns.name == name }); i >= 0 {
+			ns = s.namespaces[i]
+		}
+		todo = append(todo, ns)
 	}
-	s.a.rep = &scan.Report{Cluster: true, Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}}
-	if err := s.a.namespace(ctx, ns); err != nil {
-		return nil, err
-	}
-	rep := s.a.rep
-	rep.Summary.Files = 1
-	rep.Summary.Objects = len(rep.Targets)
-	scan.Sort(rep)
-	scan.Tally(rep)
-	return rep, nil
+	s.a.rep = newReport()
+	return s.a.namespaces(ctx, todo, func(name string) error {
+		rep := s.a.rep
+		s.a.rep = newReport()
+		rep.Summary.Files = 1
+		rep.Summary.Objects = len(rep.Targets)
+		scan.Sort(rep)
+		scan.Tally(rep)
+		return each(name, rep)
+	})
 }
 
 // Errors are the kinds that could not be read so far, one error per kind.

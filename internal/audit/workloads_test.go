@@ -106,9 +106,13 @@ func TestSessionJudgesConfiguredWorkloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := s.Judge(context.Background(), "shop")
-	if err != nil {
-		t.Fatal(err)
+	var rep *scan.Report
+	err = s.Judge(context.Background(), []string{"shop"}, func(_ string, r *scan.Report) error {
+		rep = r
+		return nil
+	})
+	if err != nil || rep == nil {
+		t.Fatalf("report %v, err %v", rep, err)
 	}
 	if got := findingKeys(rep, map[string]bool{"Rollout": true}); !slices.Equal(got, want) {
 		t.Errorf("session:\n  %s\nlint:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))

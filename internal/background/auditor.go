@@ -1,7 +1,8 @@
 // Package background is the webhook's background audit: on one replica at
 // a time (it runs only on the leader), it judges what already runs in the
-// cluster on the same path as slotcheck audit, namespace by namespace,
-// publishes one OpenReports Report per namespace and sets Prometheus
+// cluster on the same path as slotcheck audit (each kind listed once for
+// the whole cluster, judged namespace by namespace), publishes one
+// OpenReports Report per namespace and sets Prometheus
 // gauges of what it found.
 package background
 

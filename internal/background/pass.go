@@ -54,15 +54,14 @@ func (a *Auditor) Pass(ctx context.Context) (Result, error) {
 		return res, fmt.Errorf("start audit: %w", err)
 	}
 	t := newTally()
-	audited := map[string]bool{}
-	for _, ns := range s.Namespaces() {
-		if slices.Contains(a.Excluded, ns) {
-			continue
-		}
+	names := slices.DeleteFunc(s.Namespaces(), func(ns string) bool { return slices.Contains(a.Excluded, ns) })
+	audited := make(map[string]bool, len(names))
+	for _, ns := range names {
 		audited[ns] = true
-		if err := a.namespace(ctx, s, ns, t, &res); err != nil {
-			return res, err
-		}
+	}
+	err = s.Judge(ctx, names, func(ns string, rep *scan.Report) error { return a.namespace(ctx, ns, rep, t, &res) })
+	if err != nil {
+		return res, fmt.Errorf("audit: %w", err)
 	}
 	swept, err := a.sweep(ctx, audited, t)
 	res.Swept = swept
@@ -96,13 +95,9 @@ func (a *Auditor) sweep(ctx context.Context, audited map[string]bool, t *tally) 
 	return a.Publisher.Sweep(ctx, audited)
 }
 
-// namespace judges one namespace, publishes its Report and adds it to the
-// tally.
-func (a *Auditor) namespace(ctx context.Context, s *audit.Session, ns string, t *tally, res *Result) error {
-	rep, err := s.Judge(ctx, ns)
-	if err != nil {
-		return fmt.Errorf("audit namespace %s: %w", ns, err)
-	}
+// namespace adds one namespace's report to the tally and publishes it as
+// the namespace's Report.
+func (a *Auditor) namespace(ctx context.Context, ns string, rep *scan.Report, t *tally, res *Result) error {
 	t.objects += len(rep.Targets)
 	for _, e := range rep.Errors {
 		a.Log.Info("not judged", "object", e.File, "error", e.Message)

@@ -181,3 +181,40 @@ func TestPassReadsConfigurationEachPass(t *testing.T) {
 		t.Errorf("second pass: IMG002 %q, want skip/high", got)
 	}
 }
+
+// TestPassListsEachKindOnce: a pass lists each kind once for the whole
+// cluster, not once per namespace: at the audit client's rate limit, a
+// hundred namespaces listed one by one took minutes. Each namespace still
+// gets its own Report, and an excluded one none.
+func TestPassListsEachKindOnce(t *testing.T) {
+	var docs []string
+	namespaces := []string{"a-prod", "b-prod", "c-prod"}
+	for _, ns := range namespaces {
+		docs = append(docs, strings.ReplaceAll(shop, "shop-prod", ns))
+	}
+	a := newAuditor(t, strings.Join(docs, "\n---\n"))
+	a.Excluded = []string{"b-prod"}
+	res, err := a.Pass(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lists []string
+	for _, action := range a.Cluster.Dynamic.(*dynamicfake.FakeDynamicClient).Actions() {
+		if action.GetVerb() == "list" && action.GetResource().Resource == "deployments" {
+			lists = append(lists, "namespace "+action.GetNamespace())
+		}
+	}
+	if len(lists) != 1 || lists[0] != "namespace " {
+		t.Errorf("LISTs of deployments: %q, want one for the whole cluster", lists)
+	}
+	if res.Namespaces != 2 || res.Objects != 2 {
+		t.Errorf("audited %d namespaces, %d objects: want 2 and 2", res.Namespaces, res.Objects)
+	}
+	for ns, want := range map[string]bool{"a-prod": true, "b-prod": false, "c-prod": true} {
+		r := &openreportsv1alpha1.Report{}
+		err := a.Publisher.Client.Get(context.Background(), types.NamespacedName{Namespace: ns, Name: openreport.Name}, r)
+		if got := err == nil; got != want {
+			t.Errorf("%s has a Report: %t, want %t (%v)", ns, got, want, err)
+		}
+	}
+}

@@ -16,7 +16,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 )
@@ -127,7 +126,7 @@ func result(f scan.Finding, now time.Time) openreportsv1alpha1.ReportResult {
 		Timestamp:   metav1.Timestamp{Seconds: now.Unix()},
 		Result:      outcome(f),
 		Scored:      outcome(f) == "fail",
-		Subjects:    []corev1.ObjectReference{{APIVersion: apiVersion(f.Kind), Kind: f.Kind, Namespace: f.Namespace, Name: f.Name}},
+		Subjects:    []corev1.ObjectReference{{APIVersion: f.APIVersion, Kind: f.Kind, Namespace: f.Namespace, Name: f.Name}},
 		Description: f.Message,
 		Properties:  make(map[string]string, 3),
 	}
@@ -178,17 +177,6 @@ func count(s *openreportsv1alpha1.ReportSummary, r openreportsv1alpha1.Result) {
 	default:
 		s.Warn++
 	}
-}
-
-// apiVersion is the version a judged kind is listed at; the audit judges
-// only kube.Workloads.
-func apiVersion(kind string) string {
-	for _, w := range kube.Workloads() {
-		if w.Kind == kind {
-			return w.GroupVersion().String()
-		}
-	}
-	return ""
 }
 
 // Total is how many findings a Report counts, kept or capped.

@@ -22,7 +22,7 @@ var (
 func finding(rule *rules.Rule, sev rules.Severity, name string) scan.Finding {
 	return scan.Finding{
 		Rule: rule, Severity: sev, Message: rule.ID + " on " + name,
-		Kind: "Deployment", Namespace: "shop", Name: name, Environment: "production",
+		APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: name, Environment: "production",
 		FieldPath: "spec.template.spec.containers[0].securityContext.runAsNonRoot", Container: "app",
 	}
 }
@@ -123,6 +123,30 @@ func TestResult(t *testing.T) {
 			}
 			if r.Policy != "SEC001" || r.Category != "Container Security" || !strings.Contains(r.Description, "SEC001 on web") {
 				t.Errorf("policy %s category %s message %q", r.Policy, r.Category, r.Description)
+			}
+		})
+	}
+}
+
+// TestSubjectAPIVersion: a result's subject has the apiVersion its object
+// was judged at, whatever its kind: a Service, an Ingress, a configured
+// custom workload.
+func TestSubjectAPIVersion(t *testing.T) {
+	tests := []struct {
+		name, apiVersion, kind string
+	}{
+		{name: "workload", apiVersion: "apps/v1", kind: "Deployment"},
+		{name: "core kind", apiVersion: "v1", kind: "Service"},
+		{name: "networking kind", apiVersion: "networking.k8s.io/v1", kind: "Ingress"},
+		{name: "configured custom workload", apiVersion: "argoproj.io/v1alpha1", kind: "Rollout"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := finding(sec001, rules.SeverityError, "web")
+			f.APIVersion, f.Kind = tc.apiVersion, tc.kind
+			got := result(f, now).Subjects
+			if len(got) != 1 || got[0].APIVersion != tc.apiVersion || got[0].Kind != tc.kind {
+				t.Errorf("subjects %+v, want %s %s", got, tc.apiVersion, tc.kind)
 			}
 		})
 	}

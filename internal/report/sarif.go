@@ -170,10 +170,13 @@ func newResultBuilder(root string) *resultBuilder {
 
 // result fills r with the result of f.
 func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
+	// An audit's findings of its configuration file have lines: they are
+	// placed in the file, as lint places them.
+	cluster := b.cluster && f.Line <= 0
 	if f.Kind != b.kind || f.Namespace != b.namespace || f.Name != b.name || b.object == "" {
 		b.kind, b.namespace, b.name = f.Kind, f.Namespace, f.Name
 		b.object = f.File
-		if !b.cluster {
+		if !cluster {
 			b.object = source.ObjectName(f.Kind, f.Namespace, f.Name)
 		}
 		b.object = wellFormed(b.object)
@@ -187,7 +190,7 @@ func (b *resultBuilder) result(r *sarifResult, f *scan.Finding, ruleIndex int) {
 		})
 	}
 	var physical *sarifPhysicalLocation
-	if b.cluster {
+	if cluster {
 		if f.FieldPath != "" {
 			logical = append(logical, sarifLogicalLocation{
 				FullyQualifiedName: b.object + "/" + wellFormed(f.FieldPath), Kind: "property", Name: wellFormed(f.FieldPath),

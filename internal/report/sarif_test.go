@@ -91,6 +91,7 @@ func sarifCases() map[string]sarifCase {
 		"cluster": {rep: &scan.Report{Cluster: true, Targets: targets, Findings: []scan.Finding{
 			{Rule: sec, Severity: rules.SeverityError, Message: awkward, File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", Environment: "production", FieldPath: "spec.template.spec.containers[0].image"},
 			{Rule: plain, Severity: rules.SeverityNote, File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
+			{Rule: sec, Severity: rules.SeverityWarning, Message: "m", File: "/repo/.slotcheck.yaml", Line: 9, Column: 12, EndColumn: 22, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
 		}, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}},
 			opts: SARIFOptions{Rules: all, Root: "/repo"}},
 	}
@@ -211,7 +212,8 @@ func TestSARIFPlacesAFindingInAPackedSubchartAtItsArchive(t *testing.T) {
 
 // TestSARIFOfACluster: a result of an audit has no physical location, and
 // logical locations naming the object as namespace/Kind/name, its
-// container and its field; errors name no file.
+// container and its field; errors name no file. A finding of the audit's
+// configuration file is placed in the file, as lint places it.
 func TestSARIFOfACluster(t *testing.T) {
 	c := sarifCases()["cluster"]
 	var buf bytes.Buffer
@@ -234,6 +236,11 @@ func TestSARIFOfACluster(t *testing.T) {
 	}
 	if !slices.Equal(loc.LogicalLocations, want) {
 		t.Errorf("logical locations %+v, want %+v", loc.LogicalLocations, want)
+	}
+	// The audit's configuration file is a file: its finding is placed in
+	// it, at its line.
+	if phys := run.Results[2].Locations[0].PhysicalLocation; phys == nil || phys.ArtifactLocation.URI != ".slotcheck.yaml" || phys.Region.StartLine != 9 || phys.Region.StartColumn != 12 {
+		t.Errorf("configuration file's finding at %+v, want .slotcheck.yaml:9:12", phys)
 	}
 	if n := run.Invocations[0].ToolExecutionNotifications; len(n) != 1 || len(n[0].Locations) != 0 {
 		t.Errorf("notifications %+v, want one without a location", n)

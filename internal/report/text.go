@@ -152,8 +152,10 @@ func appendWho(dst []byte, f *scan.Finding) []byte {
 
 // appendFindingLocation appends where a finding is: file:line:col, or, for
 // an object read from a cluster, namespace/Kind/name and the field path.
+// An audit's findings of its configuration file have lines, and are
+// placed in the file as lint places them.
 func appendFindingLocation(dst []byte, rep *scan.Report, f *scan.Finding) []byte {
-	if !rep.Cluster {
+	if !rep.Cluster || f.Line > 0 {
 		return appendLocation(dst, f.File, f.Line, f.Column)
 	}
 	dst = append(dst, f.File...)

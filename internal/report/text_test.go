@@ -54,7 +54,7 @@ func textReference(rep *scan.Report, opts TextOptions) string {
 			who += ", via " + f.Root
 		}
 		where := location(f.File, f.Line, f.Column)
-		if rep.Cluster {
+		if rep.Cluster && f.Line <= 0 {
 			where = strings.TrimSpace(f.File + " " + f.FieldPath)
 		}
 		line := fmt.Sprintf("%s  %s  %s  %s  %s", paint(ansiBold, where), sev, f.Rule.ID, f.Message, paint(ansiDim, "("+who+")"))
@@ -87,6 +87,7 @@ func TestTextMatchesReference(t *testing.T) {
 			{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", FieldPath: "spec.template.spec.containers[0].image"},
 			{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
 			{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "shop/Job/j", Kind: "Job", Namespace: "shop", Name: "j", FieldPath: "spec"},
+			{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: ".slotcheck.yaml", Line: 9, Column: 12, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
 		},
 		Errors:  []source.Error{{File: "statefulsets.apps", Message: "forbidden"}},
 		Summary: scan.Summary{Files: 2, Objects: 3, Skipped: 4, Errors: 1, Suppressed: 1, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1}},
@@ -111,20 +112,25 @@ func TestTextMatchesReference(t *testing.T) {
 }
 
 // TestTextOfACluster: an audit's findings are named by object and field
-// path, and its summary counts namespaces and owned objects.
+// path, those of its configuration file by file, line and column, and its
+// summary counts namespaces and owned objects.
 func TestTextOfACluster(t *testing.T) {
 	rule := &rules.Rule{ID: "SEC001"}
 	rep := &scan.Report{
-		Cluster:  true,
-		Findings: []scan.Finding{{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", FieldPath: "spec.replicas"}},
-		Summary:  scan.Summary{Files: 2, Objects: 3, Skipped: 4, BySeverity: map[rules.Severity]int{rules.SeverityError: 1}},
+		Cluster: true,
+		Findings: []scan.Finding{
+			{Rule: rule, Severity: rules.SeverityWarning, Message: "e", File: "audit/.slotcheck.yaml", Line: 9, Column: 12, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
+			{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", FieldPath: "spec.replicas"},
+		},
+		Summary: scan.Summary{Files: 2, Objects: 3, Skipped: 4, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1}},
 	}
 	var got bytes.Buffer
 	if err := Text(&got, rep, TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	want := "shop/Deployment/web spec.replicas  error  SEC001  m  (Deployment/shop/web)\n" +
-		"1 finding (1 error, 0 warnings, 0 notes) in 3 objects from 2 namespaces (4 owned objects judged through their controllers)\n"
+	want := "audit/.slotcheck.yaml:9:12  warning  SEC001  e  (SlotcheckConfig)\n" +
+		"shop/Deployment/web spec.replicas  error  SEC001  m  (Deployment/shop/web)\n" +
+		"2 findings (1 error, 1 warning, 0 notes) in 3 objects from 2 namespaces (4 owned objects judged through their controllers)\n"
 	if got.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", got.String(), want)
 	}

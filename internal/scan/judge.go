@@ -88,6 +88,7 @@ func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
 			Line:        pos.Line,
 			Column:      pos.Column,
 			EndColumn:   pos.EndColumn,
+			APIVersion:  o.APIVersion,
 			Kind:        o.Kind,
 			Namespace:   o.Namespace,
 			Name:        o.Name,

@@ -54,6 +54,7 @@ type Finding struct {
 	Line        int
 	Column      int
 	EndColumn   int
+	APIVersion  string // the judged object's, as read: a cluster's, as listed
 	Kind        string
 	Namespace   string
 	Name        string

@@ -82,6 +82,9 @@ func TestReports(t *testing.T) {
 		if r.Properties[openreport.PropertyFieldPath] == "" {
 			t.Errorf("result %s of %s/%s has no field path", r.Policy, r.Subjects[0].Kind, r.Subjects[0].Name)
 		}
+		if r.Subjects[0].APIVersion == "" {
+			t.Errorf("result %s of %s/%s names no apiVersion", r.Policy, r.Subjects[0].Kind, r.Subjects[0].Name)
+		}
 	}
 	if !subjects["Deployment/legacy"] || !subjects["Pod/debug"] {
 		t.Errorf("results name %v, want Deployment/legacy and Pod/debug", slices.Sorted(maps.Keys(subjects)))

@@ -120,6 +120,7 @@ Checks on values that no template could render correctly without.
 {{- if and (not .Values.certificates.certManager.enabled) (not .Values.certificates.caBundle) }}
 {{- fail "certificates.caBundle is required when certificates.certManager.enabled is false: the base64 PEM of the CA that signed the certificate in certificates.existingSecret" }}
 {{- end }}
+{{- include "slotcheck-webhook.validateWorkloads" . }}
 {{- end }}
 
 {{/*
