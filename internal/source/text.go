@@ -8,10 +8,11 @@ import (
 
 // An object a scan keeps while it judges every other (Options.KeepText:
 // the NetworkPolicies, autoscalers and monitors cross-object rules read)
-// is needed whole only to place the few findings a rule puts in it. Its
-// YAML tree is some 5 KB, about twice its Rego value and ten times its
-// text; so the text is kept, and parsed again, its lines counted from
-// where the object starts, when a finding needs a place in it.
+// is needed whole only to place the few findings a rule puts in it. A
+// NetworkPolicy's YAML tree is some 5 KB, more than its Rego value and
+// some twenty times its text; so the text is kept, and parsed again, its
+// lines counted from where the object starts, when a finding needs a place
+// in it.
 
 // lineCursor finds the byte offsets of a file's lines, which documents ask
 // for in increasing order: each is counted once however many documents the
