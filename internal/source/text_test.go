@@ -1,6 +1,7 @@
 package source
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,6 +48,37 @@ func TestKeepTextPlacesAsTheTree(t *testing.T) {
 			}
 			if kept != tt.kept {
 				t.Errorf("%d objects kept as text, want %d", kept, tt.kept)
+			}
+		})
+	}
+}
+
+// A chart's objects kept as text are placed in their templates where
+// their trees place them.
+func TestKeepTextPlacesRenderedObjectsAsTheTree(t *testing.T) {
+	root, _ := filepath.Abs("../..")
+	for _, chart := range []string{"shop", "loops", "umbrella"} {
+		t.Run(chart, func(t *testing.T) {
+			dir := filepath.Join(root, "testdata/charts", chart)
+			trees := Load([]string{dir}, Options{WorkDir: root})
+			texts := Load([]string{dir}, Options{WorkDir: root, KeepText: true})
+			if len(trees.Errors) > 0 || len(trees.Objects) == 0 || len(texts.Objects) != len(trees.Objects) {
+				t.Fatalf("objects %d and %d, errors %v", len(trees.Objects), len(texts.Objects), trees.Errors)
+			}
+			kept := 0
+			for i, tree := range trees.Objects {
+				text := texts.Objects[i]
+				if text.Node == nil {
+					kept++
+				}
+				for _, path := range fieldPaths(tree.Node, nil) {
+					if got, want := text.Locate(path, ""), tree.Locate(path, ""); got != want {
+						t.Errorf("%s at %v: kept as text %+v, as a tree %+v", tree.Name, path, got, want)
+					}
+				}
+			}
+			if kept == 0 {
+				t.Error("no object kept as text")
 			}
 		})
 	}
