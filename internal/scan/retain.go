@@ -12,9 +12,10 @@ import (
 // is assembled: at 100,000 objects close to a million of them, most of what
 // a scan holds. A Finding is some 240 bytes, most of it strings that many
 // findings share: the object's kind, namespace, name, environment and
-// kustomization, which its target holds once; the file; a message that
-// names no object, or names one that has several findings; one of a hundred
-// field paths. A keptFinding holds each string as the number of its one
+// kustomization, which its target holds once; the file; the message (at
+// 10,000 generated objects 12,945 distinct ones among 92,927 findings: many
+// rules' messages name no object); one of a hundred field paths. A
+// keptFinding holds each string as the number of its one
 // kept copy and the object's strings not at all, in 48 bytes. Path
 // segments, which no report writes, are dropped (the webhook, which reads
 // them, judges one object and keeps nothing).
