@@ -251,8 +251,8 @@ func startLoadServer(b *testing.B, paths []loadPath) (string, *http.Client) {
 		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 }},
 	})
 	for _, p := range paths {
-		hook := &webhook.Admission{Handler: p.handler}
-		server.Register("/"+p.name, hook.WithRecoverPanic(true))
+		// Each path is served as the binary serves /validate.
+		server.Register("/"+p.name, Serve(p.handler))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
