@@ -25,6 +25,9 @@ func gatherInventory(engine *rules.Engine, paths []scanPath, opts Options, check
 	for _, sp := range paths {
 		lo := sp.loadOptions(opts, checker)
 		lo.Kinds = kinds
+		// Kept until every object is judged, to place the few findings a
+		// rule puts in them: as text, parsed again for those.
+		lo.KeepText = true
 		for _, o := range source.Load([]string{sp.path}, lo).Objects {
 			inventory.Add(o.Kind, o.Namespace, o.Value)
 			objects.add(o)

@@ -83,6 +83,10 @@ type Options struct {
 	// objects cross-object rules read this way before it judges. Its errors
 	// and counts are those of the objects kept.
 	Kinds []string
+	// KeepText keeps of each object read from a YAML file, in place of its
+	// tree, the text of its document, which Locate parses again: for
+	// objects kept for long and placed in rarely.
+	KeepText bool
 	// Each, when set, is handed the objects of each file, chart or
 	// kustomization as soon as they are read, before they join the result
 	// in their order: possibly from several goroutines at once. A scan

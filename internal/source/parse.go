@@ -22,6 +22,7 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
+	lines := &lineCursor{src: src, line: 1}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -36,7 +37,13 @@ func (l *loader) parse(res *Result, c *converter, name string, src []byte) {
 		if len(doc.Content) == 0 {
 			continue // an empty document between separators
 		}
+		read := len(res.Objects)
 		l.document(res, c, name, doc.Content[0])
+		if l.opts.KeepText {
+			for _, o := range res.Objects[read:] {
+				o.keepText(lines)
+			}
+		}
 	}
 }
 
