@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/admission"
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/gcpace"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/version"
 )
@@ -102,6 +104,12 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		return err
 	}
 	log := newLogger(s.err)
+	// controller-runtime's webhook logs through its root logger, which
+	// otherwise prints, with a stack trace, that nobody set it.
+	ctrllog.SetLogger(log)
+	// A review leaves little live and much garbage: collect above a floor
+	// (docs/performance.md, "Cost per review"), unless GOGC says otherwise.
+	defer gcpace.Start(gcpace.Env{Getenv: os.Getenv, ReadFile: os.ReadFile})()
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
@@ -177,10 +185,10 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err := addBackgroundAudit(mgr, cfg, engine, profiles, excluded, conf, exemptions, opts.background, log); err != nil {
 		return err
 	}
-	hook := &webhook.Admission{Handler: handler}
 	// Registering through the manager is what adds the server to the
-	// runnables it starts.
-	mgr.GetWebhookServer().Register(ValidatePath, hook.WithRecoverPanic(true))
+	// runnables it starts. admission.Serve is controller-runtime's webhook
+	// with a cheaper reading of large bodies.
+	mgr.GetWebhookServer().Register(ValidatePath, admission.Serve(handler))
 
 	probes := probeServer(opts.healthAddr, map[string]healthz.Checker{"ping": healthz.Ping}, map[string]healthz.Checker{
 		"webhook": server.StartedChecker(),

@@ -40,7 +40,8 @@ func classify(op admissionv1.Operation, findings, old []scan.Finding, denyCrossO
 	existed := ratchetKeys(op, old)
 	out := make([]classified, len(findings))
 	for i, f := range findings {
-		out[i] = classified{Finding: f, action: actionOf(f, existed[ratchetKey(f)], denyCrossObject)}
+		// Only an UPDATE has keys to look up: a CREATE builds none.
+		out[i] = classified{Finding: f, action: actionOf(f, existed != nil && existed[ratchetKey(f)], denyCrossObject)}
 	}
 	return out
 }

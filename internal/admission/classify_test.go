@@ -145,18 +145,53 @@ func checkClassification(t *testing.T, mode Mode, denyCrossObject bool, op admis
 		message = resp.Result.Message
 	}
 	got := map[place]bool{
-		inDenial:   !resp.Allowed && strings.Contains(message, id) && strings.Contains(log.String(), `"msg"="denied"`) && strings.Contains(log.String(), id),
+		// The denial's log line names the rules, not every line again.
+		inDenial: !resp.Allowed && strings.Contains(message, id) && strings.Contains(log.String(), `"msg"="denied"`) &&
+			strings.Contains(log.String(), f.Rule.ID) && !strings.Contains(log.String(), id),
 		inWarnings: slices.ContainsFunc(resp.Warnings, func(w string) bool { return strings.HasPrefix(w, id) }),
 		inRatchetWarning: slices.ContainsFunc(resp.Warnings, func(w string) bool {
 			return strings.HasPrefix(w, "pre-existing, not denied on update: "+id)
 		}),
 		inAuditLog: strings.Contains(log.String(), `"msg"="audit: would deny"`) && strings.Contains(log.String(), id),
 	}
-	got[nowhere] = !strings.Contains(message, id) && !strings.Contains(log.String(), id) &&
+	got[nowhere] = !strings.Contains(message, id) && !strings.Contains(log.String(), f.Rule.ID) &&
 		!slices.ContainsFunc(resp.Warnings, func(w string) bool { return strings.Contains(w, id) })
 	for p, ok := range got {
 		if ok != (p == want.place) {
 			t.Errorf("in %s: %v, want it in %s (message %q, warnings %q, log %q)", p, ok, want.place, message, resp.Warnings, log.String())
 		}
+	}
+}
+
+// TestDenialLog checks what the log says of a denial: who, how many
+// findings, and each denied rule once, in the order of the findings.
+func TestDenialLog(t *testing.T) {
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	h := &Handler{cfg: Config{Mode: ModeEnforce}, metrics: m,
+		log: funcr.New(func(prefix, args string) { log.WriteString(args + "\n") }, funcr.Options{})}
+	req := request("Deployment", "deployments", "shop", admissionv1.Create, []byte("{}"), nil)
+	obj := &source.Object{Kind: "Deployment", Name: "web", Value: ast.NewObject()}
+	second := testFinding("TST-B", rules.SeverityError, false)
+	second.Container = "sidecar"
+	findings := []scan.Finding{
+		testFinding("TST-B", rules.SeverityError, false),
+		testFinding("TST-WARN", rules.SeverityWarning, false),
+		testFinding("TST-A", rules.SeverityError, false),
+		second,
+	}
+	resp, verdict := h.verdict(req, obj, ModeEnforce, findings, nil, nil)
+	if verdict != "denied" || resp.Allowed {
+		t.Fatalf("verdict %s, allowed %v: want denied", verdict, resp.Allowed)
+	}
+	want := `"level"=0 "msg"="denied" "object"="Deployment/web" "namespace"="shop" "operation"="CREATE" "user"="" "dryRun"=false "findings"=3 "rules"="TST-B,TST-A"`
+	if got := strings.TrimSpace(log.String()); got != want {
+		t.Errorf("log\n%s\nwant\n%s", got, want)
+	}
+	if lines := strings.Split(resp.Result.Message, "\n"); len(lines) != 4 || lines[0] != "slotcheck denied Deployment/web (3 finding(s)):" {
+		t.Errorf("message %q: want a head line and three findings", resp.Result.Message)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 	kjson "sigs.k8s.io/json"
 
@@ -25,7 +24,7 @@ import (
 )
 
 // FuzzHandler posts arbitrary bodies to the handler behind the HTTP handler
-// the webhook serves with: every body gets a well-formed AdmissionReview (or
+// the webhook serves with (Serve): every body gets a well-formed AdmissionReview (or
 // a 4xx), never a panic or a server error, and an object that decodes is
 // judged as the CLI judges the same bytes.
 func FuzzHandler(f *testing.F) {
@@ -38,7 +37,7 @@ func FuzzHandler(f *testing.F) {
 	}
 	c := &cluster{}
 	h, _ := newHandler(f, c, Config{})
-	hook := (&webhook.Admission{Handler: h}).WithRecoverPanic(true)
+	hook := Serve(h)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequest(http.MethodPost, "/validate", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -9,14 +9,13 @@ import (
 	"testing"
 
 	admissionv1 "k8s.io/api/admission/v1"
-	"sigs.k8s.io/controller-runtime/pkg/webhook"
 )
 
 // TestHTTPAnswersEverything posts what no API server would send: every
 // request still gets a well-formed AdmissionReview, and nothing panics.
 func TestHTTPAnswersEverything(t *testing.T) {
 	h, _ := newHandler(t, &cluster{}, Config{})
-	hook := (&webhook.Admission{Handler: h}).WithRecoverPanic(true)
+	hook := Serve(h)
 	valid := `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","kind":{"kind":"Pod"},"resource":{"resource":"pods"},"namespace":"shop","operation":"CREATE","object":` + string(fixture(t, "testdata/examples/inputs/pod.json", 0)) + `}}`
 	tests := []struct {
 		name        string

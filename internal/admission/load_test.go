@@ -68,6 +68,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 	"sigs.k8s.io/yaml"
 
+	"github.com/slotwise/slotcheck/internal/gcpace"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
 	"github.com/slotwise/slotcheck/policies"
@@ -106,6 +107,9 @@ func BenchmarkWebhookLoad(b *testing.B) {
 	// prints a warning with a stack trace when nobody has set it in 30s.
 	ctrllog.SetLogger(log)
 
+	// The collector is paced as the binary paces it (cmd/webhook), for
+	// both paths alike; GOGC in the environment turns that off here too.
+	b.Cleanup(gcpace.Start(gcpace.Env{Getenv: os.Getenv, ReadFile: os.ReadFile}))
 	mix := loadMix(b)
 	paths := []loadPath{
 		{"validate", loadHandler(b, log), func(c loadCase) bool { return c.allowed }},
@@ -251,8 +255,8 @@ func startLoadServer(b *testing.B, paths []loadPath) (string, *http.Client) {
 		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 }},
 	})
 	for _, p := range paths {
-		hook := &webhook.Admission{Handler: p.handler}
-		server.Register("/"+p.name, hook.WithRecoverPanic(true))
+		// Each path is served as the binary serves /validate.
+		server.Register("/"+p.name, Serve(p.handler))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -2,6 +2,7 @@ package admission
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -16,67 +17,175 @@ import (
 // the namespace's mode to them: denials deny in enforce mode, warn in warn
 // mode and are only logged in audit mode, which sends no warnings either.
 // Each finding is counted once, with the action the mode gave it.
+//
+// Only what the answer shows is built: warnings are built short (fitWarnings
+// would cut the fix and link off), and full lines only for a denial's
+// message and the audit log.
 func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, findings []scan.Finding, notes []string, old []scan.Finding) (admission.Response, string) {
 	list := classify(req.Operation, findings, old, h.cfg.DenyCrossObject)
-	for i := range notes {
-		list[i].note = notes[i]
+	denials := 0
+	for i := range list {
+		if i < len(notes) {
+			list[i].note = notes[i]
+		}
+		h.metrics.finding(list[i].Rule.ID, string(list[i].action.under(mode)))
+		if list[i].action == actionDeny {
+			denials++
+		}
 	}
-	for _, c := range list {
-		h.metrics.finding(c.Rule.ID, string(c.action.under(mode)))
-	}
-	deny, warn := lines(list)
 	switch {
-	case len(deny) == 0 && mode == ModeAudit:
+	case denials == 0 && mode == ModeAudit:
 		return admission.Allowed(""), "allowed"
-	case len(deny) == 0:
-		return admission.Allowed("").WithWarnings(fitWarnings(warn)...), "allowed"
+	case denials == 0:
+		return admission.Allowed("").WithWarnings(fitWarnings(warnings(list, false))...), "allowed"
 	case mode == ModeAudit:
-		h.log.Info("audit: would deny", "object", describe(obj), "namespace", req.Namespace, "user", req.UserInfo.Username, "findings", deny)
+		// The log is all an operator gets of an audited object: it keeps
+		// every line.
+		h.log.Info("audit: would deny", "object", describe(obj), "namespace", req.Namespace, "user", req.UserInfo.Username, "findings", denialLines(list))
 		return admission.Allowed(""), "audited"
 	case mode == ModeWarn:
-		return admission.Allowed("").WithWarnings(fitWarnings(append(deny, warn...))...), "warned"
+		return admission.Allowed("").WithWarnings(fitWarnings(warnings(list, true))...), "warned"
 	}
 	who := describe(obj)
-	h.log.Info("denied", "object", who, "namespace", req.Namespace, "operation", req.Operation, "user", req.UserInfo.Username, "dryRun", req.DryRun != nil && *req.DryRun, "findings", deny)
-	msg := fmt.Sprintf("slotcheck denied %s (%d finding(s)):\n%s", who, len(deny), strings.Join(deny, "\n"))
-	return admission.Denied(msg).WithWarnings(fitWarnings(warn)...), "denied"
+	// The user got every line in the denial; the log says who was denied
+	// for which rules, without encoding each finding again.
+	h.log.Info("denied", "object", who, "namespace", req.Namespace, "operation", req.Operation, "user", req.UserInfo.Username,
+		"dryRun", req.DryRun != nil && *req.DryRun, "findings", denials, "rules", deniedRules(list))
+	return admission.Denied(denialMessage(who, denials, list)).WithWarnings(fitWarnings(warnings(list, false))...), "denied"
 }
 
-// lines are the list's denials and warnings as kubectl shows them, in the
-// list's order; a ratcheted finding's warning says why it was not denied,
-// and a suppressed finding warns only when its exemption has a note (about
-// to expire).
-func lines(list []classified) (deny, warn []string) {
+// denialMessage is what kubectl shows of a denial: who was denied, how many
+// findings, and each denied finding's line in the list's order.
+func denialMessage(who string, denials int, list []classified) string {
+	var b strings.Builder
+	b.Grow(64 + len(who) + 256*denials)
+	b.WriteString("slotcheck denied ")
+	b.WriteString(who)
+	b.WriteString(" (")
+	b.WriteString(strconv.Itoa(denials))
+	b.WriteString(" finding(s)):")
 	for _, c := range list {
-		switch c.action {
-		case actionDeny:
-			deny = append(deny, c.line())
-		case actionWarn:
-			warn = append(warn, c.line())
-		case actionRatcheted:
-			warn = append(warn, "pre-existing, not denied on update: "+c.line())
-		case actionSuppressed:
-			// Only the note is news: the finding itself is exempted.
-			if c.note != "" {
-				warn = append(warn, "["+c.Rule.ID+"] "+c.note)
+		if c.action == actionDeny {
+			b.WriteByte('\n')
+			b.WriteString(c.line())
+		}
+	}
+	return b.String()
+}
+
+// denialLines are the list's denials as kubectl would show them.
+func denialLines(list []classified) []string {
+	var out []string
+	for _, c := range list {
+		if c.action == actionDeny {
+			out = append(out, c.line())
+		}
+	}
+	return out
+}
+
+// deniedRules names the rules denied, each once, in the list's order.
+func deniedRules(list []classified) string {
+	var b strings.Builder
+	for i, c := range list {
+		if c.action != actionDeny || seenDenial(list[:i], c.Rule.ID) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(c.Rule.ID)
+	}
+	return b.String()
+}
+
+// seenDenial reports whether list denies for rule id.
+func seenDenial(list []classified, id string) bool {
+	for _, c := range list {
+		if c.action == actionDeny && c.Rule.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// warnings are the list's warnings as kubectl shows them, short (see
+// fitWarnings), in the list's order; with denials, the denials first, as
+// warn mode sends them. A ratcheted finding's warning says why it was not
+// denied, and a suppressed finding warns only when its exemption has a note
+// (about to expire).
+func warnings(list []classified, denials bool) []string {
+	var out []string
+	if denials {
+		for _, c := range list {
+			if c.action == actionDeny {
+				out = append(out, c.short(""))
 			}
 		}
 	}
-	return deny, warn
+	for _, c := range list {
+		switch c.action {
+		case actionWarn:
+			out = append(out, c.short(""))
+		case actionRatcheted:
+			out = append(out, c.short("pre-existing, not denied on update: "))
+		case actionSuppressed:
+			// Only the note is news: the finding itself is exempted.
+			if c.note != "" {
+				out = append(out, "["+c.Rule.ID+"] "+c.note)
+			}
+		}
+	}
+	return out
+}
+
+// short is the finding's line up to its fix, after prefix: what
+// fitWarnings keeps of prefix+c.line(), built without the rest.
+func (c classified) short(prefix string) string {
+	f := c.Finding
+	n := len(prefix) + len(f.Rule.ID) + len(f.Message) + len(f.FieldPath) + len(f.Container) + len(c.note) + 32
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(prefix)
+	writeFinding(&b, f)
+	if c.note != "" {
+		b.WriteByte(' ')
+		b.WriteString(c.note)
+	}
+	return b.String()
+}
+
+// writeFinding writes what a finding's line says before its fix:
+// [ID] message (field path, container).
+func writeFinding(b *strings.Builder, f scan.Finding) {
+	b.WriteByte('[')
+	b.WriteString(f.Rule.ID)
+	b.WriteString("] ")
+	b.WriteString(f.Message)
+	b.WriteString(" (")
+	b.WriteString(f.FieldPath)
+	if f.Container != "" {
+		b.WriteString(", container ")
+		b.WriteString(f.Container)
+	}
+	b.WriteByte(')')
 }
 
 // denialLine is one finding as kubectl shows it:
 // [ID] message (field path, container) fix: remediation. See <help URI>
 func denialLine(f scan.Finding) string {
-	where := f.FieldPath
-	if f.Container != "" {
-		where += ", container " + f.Container
+	url := f.Rule.HelpURL()
+	var b strings.Builder
+	b.Grow(len(f.Rule.ID) + len(f.Message) + len(f.FieldPath) + len(f.Container) + len(f.Rule.Remediation) + len(url) + 40)
+	writeFinding(&b, f)
+	b.WriteString(" fix: ")
+	b.WriteString(strings.TrimSuffix(f.Rule.Remediation, "."))
+	b.WriteByte('.')
+	if url != "" {
+		b.WriteString(" See ")
+		b.WriteString(url)
 	}
-	line := fmt.Sprintf("[%s] %s (%s) fix: %s", f.Rule.ID, f.Message, where, strings.TrimSuffix(f.Rule.Remediation, ".")+".")
-	if url := f.Rule.HelpURL(); url != "" {
-		line += " See " + url
-	}
-	return line
+	return b.String()
 }
 
 // describe names the object, and its owner when a controller owns it: the

@@ -1,7 +1,7 @@
 package admission
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -14,6 +14,12 @@ const (
 	warningMaxLine = 250
 )
 
+// The last warning when some are left out: "and N more finding(s): ...".
+const (
+	moreBefore = "and "
+	moreAfter  = " more finding(s): see the webhook's log or run slotcheck on the manifest"
+)
+
 // fitWarnings shortens warning lines to fit the API server's warning
 // budget.
 func fitWarnings(lines []string) []string {
@@ -24,9 +30,12 @@ func fitWarnings(lines []string) []string {
 		if len(short) > warningMaxLine {
 			short = short[:warningMaxLine-3] + "..."
 		}
-		rest := fmt.Sprintf("and %d more finding(s): see the webhook's log or run slotcheck on the manifest", len(lines)-i)
-		if used+len(short)+len(rest) > warningBudget {
-			return append(out, rest)
+		left := strconv.Itoa(len(lines) - i)
+		if used+len(short)+len(moreBefore)+len(left)+len(moreAfter) > warningBudget {
+			return append(out, moreBefore+left+moreAfter)
+		}
+		if out == nil {
+			out = make([]string, 0, len(lines)-i)
 		}
 		out = append(out, short)
 		used += len(short)

@@ -40,20 +40,72 @@ p := _f(input.x)`, ast.ParserOptions{RegoVersion: ast.RegoV1})
 	}
 }
 
-// A full cache starts over rather than growing or refusing new values.
-func TestPureCacheStartsOverWhenFull(t *testing.T) {
-	c := &pureCache{limit: 2}
+// A full cache's entries become the older generation: those asked for
+// before the next one fills up stay, the others go.
+func TestPureCacheKeepsWhatIsAskedFor(t *testing.T) {
+	c := &pureCache{limit: 3}
 	arg := func(i int) []*ast.Term { return []*ast.Term{ast.InternedTerm(i)} }
-	for i := range 3 {
-		c.put(0, i, arg(i), ast.InternedTerm(i*10))
+	put := func(i int) { c.put(0, i, arg(i), ast.InternedTerm(i*10)) }
+	for i := range 4 {
+		put(i) // 3 finds the cache full: 0, 1 and 2 become the older generation
 	}
-	if _, ok := c.get(0, 0, arg(0)); ok {
-		t.Error("the first value survived a full cache")
+	if _, ok := c.get(0, 0, arg(0)); !ok { // moves 0 back
+		t.Fatal("the older generation lost 0")
 	}
-	if v, ok := c.get(0, 2, arg(2)); !ok || v.String() != "20" {
-		t.Errorf("the newest value: got %v, %v", v, ok)
+	put(4)
+	put(5) // full again: 3, 0 and 4 become the older generation, 1 and 2 go
+	for _, tc := range []struct {
+		arg  int
+		kept bool
+	}{
+		{arg: 1, kept: false},
+		{arg: 2, kept: false},
+		{arg: 0, kept: true},
+		{arg: 3, kept: true},
+		{arg: 4, kept: true},
+		{arg: 5, kept: true},
+	} {
+		v, ok := c.get(0, tc.arg, arg(tc.arg))
+		if ok != tc.kept || ok && v.String() != ast.InternedTerm(tc.arg*10).String() {
+			t.Errorf("value under %d: got %v, %v; want kept %v", tc.arg, v, ok, tc.kept)
+		}
 	}
-	if c.size != 1 {
-		t.Errorf("size %d after starting over, want 1", c.size)
+	if c.size > 3 || len(c.older) > 3 {
+		t.Errorf("sizes %d and %d, want at most the limit of 3 each", c.size, len(c.older))
+	}
+}
+
+// A rule that reads no input is kept under no arguments, and a function that
+// reads it is kept under its own; a rule that reads input is not kept.
+func TestConstantRulesKept(t *testing.T) {
+	ctx := context.Background()
+	m := ast.MustParseModuleWithOpts(`package t
+_words := {"FILE", "PATH"}
+_named(x) if not x in _words
+_upper := upper(input.s)
+p := [_named(input.s), _upper]`, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	prog, err := Plan(ctx, map[string]*ast.Module{"t.rego": m}, []string{"t/p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := prog.Query("t/p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"A", "B"} {
+		if _, err := q.Eval(ctx, ast.MustParseTerm(`{"s": "`+s+`"}`).Value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept := map[string]int{}
+	for _, entries := range q.pure.entries {
+		for _, en := range entries {
+			kept[prog.funcs[en.fn].name]++
+		}
+	}
+	for name, want := range map[string]int{"g0.data.t._named": 2, "g0.data.t._upper": 0, "g0.data.t.p": 0} {
+		if kept[name] != want {
+			t.Errorf("%s kept %d times, want %d (kept: %v)", name, kept[name], want, kept)
+		}
 	}
 }

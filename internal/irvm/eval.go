@@ -610,12 +610,19 @@ func (e *evaluator) invokePure(fn *function, args []*ast.Term) (*ast.Term, int) 
 }
 
 // pureCache holds values of pure functions, shared by a query's
-// evaluations. At pureCacheSize entries it starts over, so that a webhook
-// judging objects for months holds a bounded number, and values it no
-// longer meets are let go.
+// evaluations. It holds two generations of at most pureCacheSize entries:
+// when the newer fills up it becomes the older, and the older is let go,
+// but for the values asked for meanwhile, which move back into the newer.
+// So a webhook judging objects for months holds a bounded number, values it
+// no longer meets are let go, and a value met again and again stays, however
+// many others come and go: a scan of 100,000 objects asks each of 50
+// namespaces' NetworkPolicy index (NET001) thousands of times among
+// millions of one-off values, and working one out again costs as much as
+// judging hundreds of objects.
 type pureCache struct {
 	mu      sync.Mutex
 	entries map[int][]pureEntry
+	older   map[int][]pureEntry
 	size    int
 	// limit replaces pureCacheSize when set (in tests).
 	limit int
@@ -632,25 +639,43 @@ type pureEntry struct {
 func (c *pureCache) get(fn, hash int, args []*ast.Term) (*ast.Term, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, en := range c.entries[hash] {
+	if en, ok := find(c.entries[hash], fn, args); ok {
+		return en.result, true
+	}
+	en, ok := find(c.older[hash], fn, args)
+	if !ok {
+		return nil, false
+	}
+	c.add(hash, en)
+	return en.result, true
+}
+
+// find is the entry of fn under args among those of one hash.
+func find(entries []pureEntry, fn int, args []*ast.Term) (pureEntry, bool) {
+	for _, en := range entries {
 		if en.fn == fn && slices.EqualFunc(en.args, args, (*ast.Term).Equal) {
-			return en.result, true
+			return en, true
 		}
 	}
-	return nil, false
+	return pureEntry{}, false
 }
 
 func (c *pureCache) put(fn, hash int, args []*ast.Term, result *ast.Term) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.add(hash, pureEntry{fn: fn, args: args, result: result})
+}
+
+// add puts en in the newer generation, which first becomes the older if
+// it is full. The caller holds the lock.
+func (c *pureCache) add(hash int, en pureEntry) {
 	if c.size >= cmp.Or(c.limit, pureCacheSize) {
-		clear(c.entries)
-		c.size = 0
+		c.older, c.entries, c.size = c.entries, nil, 0
 	}
 	if c.entries == nil {
 		c.entries = map[int][]pureEntry{}
 	}
-	c.entries[hash] = append(c.entries[hash], pureEntry{fn: fn, args: args, result: result})
+	c.entries[hash] = append(c.entries[hash], en)
 	c.size++
 }
 

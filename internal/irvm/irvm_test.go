@@ -140,6 +140,23 @@ p := [_pure(input.q), _impure(1), _indirect(1), _pure("1Gi")]`,
 		inputs: []string{`{"q": "2x", "n": 1}`, `{"q": "2x", "n": 2}`, `{"q": "1k", "n": 3}`, `{"q": "1k", "n": 4}`},
 	},
 	{
+		// A rule that reads no input (a table, a pattern) has one value in
+		// every evaluation, and so do the functions that read it: both are
+		// kept between evaluations, beside rules that do read input.
+		name: "constant rules shared between evaluations",
+		module: `package t
+_pattern := concat("", ["^", "[A-Z_]+", "$"])
+_words := {w | some w in ["FILE", "PATH"]}
+_named(x) if {
+	regex.match(_pattern, x)
+	not x in _words
+}
+_upper := upper(input.s)
+p := [_named(input.s), _named("PATH"), _named(_upper), count(_words)]`,
+		rule:   "p",
+		inputs: []string{`{"s": "TOKEN"}`, `{"s": "FILE"}`, `{"s": "token"}`, `{"s": "TOKEN"}`},
+	},
+	{
 		// These built-ins run natively; on arguments OPA's rejects, OPA's
 		// own raises the error.
 		name: "built-ins run natively, errors and all",

@@ -49,7 +49,9 @@ type function struct {
 	memo bool
 	// pure: a function of its arguments alone (it reads neither input nor
 	// data, and calls nothing that does or that is nondeterministic), whose
-	// value for given arguments is the same in every evaluation.
+	// value for given arguments is the same in every evaluation. A rule
+	// that reads no input (a table, a pattern) is pure with no arguments
+	// of its own, and so are the functions that read it.
 	pure bool
 }
 
@@ -417,10 +419,11 @@ func (c *compiler) instr(s ir.Stmt) (instr, error) {
 
 // markPure finds the functions whose values depend on their arguments alone.
 // Every function is handed input and data as its first two parameters; one
-// that reads them only to hand them on to pure functions is pure itself.
+// that reads them only to hand them on to pure functions is pure itself,
+// rules (no parameters besides those two) included.
 func markPure(funcs []*function) {
 	for _, fn := range funcs {
-		fn.pure = len(fn.params) > 2
+		fn.pure = len(fn.params) >= 2
 	}
 	for changed := true; changed; {
 		changed = false

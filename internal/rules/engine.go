@@ -329,10 +329,10 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) ([]Violation, error) {
 		return nil, fmt.Errorf("no rules for domain %q in environment %q", in.Domain, in.Environment)
 	}
 	input := ast.NewObject(
-		ast.Item(ast.StringTerm(inputKey(in.Domain)), ast.NewTerm(orNull(in.Object))),
-		ast.Item(ast.StringTerm("environment"), ast.StringTerm(in.Environment)),
-		ast.Item(ast.StringTerm("profile"), ast.NewTerm(orEmpty(in.Profile))),
-		ast.Item(ast.StringTerm("inventory"), ast.NewTerm(orEmpty(in.Inventory))),
+		ast.Item(ast.InternedTerm(inputKey(in.Domain)), ast.NewTerm(orNull(in.Object))),
+		ast.Item(e.keys.environment, ast.InternedTerm(in.Environment)),
+		ast.Item(e.keys.profile, ast.NewTerm(orEmpty(in.Profile))),
+		ast.Item(e.keys.inventory, ast.NewTerm(orEmpty(in.Inventory))),
 	)
 	if in.Config != nil {
 		input.Insert(e.keys.config, ast.NewTerm(in.Config))
@@ -501,6 +501,7 @@ type keys struct {
 	msg, path, container, token, id, reason *ast.Term
 	object, kind, namespace, name           *ast.Term
 	config, today                           *ast.Term
+	environment, profile, inventory         *ast.Term
 }
 
 func newKeys() keys {
@@ -510,6 +511,7 @@ func newKeys() keys {
 		object: ast.StringTerm("object"), kind: ast.StringTerm("kind"), namespace: ast.StringTerm("namespace"),
 		name:   ast.StringTerm("name"),
 		config: ast.StringTerm("config"), today: ast.StringTerm("today"),
+		environment: ast.StringTerm("environment"), profile: ast.StringTerm("profile"), inventory: ast.StringTerm("inventory"),
 	}
 }
 

@@ -50,6 +50,9 @@ func gatherInventory(engine *rules.Engine, paths []scanPath, opts Options, check
 	for _, sp := range paths {
 		lo := sp.loadOptions(opts, checker)
 		lo.Kinds = g.kinds
+		// Kept until every object is judged, to place the few findings a
+		// rule puts in them: as text, parsed again for those.
+		lo.KeepText = true
 		if exact {
 			lo.Kinds = nil
 			lo.Each = func(objs []*source.Object) {

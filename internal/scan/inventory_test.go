@@ -52,7 +52,7 @@ func TestFirstReadMatchesSecond(t *testing.T) {
 			if len(g.read) < tc.inventory {
 				t.Fatalf("first read kept %d objects, want at least %d", len(g.read), tc.inventory)
 			}
-			targets, _, err := loadAndJudge(context.Background(), rep, e, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: config.NewDate(scanDay), opts: opts}, checker)
+			targets, _, err := loadAndJudge(context.Background(), rep, e, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: config.NewDate(scanDay), opts: opts, keep: newRetainer()}, checker)
 			if err != nil {
 				t.Fatal(err)
 			}

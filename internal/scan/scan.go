@@ -65,11 +65,12 @@ type Finding struct {
 	// Path is FieldPath as segments: strings and ints.
 	Path       []any
 	Suppressed bool
-	Reason     string
 	// Baselined marks a suppressed finding that an earlier report already
 	// held (lint --baseline): known debt, not an exemption with a reason
-	// of its own.
+	// of its own. It sits beside Suppressed so that the two share a word:
+	// a large scan keeps close to a million findings.
 	Baselined bool
+	Reason    string
 	// Root is the kustomization folder the object was rendered through:
 	// one base line reached by two overlays gives a finding for each.
 	// Empty for an object linted from its own file.
@@ -167,7 +168,8 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 		return nil, err
 	}
 	today := config.NewDate(opts.Now)
-	targets, verdicts, err := readAndJudge(ctx, rep, engine, paths, judgeEnv{today: today, opts: opts})
+	keep := newRetainer()
+	targets, verdicts, err := readAndJudge(ctx, rep, engine, paths, judgeEnv{today: today, opts: opts, keep: keep})
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +179,7 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 	if err != nil {
 		return nil, err
 	}
-	collect(rep, targets, verdicts, cfgFindings, cfgTargets)
+	collect(rep, keep, targets, verdicts, cfgFindings, cfgTargets)
 	Sort(rep)
 	Tally(rep)
 	return rep, nil
@@ -216,8 +218,8 @@ type target struct {
 
 // verdict is what judging one target gave.
 type verdict struct {
-	env      string
-	findings []Finding
+	env  string
+	kept []keptFinding
 	// err is an evaluation error: an input problem, reported beside the
 	// findings of the rules that could be evaluated.
 	err *source.Error
@@ -275,10 +277,10 @@ func readStdin(rep *Report, opts *Options) []byte {
 
 // collect adds the verdicts to rep in load order, then the findings and
 // targets of the configuration files.
-func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Finding, cfgTargets []Target) {
+func collect(rep *Report, keep *retainer, targets []target, verdicts []verdict, cfgFindings []Finding, cfgTargets []Target) {
 	total := len(cfgFindings)
 	for _, v := range verdicts {
-		total += len(v.findings)
+		total += len(v.kept)
 	}
 	rep.Findings = make([]Finding, 0, total)
 	rep.Targets = make([]Target, 0, len(targets)+len(cfgTargets))
@@ -289,10 +291,10 @@ func collect(rep *Report, targets []target, verdicts []verdict, cfgFindings []Fi
 			disabled = t.config.Disabled()
 		}
 		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env, Disabled: disabled})
-		rep.Findings = append(rep.Findings, v.findings...)
+		rep.Findings = keep.expand(rep.Findings, v.kept, o, v.env)
 		// Each verdict's copy can go as soon as it is in the report's:
 		// findings are most of what a scan keeps.
-		verdicts[i].findings = nil
+		verdicts[i].kept = nil
 		if v.err != nil {
 			rep.Errors = append(rep.Errors, *v.err)
 		}

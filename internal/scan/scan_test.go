@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -50,11 +51,17 @@ func TestFindingInAnotherObject(t *testing.T) {
 	tests := []struct {
 		name       string
 		deployment string
+		// hpa is hpa.yaml's text; empty for the autoscaler alone.
+		hpa        string
 		wantFile   string
 		wantLine   int
 		suppressed bool
 	}{
 		{name: "at the HPA's maxReplicas", deployment: deployment, wantFile: "hpa.yaml", wantLine: 12},
+		// The first read parses the HPA's document alone, and places it
+		// at its line in the file.
+		{name: "at the HPA's maxReplicas after other documents", deployment: deployment,
+			hpa: "# comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\ndata:\n  a: b\n---\n" + autoscaler, wantFile: "hpa.yaml", wantLine: 20},
 		{name: "exempted by the Deployment", wantFile: "hpa.yaml", wantLine: 12, suppressed: true,
 			deployment: deployment[:len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n")] +
 				"  annotations:\n    slotcheck.slotwise.com/exempt-AVL003: scaled by KEDA\n" +
@@ -68,7 +75,7 @@ func TestFindingInAnotherObject(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			write(t, filepath.Join(dir, "deployment.yaml"), tt.deployment)
-			write(t, filepath.Join(dir, "hpa.yaml"), autoscaler)
+			write(t, filepath.Join(dir, "hpa.yaml"), cmp.Or(tt.hpa, autoscaler))
 			rep, err := scan.Run(context.Background(), engine, scan.Options{Paths: []string{dir}, WorkDir: dir, Environment: "production"})
 			if err != nil {
 				t.Fatal(err)

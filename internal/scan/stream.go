@@ -19,6 +19,8 @@ type judgeEnv struct {
 	objects   Objects
 	today     config.Date
 	opts      Options
+	// keep holds the findings until the report is assembled.
+	keep *retainer
 }
 
 // loadAndJudge is a scan's second read: it loads every path and judges
@@ -41,7 +43,7 @@ func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths 
 				if ctx.Err() != nil {
 					return
 				}
-				v, err := judgeTarget(ctx, engine, target{o, sp.profiles, sp.config}, env.inventory, env.objects, env.today, day, env.opts)
+				v, err := judgeTarget(ctx, engine, target{o, sp.profiles, sp.config}, env, day)
 				if err != nil {
 					cancel(err)
 					return
@@ -76,15 +78,16 @@ func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths 
 
 // judgeTarget resolves a target's environment and profile and judges it;
 // day is today as rules read it (input.today).
-func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory *rules.Inventory, objects Objects, today config.Date, day string, opts Options) (verdict, error) {
+func judgeTarget(ctx context.Context, engine *rules.Engine, t target, env judgeEnv, day string) (verdict, error) {
+	opts, today := env.opts, env.today
 	o := t.obj
 	v := verdict{env: rules.ResolveEnvironment(opts.Environment, o.Namespace, envPath(o))}
 	profile, err := t.profiles.value(v.env)
 	if err != nil {
 		return verdict{}, err
 	}
-	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: inventory.Value(o.Namespace),
-		Objects: objects, Config: t.config.RuleData(), Today: day})
+	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: env.inventory.Value(o.Namespace),
+		Objects: env.objects, Config: t.config.RuleData(), Today: day})
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
@@ -100,6 +103,6 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, inventory 
 	// Sorted here, in parallel: objects come in file order and do not
 	// share lines, so the final sort mostly only checks.
 	slices.SortStableFunc(fs, compareFindings)
-	v.findings = fs
+	v.kept = env.keep.keep(fs)
 	return v, nil
 }

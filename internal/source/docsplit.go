@@ -1,10 +1,6 @@
 package source
 
-import (
-	"bytes"
-
-	"gopkg.in/yaml.v3"
-)
+import "bytes"
 
 // docChunk is the text of a file from one document start marker ("---" at
 // the start of a line) to the next: one document, or several when markers
@@ -49,17 +45,5 @@ func splitDocuments(src []byte) (chunks []docChunk, ok bool) {
 // yaml.v3 reads as one wherever it stands: in the middle of a scalar or a
 // collection it ends the document, or the file with a syntax error.
 func startsDocument(line []byte) bool {
-	if !bytes.HasPrefix(line, []byte("---")) {
-		return false
-	}
-	return len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\n'
-}
-
-// shiftLines moves a tree parsed from a chunk to the chunk's place in its
-// file. Aliases are not followed: their anchors are in the tree already.
-func shiftLines(n *yaml.Node, by int) {
-	n.Line += by
-	for _, c := range n.Content {
-		shiftLines(c, by)
-	}
+	return bytes.HasPrefix(line, []byte("---")) && isMarker(line)
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/slotwise/slotcheck/internal/jsonstr"
 )
 
 // jsonScanner walks the bytes of one JSON document. It validates as it
@@ -142,6 +144,7 @@ func (s *jsonScanner) rawStr() (body []byte, plain bool, err error) {
 	s.pos++
 	escaped, ascii := false, true
 	for {
+		s.pos = jsonstr.SkipPlain(s.src, s.pos)
 		if s.pos >= len(s.src) {
 			return nil, false, s.errorf("invalid JSON: string not terminated")
 		}
@@ -216,6 +219,10 @@ func (s *jsonScanner) skip(depth int) (int, error) {
 	case '[':
 		start = s.pos
 		err = s.elements(func() error { _, err := s.skip(depth + 1); return err })
+	case '"':
+		// Checked, not kept: a 3 MiB annotation is not copied to be dropped.
+		start = s.pos
+		_, _, err = s.rawStr()
 	default:
 		start = s.pos
 		_, _, err = s.scalar()

@@ -86,6 +86,10 @@ type Options struct {
 	// may keep objects that a load without Kinds does not read: never
 	// fewer.
 	Kinds []string
+	// KeepText keeps of each object read from a YAML file, in place of its
+	// tree, the text of its document, which Locate parses again: for
+	// objects kept for long and placed in rarely.
+	KeepText bool
 	// Each, when set, is handed the objects of each file, chart or
 	// kustomization as soon as they are read, before they join the result
 	// in their order: possibly from several goroutines at once. A scan

@@ -28,6 +28,10 @@ type Object struct {
 	// template holds the lines of the Helm template an object was rendered
 	// from: findings point there, not at the rendered text.
 	template []string
+	// text and textLine stand for Node when only the document's text is
+	// kept (Options.KeepText): the text starts at line textLine.
+	text     string
+	textLine int
 	// Value is the object as the rules see it.
 	Value      ast.Value
 	APIVersion string
@@ -45,21 +49,22 @@ func (o *Object) Locate(path []any, token string) Position {
 	if o.fields != nil {
 		return o.fields.locate(path).Position
 	}
-	if o.Node == nil {
+	node := o.tree()
+	if node == nil {
 		// Read from JSON without nodes (JSONReader): no positions.
 		return Position{}
 	}
 	if o.template != nil {
-		return templatePosition(o.template, o.Node, path, Locate(o.Node, path))
+		return templatePosition(o.template, node, path, Locate(node, path))
 	}
-	return Locate(o.Node, path)
+	return Locate(node, path)
 }
 
 // Release drops what an object needs only to be judged and placed: its
 // YAML tree, its value and what maps its fields to lines. What names it
 // and where it starts stay, for the reports that list what was judged.
 func (o *Object) Release() {
-	o.Node, o.Value, o.locator, o.fields, o.template = nil, nil, nil, nil, nil
+	o.Node, o.Value, o.locator, o.fields, o.template, o.text = nil, nil, nil, nil, nil, ""
 }
 
 // ObjectName names an object the way kubectl users read it:

@@ -49,6 +49,7 @@ func (l *loader) parseSelected(res *Result, c *converter, name string, chunks []
 // without a syntax error.
 func (l *loader) parseDocuments(res *Result, c *converter, name string, src []byte, offset int) bool {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
+	lines := &lineCursor{src: src, line: offset + 1}
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -66,7 +67,13 @@ func (l *loader) parseDocuments(res *Result, c *converter, name string, src []by
 		if offset > 0 {
 			shiftLines(doc.Content[0], offset)
 		}
+		read := len(res.Objects)
 		l.document(res, c, name, doc.Content[0])
+		if l.opts.KeepText {
+			for _, o := range res.Objects[read:] {
+				o.keepText(lines)
+			}
+		}
 	}
 }
 

@@ -60,6 +60,7 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "reviews         %d in %s (%.0f/s)\n", len(r.outcomes), r.elapsed.Round(time.Millisecond), float64(len(r.outcomes))/r.elapsed.Seconds())
 	fmt.Fprintf(w, "latency         p50 %s  p99 %s  max %s (from when each review was due)\n",
 		round(percentile(lat, 50)), round(percentile(lat, 99)), round(percentile(lat, 100)))
+	printByClass(w, byClass(r.outcomes))
 	fmt.Fprintf(w, "well-formed     %d\nmalformed       %d\n", len(r.outcomes)-len(bad), len(bad))
 	for i, o := range bad {
 		if i == 10 {

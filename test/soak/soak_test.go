@@ -214,3 +214,50 @@ func TestFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestByClass(t *testing.T) {
+	ms := func(v int) time.Duration { return time.Duration(v) * time.Millisecond }
+	tests := []struct {
+		name     string
+		outcomes []outcome
+		want     []classLatency
+	}{
+		{name: "none", outcomes: nil, want: []classLatency{}},
+		{
+			name: "each class on its own, sorted by class",
+			outcomes: []outcome{
+				{class: "violations/", latency: ms(3)},
+				{class: "compliant/", latency: ms(2)},
+				{class: "garbage/3MiB", latency: ms(90)},
+				{class: "compliant/", latency: ms(1)},
+				{class: "compliant/", latency: ms(5)},
+			},
+			want: []classLatency{
+				{class: "compliant/", count: 3, p50: ms(2), p99: ms(5), max: ms(5)},
+				{class: "garbage/3MiB", count: 1, p50: ms(90), p99: ms(90), max: ms(90)},
+				{class: "violations/", count: 1, p50: ms(3), p99: ms(3), max: ms(3)},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := byClass(tt.outcomes); !slices.Equal(got, tt.want) {
+				t.Errorf("byClass = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrintNamesEveryClass(t *testing.T) {
+	r := &result{outcomes: []outcome{
+		{class: "compliant/", latency: time.Millisecond, code: "200", verdict: "allowed"},
+		{class: "garbage/deep-nesting", latency: 40 * time.Millisecond, code: "400", verdict: "http 400"},
+	}, elapsed: time.Second}
+	var b strings.Builder
+	r.print(&b)
+	for _, want := range []string{"latency         p50", "latency by class", "compliant/", "garbage/deep-nesting", "p99 40ms"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+}

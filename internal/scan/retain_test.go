@@ -1,0 +1,75 @@
+package scan
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/slotwise/slotcheck/internal/rules"
+	"github.com/slotwise/slotcheck/internal/source"
+)
+
+// A kept finding expands to the finding it was, but for the path segments
+// no report writes, with the names of its object.
+func TestRetainRoundTrip(t *testing.T) {
+	rule := &rules.Rule{ID: "SEC001"}
+	obj := &source.Object{File: "app.yaml", Kind: "Deployment", Namespace: "shop", Name: "web", Root: "overlays/prod"}
+	for _, tc := range []struct {
+		name    string
+		finding Finding
+	}{
+		{name: "plain", finding: Finding{Rule: rule, Severity: rules.SeverityError, Message: "runs as root", File: "app.yaml", Line: 12, Column: 9, EndColumn: 21, FieldPath: "spec.securityContext"}},
+		{name: "suppressed with a container", finding: Finding{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "base/app.yaml", Line: 3, Column: 1, Container: "init", FieldPath: "spec.initContainers[0]", Suppressed: true, Reason: "vendor image"}},
+		{name: "no position", finding: Finding{Rule: rule, Severity: rules.SeverityNote, Message: "m"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.finding
+			in.Kind, in.Namespace, in.Name, in.Root, in.Environment = obj.Kind, obj.Namespace, obj.Name, obj.Root, "staging"
+			in.Path = []any{"spec", 0}
+			r := newRetainer()
+			got := r.expand(nil, r.keep([]Finding{in}), obj, "staging")
+			want := in
+			want.Path = nil
+			if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+				t.Errorf("got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+// Findings that say the same thing keep one copy of it.
+func TestRetainSharesText(t *testing.T) {
+	// Built at run time, as the engine's messages are: equal, not shared.
+	text := func(s string) string { return strings.Clone(s) }
+	obj := &source.Object{Kind: "Pod"}
+	r := newRetainer()
+	var fs []Finding
+	for _, in := range []Finding{
+		{Message: text("runs as root"), FieldPath: text("spec.securityContext")},
+		{Message: text("runs as root"), FieldPath: text("spec.securityContext")},
+		{Message: text("no probe"), FieldPath: text("spec.containers[0]")},
+	} {
+		fs = r.expand(fs, r.keep([]Finding{in}), obj, "production")
+	}
+	for _, tc := range []struct {
+		name       string
+		a, b       string
+		wantShared bool
+	}{
+		{name: "equal messages", a: fs[0].Message, b: fs[1].Message, wantShared: true},
+		{name: "equal field paths", a: fs[0].FieldPath, b: fs[1].FieldPath, wantShared: true},
+		{name: "different messages", a: fs[0].Message, b: fs[2].Message, wantShared: false},
+	} {
+		if shared := unsafe.StringData(tc.a) == unsafe.StringData(tc.b); shared != tc.wantShared {
+			t.Errorf("%s: %q and %q shared %v, want %v", tc.name, tc.a, tc.b, shared, tc.wantShared)
+		}
+	}
+}
+
+// A kept finding is what makes a large scan fit: a fifth of a Finding.
+func TestKeptFindingSize(t *testing.T) {
+	if got, limit := unsafe.Sizeof(keptFinding{}), uintptr(48); got > limit {
+		t.Errorf("keptFinding is %d bytes, want at most %d", got, limit)
+	}
+}
