@@ -72,9 +72,14 @@ func isMarker(line []byte) bool {
 // keepText replaces o's YAML tree by its document's text, when o is a
 // mapping that starts at the first column of its line: parsed alone, that
 // text gives the same tree on the same columns. Other objects (a List's
-// items, rendered ones) keep their tree.
+// items, rendered ones) keep their tree, and so do the objects of a text
+// with an anchor ("&"), which yaml.v3 lets a later document's alias reach:
+// that document would not parse alone.
 func (o *Object) keepText(c *lineCursor) {
 	if o.Node == nil || o.Node.Kind != yaml.MappingNode || o.Node.Column != 1 || o.template != nil || o.fields != nil || o.locator != nil {
+		return
+	}
+	if bytes.IndexByte(c.src, '&') >= 0 {
 		return
 	}
 	start := c.start(o.Node.Line)
