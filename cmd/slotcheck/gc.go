@@ -6,8 +6,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strconv"
-	"strings"
+
+	"github.com/slotwise/slotcheck/internal/gcpace"
 )
 
 // gcFloor is the heap a process grows to before it collects garbage at all,
@@ -38,7 +38,7 @@ func tuneGC() {
 		return
 	}
 	floor, ceiling := uint64(gcFloor), uint64(gcCeiling)
-	if c, ok := containerMemory(os.ReadFile); ok {
+	if c, ok := gcpace.ContainerMemory(os.ReadFile); ok {
 		ceiling = min(ceiling, uint64(c/2))
 		floor = min(floor, ceiling/2)
 	}
@@ -99,21 +99,4 @@ func gcPercent(live, floor uint64) int {
 // that each collection frees at least a third of the heap.
 func memoryLimit(live, ceiling uint64) int64 {
 	return int64(min(max(ceiling, live+live/2), math.MaxInt64))
-}
-
-// containerMemory reads the memory limit of the process's cgroup (v2, then
-// v1) with read; a missing or unlimited one reads as none.
-func containerMemory(read func(string) ([]byte, error)) (int64, bool) {
-	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		b, err := read(path)
-		if err != nil {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil || n <= 0 || n >= 1<<60 {
-			return 0, false
-		}
-		return n, true
-	}
-	return 0, false
 }

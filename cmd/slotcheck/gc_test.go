@@ -1,41 +1,9 @@
 package main
 
 import (
-	"io/fs"
 	"math"
 	"testing"
 )
-
-func TestContainerMemory(t *testing.T) {
-	const v2, v1 = "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"
-	tests := []struct {
-		name  string
-		files map[string]string
-		want  int64
-		ok    bool
-	}{
-		{"no cgroup", nil, 0, false},
-		{"v2 unlimited", map[string]string{v2: "max\n"}, 0, false},
-		{"v2 limit", map[string]string{v2: "2147483648\n"}, 2 << 30, true},
-		{"v1 limit", map[string]string{v1: "1073741824\n"}, 1 << 30, true},
-		{"v1 unlimited", map[string]string{v1: "9223372036854771712\n"}, 0, false},
-		{"v2 wins", map[string]string{v2: "536870912", v1: "1073741824"}, 512 << 20, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			read := func(path string) ([]byte, error) {
-				if s, ok := tt.files[path]; ok {
-					return []byte(s), nil
-				}
-				return nil, fs.ErrNotExist
-			}
-			got, ok := containerMemory(read)
-			if got != tt.want || ok != tt.ok {
-				t.Errorf("got %d, %v; want %d, %v", got, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
 
 // TestGCPercent: the heap grows to the floor while little is live, then
 // to twice what is live.

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/gcpace"
 )
 
 // Exit codes beside those of internal/cli: blocking findings, and an input
@@ -73,7 +74,7 @@ func boundAudit() {
 		return
 	}
 	limit := int64(auditMemoryLimit)
-	if c, ok := containerMemory(os.ReadFile); ok && c/2 < limit {
+	if c, ok := gcpace.ContainerMemory(os.ReadFile); ok && c/2 < limit {
 		limit = c / 2
 	}
 	debug.SetMemoryLimit(limit)
