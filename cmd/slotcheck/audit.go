@@ -112,7 +112,11 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(opts.policies))
+	confPolicies, err := cli.ConfigPolicies(opts.config)
+	if err != nil {
+		return err
+	}
+	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(cli.PolicyDirs(opts.policies, confPolicies)))
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // changes. A file that does not load stops the webhook before it serves
 // (exit 2, each problem at its line): it never serves without the
 // configuration it was given.
-func configuration(opts *serveOptions, exemptions admission.ExemptionMode, engine *rules.Engine, reg prometheus.Registerer, mgr manager.Manager, log logr.Logger) (*admission.ConfigSource, error) {
+func configuration(opts *serveOptions, exemptions admission.ExemptionMode, engine *rules.Engine, policies []string, reg prometheus.Registerer, mgr manager.Manager, log logr.Logger) (*admission.ConfigSource, error) {
 	if opts.config == "" {
 		return nil, nil
 	}
@@ -23,6 +23,7 @@ func configuration(opts *serveOptions, exemptions admission.ExemptionMode, engin
 		Known:         func(id string) bool { _, ok := engine.Rule(id); return ok },
 		WorkloadKinds: engine.WorkloadKinds(),
 		Exemptions:    exemptions,
+		Policies:      policies,
 	}, reg, log)
 	if err != nil {
 		return nil, cli.UsageError{Err: err}

@@ -113,7 +113,11 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
-	engine, err := newEngine(ctx, opts.policies, evaluator)
+	confPolicies, err := cli.ConfigPolicies(opts.config)
+	if err != nil {
+		return err
+	}
+	engine, err := newEngine(ctx, cli.PolicyDirs(opts.policies, confPolicies), evaluator)
 	if err != nil {
 		return fmt.Errorf("compile policies: %w", err)
 	}
@@ -167,7 +171,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 			return fmt.Errorf("informer for %T: %w", obj, err)
 		}
 	}
-	conf, err := configuration(opts, exemptions, engine, ctrlmetrics.Registry, mgr, log.WithName("config"))
+	conf, err := configuration(opts, exemptions, engine, confPolicies, ctrlmetrics.Registry, mgr, log.WithName("config"))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
 )
 
 // ConfigSourceOptions say where the webhook's configuration file is and
@@ -35,6 +38,11 @@ type ConfigSourceOptions struct {
 	// Exemptions is the webhook's exemption mode: in annotations mode the
 	// file's exemptions are left out when it is loaded.
 	Exemptions ExemptionMode
+	// Policies are the policy folders of the file the engine was built with
+	// (config.File.PolicyDirs): rules compile once, when the webhook
+	// starts, so a reload that names other folders is refused rather than
+	// put in force with rules it does not have.
+	Policies []string
 	// Poll is how often the file is read again besides the change
 	// notifications, which a mount may not deliver; 0 means a minute.
 	Poll time.Duration
@@ -171,11 +179,22 @@ func (s *ConfigSource) Reload() (changed bool, err error) {
 // lists every problem, one a line, each at its line and column.
 func (s *ConfigSource) parse(src []byte) (*scan.Configuration, error) {
 	f, errs := config.Parse(src, s.opts.Path)
+	if f != nil {
+		// Policy folders are relative to the file, as lint reads them.
+		dir, err := filepath.Abs(filepath.Dir(s.opts.Path))
+		if err != nil {
+			return nil, fmt.Errorf("%s: configuration: %w", s.opts.Path, err)
+		}
+		f.Dir = dir
+	}
 	if f != nil && s.opts.Known != nil {
 		errs = append(errs, f.CheckRules(s.opts.Known)...)
 	}
 	if f != nil && s.opts.WorkloadKinds != nil {
 		errs = append(errs, f.CheckWorkloads(s.opts.WorkloadKinds)...)
+	}
+	if f != nil {
+		errs = append(errs, s.checkPolicies(f)...)
 	}
 	if len(errs) > 0 {
 		list := make([]error, len(errs))
@@ -232,3 +251,27 @@ func (s *ConfigSource) Start(ctx context.Context) error {
 // NeedLeaderElection is false: every replica serves reviews with its own
 // copy of the file.
 func (s *ConfigSource) NeedLeaderElection() bool { return false }
+
+// checkPolicies refuses a file whose policy folders are not those the
+// engine compiled at start: their rules would silently not apply.
+func (s *ConfigSource) checkPolicies(f *config.File) []source.Error {
+	got := f.PolicyDirs()
+	if slices.Equal(got, s.opts.Policies) {
+		return nil
+	}
+	n := f.PoliciesNode()
+	return []source.Error{{File: f.Path, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(
+		"policies: the webhook compiled its rules at start, with the policy folders %s; the file now names %s: restart the webhook to judge with them", displayDirs(s.opts.Policies), displayDirs(got))}}
+}
+
+// displayDirs lists folders with forward slashes, "none" for no folder.
+func displayDirs(dirs []string) string {
+	if len(dirs) == 0 {
+		return "none"
+	}
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		out[i] = filepath.ToSlash(d)
+	}
+	return strings.Join(out, ", ")
+}

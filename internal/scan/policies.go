@@ -2,7 +2,6 @@ package scan
 
 import (
 	"os"
-	"path/filepath"
 
 	"github.com/slotwise/slotcheck/internal/rules"
 )
@@ -15,12 +14,7 @@ func (c *configs) policyFolders() []rules.Folder {
 	var out []rules.Folder
 	seen := map[string]bool{}
 	for _, cs := range c.order {
-		for _, p := range cs.file.Policies {
-			abs := p
-			if !filepath.IsAbs(abs) {
-				abs = filepath.Join(cs.file.Dir, filepath.FromSlash(p))
-			}
-			abs = filepath.Clean(abs)
+		for _, abs := range cs.file.PolicyDirs() {
 			if seen[abs] {
 				continue
 			}
