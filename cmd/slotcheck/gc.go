@@ -27,8 +27,9 @@ const gcCeiling = 128 << 20
 // meanwhile counts as live. So the heap grows to a floor of 64 MiB before
 // each collection, and to twice what is live once that is more, under a
 // soft limit of 128 MiB on the process's memory (the binary's own pages,
-// some 55 MiB, come on top), raised to half again what is live once that
-// is more, so that the collector never runs without end on a large scan.
+// some 55 MiB, come on top), raised to twice what is live once two thirds
+// of it is live, so that the collector never runs without end on a large
+// scan.
 // Near the limit the collector runs more often: that is the price of the
 // bound. GOGC or GOMEMLIMIT in the environment take precedence.
 //
@@ -95,8 +96,18 @@ func gcPercent(live, floor uint64) int {
 }
 
 // memoryLimit is the soft limit on the process's memory once live bytes
-// are live: the ceiling, or half again what is live once that is more, so
-// that each collection frees at least a third of the heap.
+// are live: the ceiling while a collection frees at least a third of the
+// heap under it, then twice what is live, which is Go's own pace. A limit
+// kept at half again what is live cost a scan of 100,000 objects two and a
+// half times the CPU time of Go's pace (150 s against 58 s on an idle
+// machine) to save a third of its memory, while neither meets the bound a
+// small scan keeps.
 func memoryLimit(live, ceiling uint64) int64 {
-	return int64(min(max(ceiling, live+live/2), math.MaxInt64))
+	if live <= ceiling/3*2 {
+		return int64(min(ceiling, math.MaxInt64))
+	}
+	if live > math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	return int64(2 * live)
 }
