@@ -3,9 +3,6 @@ package main
 import (
 	"math"
 	"os"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 
 	"github.com/slotwise/slotcheck/internal/gcpace"
 )
@@ -43,56 +40,8 @@ func tuneGC() {
 		ceiling = min(ceiling, uint64(c/2))
 		floor = min(floor, ceiling/2)
 	}
-	// Until the first collection nothing is live to pace by: the limit
-	// alone sets when it happens, and each collection then sets the pace
-	// for the next (gcPacer.retune).
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(int64(floor))
-	p := &gcPacer{floor: floor, ceiling: ceiling, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
-	p.arm()
-}
-
-// gcPacer sets the collector's pace after each collection.
-type gcPacer struct {
-	floor, ceiling uint64
-	live           []metrics.Sample
-}
-
-// gcSentinel is garbage whose finalizer runs after the collection that
-// finds it: the only hook a Go program has into the end of a cycle. Its
-// pointer keeps it out of the tiny allocator, whose blocks are finalized
-// late or never.
-type gcSentinel struct{ p *gcPacer }
-
-// arm makes the next collection call retune.
-func (p *gcPacer) arm() {
-	runtime.SetFinalizer(&gcSentinel{p: p}, func(s *gcSentinel) {
-		s.p.retune()
-		s.p.arm()
-	})
-}
-
-// retune paces the next collection by what the last one left live.
-func (p *gcPacer) retune() {
-	metrics.Read(p.live)
-	if p.live[0].Value.Kind() != metrics.KindUint64 {
-		return
-	}
-	live := p.live[0].Value.Uint64()
-	debug.SetGCPercent(gcPercent(live, p.floor))
-	debug.SetMemoryLimit(memoryLimit(live, p.ceiling))
-}
-
-// gcPercent is the GOGC that lets a heap with live bytes live grow to the
-// floor before the next collection, and to twice live once that is more.
-func gcPercent(live, floor uint64) int {
-	if live == 0 {
-		live = 1
-	}
-	if 2*live >= floor {
-		return 100
-	}
-	return int(min((floor-live)*100/live, math.MaxInt32))
+	// The scan runs until the process exits: pacing is never handed back.
+	gcpace.StartWith(gcpace.Pacing{Floor: floor, Limit: func(live uint64) int64 { return memoryLimit(live, ceiling) }})
 }
 
 // memoryLimit is the soft limit on the process's memory once live bytes

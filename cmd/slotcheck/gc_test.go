@@ -5,30 +5,6 @@ import (
 	"testing"
 )
 
-// TestGCPercent: the heap grows to the floor while little is live, then
-// to twice what is live.
-func TestGCPercent(t *testing.T) {
-	const mib = 1 << 20
-	tests := []struct {
-		name        string
-		live, floor uint64
-		want        int
-	}{
-		{name: "little live", live: 16 * mib, floor: 128 * mib, want: 700},
-		{name: "half the floor live", live: 64 * mib, floor: 128 * mib, want: 100},
-		{name: "more than the floor live", live: 512 * mib, floor: 128 * mib, want: 100},
-		{name: "just under half the floor", live: 63 * mib, floor: 128 * mib, want: 103},
-		{name: "nothing live yet", live: 0, floor: 128 * mib, want: math.MaxInt32},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := gcPercent(tt.live, tt.floor); got != tt.want {
-				t.Errorf("gcPercent(%d, %d) = %d, want %d", tt.live, tt.floor, got, tt.want)
-			}
-		})
-	}
-}
-
 // TestMemoryLimit: the limit is the ceiling while what is live is small,
 // then twice what is live, Go's own pace, so that a large scan does not
 // collect over and over near the limit.

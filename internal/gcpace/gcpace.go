@@ -52,8 +52,28 @@ func Start(env Env) (stop func()) {
 	if env.Getenv("GOGC") != "" {
 		return func() {}
 	}
-	p := &pacer{floor: Floor(env), live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	return StartWith(Pacing{Floor: Floor(env)})
+}
+
+// Pacing is how StartWith paces the collector.
+type Pacing struct {
+	// Floor is the heap below which the collector does not run.
+	Floor uint64
+	// Limit, when set, is the soft memory limit to hold the process to
+	// once live bytes are live (0 before the first collection); it is set
+	// after every collection, as the pace is. A batch job bounds its
+	// memory with it; a server leaves it nil, to GOMEMLIMIT.
+	Limit func(live uint64) int64
+}
+
+// StartWith paces the collector as pacing says, whatever the environment:
+// the caller has read it. It returns a function that hands pacing back.
+func StartWith(pacing Pacing) (stop func()) {
+	p := &pacer{pacing: pacing, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	p.previous = debug.SetGCPercent(100)
+	if pacing.Limit != nil {
+		p.previousLimit = debug.SetMemoryLimit(pacing.Limit(0))
+	}
 	p.retune()
 	p.arm()
 	return p.stop
@@ -61,11 +81,12 @@ func Start(env Env) (stop func()) {
 
 // pacer sets the collector's pace after each collection.
 type pacer struct {
-	floor    uint64
-	live     []metrics.Sample
-	previous int
-	mu       sync.Mutex
-	stopped  bool
+	pacing        Pacing
+	live          []metrics.Sample
+	previous      int
+	previousLimit int64
+	mu            sync.Mutex
+	stopped       bool
 }
 
 // sentinel is garbage whose finalizer runs after the collection that finds
@@ -95,7 +116,11 @@ func (p *pacer) retune() bool {
 	// Before the first collection nothing is known to be live: Go's own
 	// pacing stands until a collection says what is.
 	if p.live[0].Value.Kind() == metrics.KindUint64 && p.live[0].Value.Uint64() > 0 {
-		debug.SetGCPercent(Percent(p.live[0].Value.Uint64(), p.floor))
+		live := p.live[0].Value.Uint64()
+		debug.SetGCPercent(Percent(live, p.pacing.Floor))
+		if p.pacing.Limit != nil {
+			debug.SetMemoryLimit(p.pacing.Limit(live))
+		}
 	}
 	return true
 }
@@ -106,6 +131,9 @@ func (p *pacer) stop() {
 	if !p.stopped {
 		p.stopped = true
 		debug.SetGCPercent(p.previous)
+		if p.pacing.Limit != nil {
+			debug.SetMemoryLimit(p.previousLimit)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"testing"
 )
 
@@ -125,5 +126,41 @@ func files(m map[string]string) func(string) ([]byte, error) {
 			return []byte(s), nil
 		}
 		return nil, errors.New("no such file")
+	}
+}
+
+// TestStartWithLimit: a pacing with a limit sets the soft memory limit
+// before the first collection (Limit(0)) and after each one by what is
+// live, and hands the limit it found back when stopped.
+func TestStartWithLimit(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	before := debug.SetMemoryLimit(-1)
+	const first, later = 1 << 40, 2 << 40
+	var sawLive atomic.Bool
+	stop := StartWith(Pacing{Floor: 64 << 20, Limit: func(live uint64) int64 {
+		if live == 0 {
+			return first
+		}
+		sawLive.Store(true)
+		return later
+	}})
+	if got := debug.SetMemoryLimit(-1); got != first && got != later {
+		t.Errorf("memory limit %d after start, want Limit(0) = %d", got, int64(first))
+	}
+	// The finalizer that retunes runs on its own goroutine after a cycle:
+	// collect until the limit has moved, a bounded number of times.
+	for range 1000 {
+		runtime.GC()
+		runtime.Gosched()
+		if debug.SetMemoryLimit(-1) == later {
+			break
+		}
+	}
+	if got := debug.SetMemoryLimit(-1); !sawLive.Load() || got != later {
+		t.Errorf("memory limit %d after collections (Limit asked with what is live: %v), want %d", got, sawLive.Load(), int64(later))
+	}
+	stop()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("memory limit %d after stop, want %d back", got, before)
 	}
 }
