@@ -71,7 +71,7 @@ func TestReports(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	a := backgroundAuditor(t, s, reports, reg)
 
-	runOnLeader(t, s, a, reports)
+	runOnLeader(t, s, a, reports, reg)
 	first := slotcheckReport(t, reports)
 	if first == nil {
 		t.Fatal("no report after the first audit")
@@ -392,7 +392,7 @@ func backgroundAuditor(t *testing.T, s *suite, reports client.Client, reg promet
 // runOnLeader starts a manager with leader election and the audit as its
 // leader-only runnable, waits for the audit's first Report and for the
 // Lease naming the leader, and stops the manager.
-func runOnLeader(t *testing.T, s *suite, a *background.Auditor, reports client.Client) {
+func runOnLeader(t *testing.T, s *suite, a *background.Auditor, reports client.Client, reg prometheus.Gatherer) {
 	t.Helper()
 	const leaseNamespace, leaseName = "default", "slotcheck-webhook-audit"
 	mgr, err := manager.New(s.env.Config, manager.Options{
@@ -419,8 +419,10 @@ func runOnLeader(t *testing.T, s *suite, a *background.Auditor, reports client.C
 			t.Errorf("audit manager: %v", err)
 		}
 	}()
-	eventually(t, "the leader's first audit writes a Report in "+reportsNamespace, func(ctx context.Context) (bool, error) {
-		return slotcheckReport(t, reports) != nil, nil
+	// A namespace's Report is written as soon as it is judged, before the
+	// pass ends and sets the gauges: wait for both.
+	eventually(t, "the leader's first audit writes a Report in "+reportsNamespace+" and ends", func(ctx context.Context) (bool, error) {
+		return slotcheckReport(t, reports) != nil && lastRun(t, reg) > 0, nil
 	})
 	var lease coordinationv1.Lease
 	if err := s.client.Get(t.Context(), client.ObjectKey{Namespace: leaseNamespace, Name: leaseName}, &lease); err != nil {
@@ -517,4 +519,20 @@ func gaugesAgree(t *testing.T, reg prometheus.Gatherer, r *openreportsv1alpha1.R
 	if sum != total {
 		t.Errorf("slotcheck_audit_findings of %s add up to %v, the report's summary to %v", reportsNamespace, sum, total)
 	}
+}
+
+// lastRun is slotcheck_audit_last_run_timestamp_seconds, 0 before the first
+// audit ends.
+func lastRun(t *testing.T, reg prometheus.Gatherer) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range families {
+		if mf.GetName() == "slotcheck_audit_last_run_timestamp_seconds" && len(mf.GetMetric()) > 0 {
+			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	return 0
 }
