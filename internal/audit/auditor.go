@@ -105,9 +105,15 @@ func newReport() *scan.Report {
 func (a *auditor) report(namespaces int) *scan.Report {
 	rep := a.rep
 	rep.Errors = append(rep.Errors, a.failures.errors()...)
+	finish(rep, namespaces)
+	return rep
+}
+
+// finish counts, sorts and tallies a report of the namespaces it covers,
+// which a cluster's report counts where a repository's counts files.
+func finish(rep *scan.Report, namespaces int) {
 	rep.Summary.Files = namespaces
 	rep.Summary.Objects = len(rep.Targets)
 	scan.Sort(rep)
 	scan.Tally(rep)
-	return rep
 }

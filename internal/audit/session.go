@@ -57,22 +57,23 @@ func (s *Session) Namespaces() []string {
 // Errors. Names the session did not list are judged in the environment
 // their names say; an error of each stops the audit and is returned.
 func (s *Session) Judge(ctx context.Context, names []string, each func(namespace string, rep *scan.Report) error) error {
-	todo := make([]namespace, 0, len(names))
+	listed := make(map[string]namespace, len(s.namespaces))
+	for _, ns := range s.namespaces {
+		listed[ns.name] = ns
+	}
+	wanted := make([]namespace, 0, len(names))
 	for _, name := range names {
-		ns := namespace{name: name}
-		if i := slices.IndexFunc(s.namespaces, func(ns namespace) bool { return ns.name == name }); i >= 0 {
-			ns = s.namespaces[i]
+		ns, ok := listed[name]
+		if !ok {
+			ns = namespace{name: name}
 		}
-		todo = append(todo, ns)
+		wanted = append(wanted, ns)
 	}
 	s.a.rep = newReport()
-	return s.a.namespaces(ctx, todo, func(name string) error {
+	return s.a.namespaces(ctx, wanted, func(name string) error {
 		rep := s.a.rep
 		s.a.rep = newReport()
-		rep.Summary.Files = 1
-		rep.Summary.Objects = len(rep.Targets)
-		scan.Sort(rep)
-		scan.Tally(rep)
+		finish(rep, 1)
 		return each(name, rep)
 	})
 }
