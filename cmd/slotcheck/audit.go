@@ -20,6 +20,7 @@ import (
 	"github.com/slotwise/slotcheck/internal/config"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
+	"github.com/slotwise/slotcheck/internal/source"
 	"github.com/slotwise/slotcheck/internal/version"
 )
 
@@ -112,15 +113,18 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	confPolicies, err := cli.ConfigPolicies(opts.config)
-	if err != nil {
-		return err
+	file, fileErrs := loadAuditConfiguration(opts.config)
+	var confPolicies []string
+	if file != nil && len(fileErrs) == 0 {
+		if confPolicies, err = cli.FilePolicies(file); err != nil {
+			return err
+		}
 	}
 	engine, err := cli.NewEngine(ctx, cli.PolicyFolders(cli.PolicyDirs(opts.policies, confPolicies)))
 	if err != nil {
 		return err
 	}
-	conf, err := auditConfiguration(opts.config, engine)
+	conf, err := auditConfiguration(file, fileErrs, engine)
 	if err != nil {
 		return err
 	}
@@ -140,16 +144,25 @@ func runAudit(ctx context.Context, opts *auditOptions, s streams) error {
 	return opts.output.emit(rep, engine, s)
 }
 
-// auditConfiguration loads --config before the cluster is read: none when
-// the flag is not given. A file with problems is an input error listing
-// each at its line, and nothing is audited, since an audit without the
-// configuration it was given would report what the cluster's admission
-// does not.
-func auditConfiguration(path string, engine *rules.Engine) (*scan.Configuration, error) {
+// loadAuditConfiguration reads --config once, for its policy folders and
+// then for the rest (auditConfiguration): nothing when the flag is not
+// given.
+func loadAuditConfiguration(path string) (*config.File, []source.Error) {
 	if path == "" {
 		return nil, nil
 	}
-	f, errs := config.Load(path, filepath.ToSlash(path))
+	return config.Load(path, filepath.ToSlash(path))
+}
+
+// auditConfiguration checks the file --config loaded before the cluster is
+// read: none when the flag is not given. A file with problems is an input
+// error listing each at its line, and nothing is audited, since an audit
+// without the configuration it was given would report what the cluster's
+// admission does not.
+func auditConfiguration(f *config.File, errs []source.Error, engine *rules.Engine) (*scan.Configuration, error) {
+	if f == nil && len(errs) == 0 {
+		return nil, nil
+	}
 	if f != nil {
 		errs = append(errs, f.CheckRules(func(id string) bool { _, ok := engine.Rule(id); return ok })...)
 		// Its workload kinds are listed and judged, so they are checked as

@@ -10,27 +10,32 @@ import (
 	"github.com/slotwise/slotcheck/internal/source"
 )
 
-// ConfigPolicies are the policy folders --config names, absolute, for
-// the commands that read one file (the audit, the webhook): their engine
+// ConfigPolicies are the policy folders --config names, absolute: the
+// engine of a command that reads one file (the audit, the webhook)
 // compiles them beside the --policy folders (PolicyDirs), so that one file
 // gives CI and the cluster the same rules. A folder that is not there is
-// an input error at the file's policies line; a file that does not decode
-// names no folder here, and the command's own load of it reports why.
+// an input error at the file's policies line. path reads the file; a file
+// that does not decode names no folder here, and the command's own load of
+// it reports why.
 func ConfigPolicies(path string) ([]string, error) {
 	if path == "" {
 		return nil, nil
 	}
 	f, errs := config.Load(path, path)
 	if len(errs) > 0 {
-		// The command's own load of the file reports these with every
-		// other problem of it, before anything is judged.
 		return nil, nil
 	}
+	return FilePolicies(f)
+}
+
+// FilePolicies are the policy folders of a file already loaded, as
+// ConfigPolicies gives them.
+func FilePolicies(f *config.File) ([]string, error) {
 	dirs := f.PolicyDirs()
 	for _, d := range dirs {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {
 			n := f.PoliciesNode()
-			return nil, UsageError{Err: source.Error{File: path, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(
+			return nil, UsageError{Err: source.Error{File: f.Path, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(
 				"policies: %s is not a folder that can be read (name it as this process sees it: in the webhook's pod, as mounted, such as the chart's /policies)", filepath.ToSlash(d))}}
 		}
 	}
