@@ -2,6 +2,7 @@ package admission
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,27 +87,13 @@ func denialLines(list []classified) []string {
 
 // deniedRules names the rules denied, each once, in the list's order.
 func deniedRules(list []classified) string {
-	var b strings.Builder
-	for i, c := range list {
-		if c.action != actionDeny || seenDenial(list[:i], c.Rule.ID) {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(c.Rule.ID)
-	}
-	return b.String()
-}
-
-// seenDenial reports whether list denies for rule id.
-func seenDenial(list []classified, id string) bool {
+	var ids []string
 	for _, c := range list {
-		if c.action == actionDeny && c.Rule.ID == id {
-			return true
+		if c.action == actionDeny && !slices.Contains(ids, c.Rule.ID) {
+			ids = append(ids, c.Rule.ID)
 		}
 	}
-	return false
+	return strings.Join(ids, ",")
 }
 
 // warnings are the list's warnings as kubectl shows them, short (see
