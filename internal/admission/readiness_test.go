@@ -233,9 +233,14 @@ func (f *fakeAPIServer) start(t *testing.T) {
 		t.Fatalf("listen on %s: %v", f.addr, err)
 	}
 	f.addr = l.Addr().String()
-	f.stop = make(chan struct{})
-	f.srv = &http.Server{Handler: http.HandlerFunc(f.serve), ReadHeaderTimeout: time.Minute}
-	go func() { _ = f.srv.Serve(l) }()
+	// Each server's handlers hold their own stop channel: a handler of the
+	// server shutdown closed may still run while start writes f.stop.
+	stop := make(chan struct{})
+	f.stop = stop
+	serve := func(w http.ResponseWriter, req *http.Request) { f.serve(w, req, stop) }
+	srv := &http.Server{Handler: http.HandlerFunc(serve), ReadHeaderTimeout: time.Minute}
+	f.srv = srv
+	go func() { _ = srv.Serve(l) }()
 }
 
 // shutdown stops the server if it runs.
@@ -248,7 +253,7 @@ func (f *fakeAPIServer) shutdown() {
 	f.srv = nil
 }
 
-func (f *fakeAPIServer) serve(w http.ResponseWriter, req *http.Request) {
+func (f *fakeAPIServer) serve(w http.ResponseWriter, req *http.Request, stop <-chan struct{}) {
 	w.Header().Set("Content-Type", "application/json")
 	if !isWatch(req) {
 		fmt.Fprint(w, `{"kind":"NamespaceList","apiVersion":"v1","metadata":{"resourceVersion":"5"},"items":[]}`)
@@ -259,7 +264,7 @@ func (f *fakeAPIServer) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	w.(http.Flusher).Flush()
 	select {
-	case <-f.stop:
+	case <-stop:
 	case <-req.Context().Done():
 	}
 }
