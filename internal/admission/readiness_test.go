@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,21 +219,28 @@ func TestWatchHealthChecker(t *testing.T) {
 
 // fakeAPIServer serves namespaces to a reflector: a list, or a watch-list
 // that ends its initial events at once, and watches that stay open until
-// the server stops. It can stop (its watches end and its port refuses
-// connections) and start again on the same port.
+// the server stops. It can stop (its watches end and its address refuses
+// connections) and start again, on a port of its own each time: by the
+// time it starts again, the port it left may be taken by another process.
+// Its clients connect through dial, which follows it to its new port.
 type fakeAPIServer struct {
-	addr string
+	// mu guards addr, which the client's dials read from the reflector's
+	// goroutines while the test starts the server again.
+	mu   sync.Mutex
+	addr string // where the server listens, or last listened
 	srv  *http.Server
 	stop chan struct{}
 }
 
 func (f *fakeAPIServer) start(t *testing.T) {
 	t.Helper()
-	l, err := net.Listen("tcp", f.addr)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("listen on %s: %v", f.addr, err)
+		t.Fatalf("listen: %v", err)
 	}
+	f.mu.Lock()
 	f.addr = l.Addr().String()
+	f.mu.Unlock()
 	// Each server's handlers hold their own stop channel: a handler of the
 	// server shutdown closed may still run while start writes f.stop.
 	stop := make(chan struct{})
@@ -241,6 +249,17 @@ func (f *fakeAPIServer) start(t *testing.T) {
 	srv := &http.Server{Handler: http.HandlerFunc(serve), ReadHeaderTimeout: time.Minute}
 	f.srv = srv
 	go func() { _ = srv.Serve(l) }()
+}
+
+// dial is the client's rest.Config.Dial: it connects to where the server
+// listens, or, while it is stopped, to the address it left, which refuses
+// the connection as an API server that went away does.
+func (f *fakeAPIServer) dial(ctx context.Context, network, _ string) (net.Conn, error) {
+	f.mu.Lock()
+	addr := f.addr
+	f.mu.Unlock()
+	var d net.Dialer
+	return d.DialContext(ctx, network, addr)
 }
 
 // shutdown stops the server if it runs.
@@ -274,14 +293,14 @@ func (f *fakeAPIServer) serve(w http.ResponseWriter, req *http.Request, stop <-c
 // never reaches) make the checker not ready while their API server is away
 // and ready once they watch again.
 func TestWatchHealthFollowsACache(t *testing.T) {
-	api := &fakeAPIServer{addr: "127.0.0.1:0"}
+	api := &fakeAPIServer{}
 	api.start(t)
 	t.Cleanup(api.shutdown)
 
 	h := NewWatchHealth(logr.Discard())
 	mapper := meta.NewDefaultRESTMapper(nil)
 	mapper.Add(corev1.SchemeGroupVersion.WithKind("Namespace"), meta.RESTScopeRoot)
-	c, err := h.NewCache(&rest.Config{Host: "http://" + api.addr}, cache.Options{Scheme: scheme.Scheme, Mapper: mapper})
+	c, err := h.NewCache(&rest.Config{Host: "http://" + api.addr, Dial: api.dial}, cache.Options{Scheme: scheme.Scheme, Mapper: mapper})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,15 +318,19 @@ func TestWatchHealthFollowsACache(t *testing.T) {
 	}
 	ready := h.Checker(c)
 
+	// A reflector waits between its attempts up to twice its longest
+	// backoff (30 s, jittered up to 60 s): each wait allows for one such
+	// pause beside a loaded machine's own delays.
+	const within = 2 * time.Minute
 	await := func(what string, cond func(error) bool) {
 		t.Helper()
 		var got error
-		err := wait.PollUntilContextTimeout(t.Context(), 10*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
+		err := wait.PollUntilContextTimeout(t.Context(), 10*time.Millisecond, within, true, func(context.Context) (bool, error) {
 			got = ready(httptest.NewRequest(http.MethodGet, "/readyz/caches", nil))
 			return cond(got), nil
 		})
 		if err != nil {
-			t.Fatalf("%s: not within 30s; readiness: %v", what, got)
+			t.Fatalf("%s: not within %s; readiness: %v", what, within, got)
 		}
 	}
 	isReady := func(err error) bool { return err == nil }
