@@ -21,7 +21,6 @@ import (
 	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
@@ -106,16 +105,7 @@ func testBinary(t *testing.T, s *suite) {
 		"--policy", filepath.Join(dir, "policies"),
 	)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-		}
-	})
+	proc := startProcess(t, cmd)
 
 	get := func(url string) (int, string) {
 		resp, err := http.Get(url)
@@ -128,8 +118,8 @@ func testBinary(t *testing.T, s *suite) {
 	}
 	eventually(t, "the binary ready on /readyz", func(context.Context) (bool, error) {
 		select {
-		case err := <-exited:
-			return false, fmt.Errorf("slotcheck-webhook exited: %v\n%s", err, logs.String())
+		case <-proc.exited:
+			return false, fmt.Errorf("slotcheck-webhook exited: %v\n%s", proc.err, logs.String())
 		default:
 		}
 		code, _ := get(fmt.Sprintf("http://127.0.0.1:%d/readyz", health))
@@ -186,18 +176,13 @@ func testBinary(t *testing.T, s *suite) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
-		select {
-		case err := <-exited:
-			if err != nil {
-				return false, fmt.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
-			}
-			return true, nil
-		default:
-			return false, nil
+	select {
+	case <-proc.exited:
+		if proc.err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", proc.err, logs.String())
 		}
-	}); err != nil {
-		t.Fatal(err)
+	case <-time.After(timeout):
+		t.Errorf("still running %s after SIGTERM", timeout)
 	}
 }
 

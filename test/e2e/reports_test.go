@@ -21,7 +21,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	openreportsv1alpha1 "github.com/openreports/reports-api/apis/openreports.io/v1alpha1"
 	"github.com/prometheus/client_golang/prometheus"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	coordinationv1 "k8s.io/api/coordination/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -190,21 +192,12 @@ func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
 		"--leader-election-id", "slotcheck-e2e-binary",
 	)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-		}
-	})
+	proc := startProcess(t, cmd)
 	var got openreportsv1alpha1.Report
 	eventually(t, "the binary's Report in "+ns, func(ctx context.Context) (bool, error) {
 		select {
-		case err := <-exited:
-			return false, fmt.Errorf("slotcheck-webhook exited: %v\n%s", err, logs.String())
+		case <-proc.exited:
+			return false, fmt.Errorf("slotcheck-webhook exited: %v\n%s", proc.err, logs.String())
 		default:
 		}
 		err := reports.Get(ctx, client.ObjectKey{Namespace: ns, Name: openreport.Name}, &got)
@@ -223,9 +216,9 @@ func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
+	case <-proc.exited:
+		if proc.err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", proc.err, logs.String())
 		}
 	case <-time.After(timeout):
 		t.Errorf("still running %s after SIGTERM", timeout)
@@ -247,6 +240,7 @@ func (s *suite) chartUser(t *testing.T, release, user string) string {
 		t.Fatalf("render the chart: %v", res.Errors)
 	}
 	kinds := map[string]int{}
+	var grants []authorizationv1.ResourceAttributes
 	for _, o := range res.Objects {
 		if !slices.Contains([]string{"ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"}, o.Kind) {
 			continue
@@ -263,13 +257,51 @@ func (s *suite) chartUser(t *testing.T, release, user string) string {
 			t.Fatalf("create %s %s: %v", o.Kind, obj.GetName(), err)
 		}
 		kinds[o.Kind]++
+		if !strings.HasSuffix(o.Kind, "Binding") {
+			var role struct{ Rules []rbacv1.PolicyRule }
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &role); err != nil {
+				t.Fatalf("%s %s: %v", o.Kind, obj.GetName(), err)
+			}
+			grants = append(grants, resourceGrants(obj.GetNamespace(), role.Rules)...)
+		}
 	}
 	// The webhook's ClusterRole and the audit's, the leader election Role,
 	// and a binding of each.
 	if want := map[string]int{"ClusterRole": 2, "ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1}; !maps.Equal(kinds, want) {
 		t.Fatalf("the chart renders RBAC objects %v, want %v", kinds, want)
 	}
+	// RBAC reaches the authorizer through an informer: a binary started at
+	// once could be refused its first audit (and wait an --audit-interval
+	// for the next). Wait until the user holds every grant.
+	eventually(t, "user "+user+" holding what the chart's roles grant", func(ctx context.Context) (bool, error) {
+		for _, g := range grants {
+			review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{User: user, ResourceAttributes: &g}}
+			if err := s.client.Create(ctx, review); err != nil {
+				return false, err
+			}
+			if !review.Status.Allowed {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
 	return s.kubeconfig(t, envtest.User{Name: user})
+}
+
+// resourceGrants are the requests that rules, of a Role in namespace (a
+// ClusterRole when empty), allow: each verb on each resource.
+func resourceGrants(namespace string, rules []rbacv1.PolicyRule) []authorizationv1.ResourceAttributes {
+	var out []authorizationv1.ResourceAttributes
+	for _, r := range rules {
+		for _, group := range r.APIGroups {
+			for _, resource := range r.Resources {
+				for _, verb := range r.Verbs {
+					out = append(out, authorizationv1.ResourceAttributes{Namespace: namespace, Verb: verb, Group: group, Resource: resource})
+				}
+			}
+		}
+	}
+	return out
 }
 
 // buildWebhook builds the binary into a folder any user can read, beside

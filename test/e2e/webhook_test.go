@@ -362,6 +362,19 @@ func testFailurePolicy(t *testing.T, s *suite) {
 	for _, name := range []string{release, extra} {
 		s.namespace(t, name, nil)
 	}
+	// The API server applies a changed webhook configuration a moment
+	// later; until then it sends these namespaces' objects to the webhook,
+	// and, once the webhook is stopped, refuses them. The webhook, still
+	// up, denies a noncompliant Pod there (its own configuration excludes
+	// neither): allowed, the Pod was not sent.
+	eventually(t, "the API server leaving "+release+" and "+extra+" out of the webhook's reviews", func(context.Context) (bool, error) {
+		for _, name := range []string{release, extra} {
+			if s.create(t, noncompliantPod(name), client.DryRunAll).err != nil {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
 	if err := s.stopWebhook(); err != nil {
 		t.Fatal(err)
 	}
