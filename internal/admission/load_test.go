@@ -62,6 +62,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
@@ -285,24 +286,30 @@ func startLoadServer(b *testing.B, paths []loadPath) (string, *http.Client) {
 	})
 
 	base := "https://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	ready := time.Now().Add(10 * time.Second)
-	for {
+	// A minute: the server compiles nothing, but a loaded machine may take
+	// long to schedule it.
+	var proto string
+	var last error
+	err = wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
 		select {
 		case err := <-done:
-			b.Fatalf("webhook server did not start: %v", err)
+			return false, fmt.Errorf("webhook server did not start: %w", err)
 		default:
 		}
 		resp, err := client.Get(base + "/healthz-absent")
-		if err == nil {
-			_ = resp.Body.Close()
-			b.Logf("webhook server on %s, %s", base, resp.Proto)
-			return base, client
+		if err != nil {
+			last = err
+			return false, nil
 		}
-		if time.Now().After(ready) {
-			b.Fatalf("webhook server not answering after 10s: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+		_ = resp.Body.Close()
+		proto = resp.Proto
+		return true, nil
+	})
+	if err != nil {
+		b.Fatalf("webhook server not answering: %v (last: %v)", err, last)
 	}
+	b.Logf("webhook server on %s, %s", base, proto)
+	return base, client
 }
 
 // selfSignedCert writes tls.crt and tls.key for 127.0.0.1 into dir and
