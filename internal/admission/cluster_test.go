@@ -14,6 +14,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -27,6 +28,20 @@ var (
 	readHPA            = rules.Read{Kind: "HorizontalPodAutoscaler", APIVersion: "autoscaling/v2", Scope: rules.ScopeNamespace}
 	readServiceMonitor = rules.Read{Kind: "ServiceMonitor", APIVersion: "monitoring.coreos.com/v1", Scope: rules.ScopeCluster}
 )
+
+// fakeReader is a fake client holding objs, with client-go's kinds in a
+// scheme of its own: the fake client registers each unstructured list kind
+// it lists (ServiceMonitorList) in its scheme, and in client-go's global
+// scheme newList would then make that list without its kind, failing the
+// next run of a test in the process (go test -count=2).
+func fakeReader(t *testing.T, objs ...client.Object) client.WithWatch {
+	t.Helper()
+	s := runtime.NewScheme()
+	if err := scheme.AddToScheme(s); err != nil {
+		t.Fatal(err)
+	}
+	return fake.NewClientBuilder().WithScheme(s).WithObjects(objs...).Build()
+}
 
 // TestInformerObjects: namespaces, then one object per kind read, typed when
 // client-go knows the kind and unstructured (with its kind) when it does not.
@@ -68,7 +83,7 @@ func TestCachedClusterInventory(t *testing.T) {
 		monitor("shop"), monitor("monitoring"),
 	}
 	c := &CachedCluster{
-		reader:    fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(objs...).Build(),
+		reader:    fakeReader(t, objs...),
 		reads:     []rules.Read{readHPA, readNetworkPolicy, readServiceMonitor},
 		converted: newConversions(defaultSweepEvery),
 	}
@@ -105,7 +120,7 @@ func TestCachedClusterInventory(t *testing.T) {
 func TestCachedClusterConvertsOnce(t *testing.T) {
 	ctx := context.Background()
 	np := &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "np", Namespace: "shop"}}
-	reader := fake.NewClientBuilder().WithScheme(scheme.Scheme).WithObjects(np).Build()
+	reader := fakeReader(t, np)
 	c := &CachedCluster{reader: reader, reads: []rules.Read{readNetworkPolicy}, converted: newConversions(4)}
 	policy := func() ast.Value {
 		t.Helper()
