@@ -289,14 +289,21 @@ func (s *suite) chartUser(t *testing.T, release, user string) string {
 }
 
 // resourceGrants are the requests that rules, of a Role in namespace (a
-// ClusterRole when empty), allow: each verb on each resource.
+// ClusterRole when empty), allow: each verb on each resource, of each name
+// when the rule names them.
 func resourceGrants(namespace string, rules []rbacv1.PolicyRule) []authorizationv1.ResourceAttributes {
 	var out []authorizationv1.ResourceAttributes
 	for _, r := range rules {
+		names := r.ResourceNames
+		if len(names) == 0 {
+			names = []string{""}
+		}
 		for _, group := range r.APIGroups {
 			for _, resource := range r.Resources {
 				for _, verb := range r.Verbs {
-					out = append(out, authorizationv1.ResourceAttributes{Namespace: namespace, Verb: verb, Group: group, Resource: resource})
+					for _, name := range names {
+						out = append(out, authorizationv1.ResourceAttributes{Namespace: namespace, Verb: verb, Group: group, Resource: resource, Name: name})
+					}
 				}
 			}
 		}
