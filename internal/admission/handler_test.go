@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,11 +55,18 @@ func newHandler(t testing.TB, c *cluster, cfg Config) (*Handler, *Metrics) {
 	return handlerWith(t, compile(t), c, cfg)
 }
 
-// compile compiles the policies once for the handlers of a table: the
-// webhook too shares one engine between all its requests.
+// builtinEngine is the engine of the built-in policies, compiled once for
+// all the package's tests and benchmarks: the webhook too shares one
+// engine between all its requests, and under the race detector a
+// compilation takes a minute on a loaded machine (a few seconds without).
+var builtinEngine = sync.OnceValues(func() (*rules.Engine, error) {
+	return rules.New(context.Background(), policies.FS())
+})
+
+// compile returns the engine of the built-in policies.
 func compile(t testing.TB) *rules.Engine {
 	t.Helper()
-	engine, err := rules.New(context.Background(), policies.FS())
+	engine, err := builtinEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
