@@ -155,7 +155,7 @@ func TestBenchmarkSetIsValid(t *testing.T) {
 	dir := t.TempDir()
 	const n = benchObjects / 10
 	writeSet(t, dir, n)
-	e, err := rules.New(context.Background(), policies.FS())
+	e, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}

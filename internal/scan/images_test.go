@@ -7,16 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 // TestOneImageProblemOneFinding: IMG001 and IMG002 together give one
 // finding at an image's position, whichever of them owns the problem, and
 // a release tag with or without v (8.8.0, 1.27.3-alpine) gives none.
 func TestOneImageProblemOneFinding(t *testing.T) {
-	engine, err := rules.New(context.Background(), policies.FS())
+	engine, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}

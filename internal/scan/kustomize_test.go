@@ -7,9 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 // overlays is one base reached by three overlays: the environment of each
@@ -57,7 +55,7 @@ func TestKustomizeEnvironmentAndExemptions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	e, err := rules.New(context.Background(), policies.FS())
+	e, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +109,7 @@ func TestKustomizeEnvironmentAndExemptions(t *testing.T) {
 // TestKustomizePatchedFieldAtPatch: a field an overlay's patch sets is
 // reported at the patch's line, not at the base the patch was merged into.
 func TestKustomizePatchedFieldAtPatch(t *testing.T) {
-	e, err := rules.New(context.Background(), policies.FS())
+	e, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 // TestRunStopsWhenCancelled: a cancelled scan reports the cancellation,
@@ -15,7 +13,7 @@ import (
 func TestRunStopsWhenCancelled(t *testing.T) {
 	dir := t.TempDir()
 	writeSet(t, dir, 200)
-	e, err := rules.New(context.Background(), policies.FS())
+	e, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}

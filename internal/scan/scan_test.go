@@ -11,7 +11,6 @@ import (
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/scan"
 	"github.com/slotwise/slotcheck/internal/source"
-	"github.com/slotwise/slotcheck/policies"
 )
 
 const (
@@ -67,7 +66,7 @@ func TestFindingInAnotherObject(t *testing.T) {
 				"  annotations:\n    slotcheck.slotwise.com/exempt-AVL003: scaled by KEDA\n" +
 				deployment[len("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"):]},
 	}
-	engine, err := rules.New(context.Background(), policies.FS())
+	engine, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +92,7 @@ func TestFindingInAnotherObject(t *testing.T) {
 // hand (the webhook judges one object against the cluster's inventory), the
 // finding is placed at the target's first line and keeps its message.
 func TestFindingInAnotherObjectWithoutFiles(t *testing.T) {
-	engine, err := rules.New(context.Background(), policies.FS())
+	engine, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +160,7 @@ func TestCrossObjectRulesSeeEveryPath(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "app", "deployment.yaml"), deployment)
 	write(t, filepath.Join(dir, "scaling", "hpa.yaml"), autoscaler)
-	engine, err := rules.New(context.Background(), policies.FS())
+	engine, err := testEngine()
 	if err != nil {
 		t.Fatal(err)
 	}
