@@ -318,9 +318,9 @@ func TestWatchHealthFollowsACache(t *testing.T) {
 	}
 	ready := h.Checker(c)
 
-	// A reflector waits between its attempts up to twice its longest
-	// backoff (30 s, jittered up to 60 s): each wait allows for one such
-	// pause beside a loaded machine's own delays.
+	// A reflector may wait up to 60 s between two attempts (its backoff
+	// caps at 30 s, jittered up to twice that): each wait allows for one
+	// such pause and a loaded machine's own delays.
 	const within = 2 * time.Minute
 	await := func(what string, cond func(error) bool) {
 		t.Helper()
