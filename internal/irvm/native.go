@@ -60,6 +60,8 @@ func nativeFor(name string) native {
 		return objectGet
 	case "sprintf":
 		return sprintf
+	case "array.concat":
+		return arrayConcat
 	}
 	return nil
 }
@@ -110,6 +112,29 @@ func objectGet(a []*ast.Term) (*ast.Term, bool) {
 		}
 	}
 	return cmp.Or(curr, def), true
+}
+
+// arrayConcat is OPA's array.concat, which the rules call to make every
+// finding's path: an empty side gives the other back as it is.
+func arrayConcat(a []*ast.Term) (*ast.Term, bool) {
+	x, ok1 := a[0].Value.(*ast.Array)
+	y, ok2 := a[1].Value.(*ast.Array)
+	switch {
+	case !ok1 || !ok2:
+		return nil, false
+	case x.Len() == 0:
+		return a[1], true
+	case y.Len() == 0:
+		return a[0], true
+	}
+	out := make([]*ast.Term, 0, x.Len()+y.Len())
+	for i := range x.Len() {
+		out = append(out, x.Elem(i))
+	}
+	for i := range y.Len() {
+		out = append(out, y.Elem(i))
+	}
+	return ast.ArrayTerm(out...), true
 }
 
 // sprintf writes the messages rules build (sprintf("%s ... %q", [...]))

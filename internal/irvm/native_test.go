@@ -65,3 +65,42 @@ func TestNativeSprintfMatchesOPA(t *testing.T) {
 		})
 	}
 }
+
+// TestNativeArrayConcatMatchesOPA: the native array.concat gives OPA's
+// value, the very operand where one side is empty, and leaves non-arrays to
+// OPA's built-in and its error.
+func TestNativeArrayConcatMatchesOPA(t *testing.T) {
+	tests := []struct {
+		name   string
+		a, b   string
+		native bool
+	}{
+		{name: "both", a: `["spec", "template"]`, b: `["containers", 0]`, native: true},
+		{name: "left empty", a: `[]`, b: `["x"]`, native: true},
+		{name: "right empty", a: `["x"]`, b: `[]`, native: true},
+		{name: "both empty", a: `[]`, b: `[]`, native: true},
+		{name: "nested", a: `[["a"], {"b": 1}]`, b: `[{"c"}]`, native: true},
+		{name: "left not an array", a: `"x"`, b: `[]`},
+		{name: "right a set", a: `[]`, b: `{"x"}`},
+	}
+	opa := topdown.GetBuiltin("array.concat")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []*ast.Term{ast.MustParseTerm(tt.a), ast.MustParseTerm(tt.b)}
+			got, ok := arrayConcat(args)
+			if ok != tt.native {
+				t.Fatalf("native %v, want %v", ok, tt.native)
+			}
+			if !ok {
+				return
+			}
+			var want *ast.Term
+			if err := opa(topdown.BuiltinContext{Context: context.Background()}, args, func(r *ast.Term) error { want = r; return nil }); err != nil {
+				t.Fatalf("OPA's array.concat: %v", err)
+			}
+			if !got.Equal(want) {
+				t.Errorf("native %v, OPA %v", got, want)
+			}
+		})
+	}
+}
