@@ -14,11 +14,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -64,12 +67,20 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	defer target.stop()
 	fmt.Fprintf(errOut, "soak: %d reviews at %.0f/s (at most %d in flight), one in %d garbage; load average %s\n",
 		opts.n, opts.rate, opts.inflight, opts.garbageEvery, loadAverage())
+	scrapes := &http.Client{Timeout: 10 * time.Second}
+	before, beforeErr := readMetrics(scrapes, target.metricsURL)
 	res := soak(ctx, target, gen, opts)
+	after, afterErr := readMetrics(scrapes, target.metricsURL)
 	res.panicked = target.panicked()
 	res.exited = target.exited()
 	res.loadEnd = loadAverage()
 	res.print(out)
-	fmt.Fprintf(errOut, "soak: the webhook's log is in %s\n", target.logPath)
+	rt := webhookRuntime{offset: target.started.Sub(res.start), before: before, after: after, scrapeErr: errors.Join(beforeErr, afterErr)}
+	if err := printRuntime(out, res, rt, target); err != nil {
+		fmt.Fprintf(errOut, "soak: %v\n", err)
+	}
+	fmt.Fprintf(errOut, "soak: the webhook's log (with its gctrace) is in %s, the figures of each second in %s\n",
+		target.logPath, filepath.Join(target.dir, secondsFile))
 	if failures := res.failures(opts.maxRSSGrowth); len(failures) > 0 {
 		for _, f := range failures {
 			fmt.Fprintf(errOut, "soak: FAIL: %s\n", f)

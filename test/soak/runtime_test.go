@@ -1,0 +1,153 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseGCTrace(t *testing.T) {
+	const log = `{"level":"info","msg":"Starting webhook server"}
+gc 7 @12.345s 3%: 0.21+41+0.87 ms clock, 0.42+5.5/16/6.6+1.7 ms cpu, 130->133->22 MB, 134 MB goal, 0 MB stacks, 0 MB globals, 2 P
+gc 8 @13.5s 3%: 0.21+4{"level":"error","msg":"unable to decode the request"}
+gc 9 @14.000s 4% (checking for goroutine leaks): 1+2+3 ms clock, 0+0.5/1/2+0 ms cpu, 10->11->5 MB, 12 MB goal, 0 MB stacks, 0 MB globals, 2 P
+`
+	got := parseGCTrace(log)
+	want := []gcCycle{
+		{n: 7, at: 12345 * time.Millisecond, sweepTerm: 210 * time.Microsecond, mark: 41 * time.Millisecond, markTerm: 870 * time.Microsecond,
+			assist: 5500 * time.Microsecond, background: 16 * time.Millisecond, idle: 6600 * time.Microsecond, heapStart: 130, live: 22, heapGoal: 134},
+		{n: 9, at: 14 * time.Second, sweepTerm: time.Millisecond, mark: 2 * time.Millisecond, markTerm: 3 * time.Millisecond,
+			assist: 500 * time.Microsecond, background: time.Millisecond, idle: 2 * time.Millisecond, heapStart: 10, live: 5, heapGoal: 12},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("parseGCTrace = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("cycle %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if c := got[0]; c.stw() != 1080*time.Microsecond || c.clock() != 42080*time.Microsecond {
+		t.Errorf("stw %s clock %s, want 1.08ms 42.08ms", c.stw(), c.clock())
+	}
+}
+
+func TestParseMetricsAndQuantile(t *testing.T) {
+	const before = `# HELP go_gc_cycles_total_gc_cycles_total Count of completed GC cycles.
+go_gc_cycles_total_gc_cycles_total 10
+go_sched_latencies_seconds_bucket{le="0.001"} 90
+go_sched_latencies_seconds_bucket{le="0.01"} 100
+go_sched_latencies_seconds_bucket{le="+Inf"} 100
+`
+	const after = `go_gc_cycles_total_gc_cycles_total 25
+go_sched_latencies_seconds_bucket{le="0.001"} 980
+go_sched_latencies_seconds_bucket{le="0.01"} 1095
+go_sched_latencies_seconds_bucket{le="+Inf"} 1100
+slotcheck_admission_duration_seconds_bucket{le="0.01"} 3
+`
+	b, err := parseMetrics(strings.NewReader(before))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := parseMetrics(strings.NewReader(after))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := delta(webhookRuntime{before: b, after: a}, "go_gc_cycles_total_gc_cycles_total"); d != 15 {
+		t.Errorf("delta of cycles = %v, want 15", d)
+	}
+	// 1000 new observations: 890 up to 1ms, 105 more up to 10ms, 5 beyond.
+	h := histogramDelta(b, a, "go_sched_latencies_seconds", "")
+	tests := []struct {
+		name string
+		q    float64
+		want float64
+	}{
+		{name: "p50 in the first bucket", q: 0.5, want: 0.001},
+		{name: "p99 in the second", q: 0.99, want: 0.01},
+		{name: "max beyond the last bound", q: 1, want: math.Inf(1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := quantile(h, tt.q); got != tt.want {
+				t.Errorf("quantile(%v) = %v, want %v", tt.q, got, tt.want)
+			}
+		})
+	}
+	if got := quantile(histogramDelta(b, a, "absent", ""), 0.99); got != 0 {
+		t.Errorf("quantile of a missing histogram = %v, want 0", got)
+	}
+}
+
+func TestPerSecond(t *testing.T) {
+	ms := func(v int) time.Duration { return time.Duration(v) * time.Millisecond }
+	outcomes := []outcome{
+		{at: ms(100), latency: ms(1)},
+		{at: ms(900), latency: ms(2), late: ms(1)},
+		{at: ms(1100), latency: ms(80), late: ms(7), newConn: true},
+		{at: ms(2500), latency: ms(3)},
+	}
+	// The process started 5 s before the soak: a cycle at 6.05 s of its
+	// clock is at 1.05 s of the soak's, and one of 1 s overlaps the third
+	// second as well.
+	cycles := []gcCycle{
+		{n: 1, at: ms(6050), sweepTerm: ms(1), mark: ms(30), markTerm: ms(1)},
+		{n: 2, at: ms(6900), mark: ms(1000)},
+	}
+	client := []clientSecond{{cycles: 1}}
+	secs := perSecond(outcomes, cycles, -5*time.Second, client)
+	if len(secs) != 3 {
+		t.Fatalf("%d seconds, want 3: %+v", len(secs), secs)
+	}
+	tests := []struct {
+		name     string
+		got      second
+		count    int
+		max      time.Duration
+		late     time.Duration
+		conns    int
+		gc       int
+		clientGC int
+		slow     bool
+	}{
+		{name: "first", got: secs[0], count: 2, max: ms(2), late: ms(1), clientGC: 1},
+		{name: "second, slow, two cycles", got: secs[1], count: 1, max: ms(80), late: ms(7), conns: 1, gc: 2, slow: true},
+		{name: "third, a cycle running on", got: secs[2], count: 1, max: ms(3), gc: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.got
+			if s.count != tt.count || s.max != tt.max || s.late != tt.late || s.newConns != tt.conns || len(s.gc) != tt.gc || s.client.cycles != tt.clientGC || s.slow() != tt.slow {
+				t.Errorf("second = %+v", s)
+			}
+		})
+	}
+	var b strings.Builder
+	printSeconds(&b, secs, 2, -5*time.Second)
+	for _, want := range []string{"3, 1 of them slow", "with a collection of the webhook     2 seconds,    1 slow; without:    1,    0 slow", "+50 2.0/30 0", "-100 0.0/1000 0"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+	var tsv strings.Builder
+	if err := writeSecondsTSV(&tsv, secs, -5*time.Second); err != nil || strings.Count(tsv.String(), "\n") != 4 {
+		t.Errorf("seconds.tsv: %v\n%s", err, tsv.String())
+	}
+}
+
+func TestDuring(t *testing.T) {
+	cycles := []gcCycle{{n: 1, at: time.Second}, {n: 2, at: 3 * time.Second}, {n: 3, at: 9 * time.Second}}
+	got := during(cycles, -2*time.Second, 5*time.Second)
+	if len(got) != 1 || got[0].n != 2 {
+		t.Errorf("during = %+v, want cycle 2 alone", got)
+	}
+}
+
+func TestWithGCTrace(t *testing.T) {
+	for in, want := range map[string]string{"": "gctrace=1", "http2debug=1": "http2debug=1,gctrace=1"} {
+		if got := withGCTrace(in); got != want {
+			t.Errorf("withGCTrace(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
