@@ -68,9 +68,9 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fmt.Fprintf(errOut, "soak: %d reviews at %.0f/s (at most %d in flight), one in %d garbage; load average %s\n",
 		opts.n, opts.rate, opts.inflight, opts.garbageEvery, loadAverage())
 	scrapes := &http.Client{Timeout: 10 * time.Second}
-	before, beforeErr := readMetrics(scrapes, target.metricsURL)
+	before, beforeErr := readMetrics(scrapes, target.metricsURL, filepath.Join(target.dir, "metrics-start.txt"))
 	res := soak(ctx, target, gen, opts)
-	after, afterErr := readMetrics(scrapes, target.metricsURL)
+	after, afterErr := readMetrics(scrapes, target.metricsURL, filepath.Join(target.dir, "metrics-end.txt"))
 	res.panicked = target.panicked()
 	res.exited = target.exited()
 	res.loadEnd = loadAverage()

@@ -44,7 +44,10 @@ go_sched_latencies_seconds_bucket{le="+Inf"} 100
 go_sched_latencies_seconds_bucket{le="0.001"} 980
 go_sched_latencies_seconds_bucket{le="0.01"} 1095
 go_sched_latencies_seconds_bucket{le="+Inf"} 1100
-slotcheck_admission_duration_seconds_bucket{le="0.01"} 3
+slotcheck_admission_duration_seconds_bucket{kind="Deployment",le="0.01"} 3
+slotcheck_admission_duration_seconds_bucket{kind="Deployment",le="+Inf"} 3
+slotcheck_admission_duration_seconds_bucket{kind="Pod",le="0.01"} 1
+slotcheck_admission_duration_seconds_bucket{kind="Pod",le="+Inf"} 2
 `
 	b, err := parseMetrics(strings.NewReader(before))
 	if err != nil {
@@ -58,7 +61,7 @@ slotcheck_admission_duration_seconds_bucket{le="0.01"} 3
 		t.Errorf("delta of cycles = %v, want 15", d)
 	}
 	// 1000 new observations: 890 up to 1ms, 105 more up to 10ms, 5 beyond.
-	h := histogramDelta(b, a, "go_sched_latencies_seconds", "")
+	h := histogramDelta(b, a, "go_sched_latencies_seconds")
 	tests := []struct {
 		name string
 		q    float64
@@ -75,7 +78,11 @@ slotcheck_admission_duration_seconds_bucket{le="0.01"} 3
 			}
 		})
 	}
-	if got := quantile(histogramDelta(b, a, "absent", ""), 0.99); got != 0 {
+	// Summed over its labels: 4 of 5 up to 10ms.
+	if got := quantile(histogramDelta(b, a, "slotcheck_admission_duration_seconds"), 0.8); got != 0.01 {
+		t.Errorf("p80 of the handler's time = %v, want 0.01", got)
+	}
+	if got := quantile(histogramDelta(b, a, "absent"), 0.99); got != 0 {
 		t.Errorf("quantile of a missing histogram = %v, want 0", got)
 	}
 }

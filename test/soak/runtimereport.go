@@ -62,9 +62,9 @@ func printWebhookRuntime(w io.Writer, rt webhookRuntime) {
 	cpu := delta(rt, "process_cpu_seconds_total")
 	gc := delta(rt, "go_cpu_classes_gc_total_cpu_seconds_total")
 	fmt.Fprintf(w, "webhook CPU     %.1f s, of it collector %.2f s (assists %.2f s)\n", cpu, gc, delta(rt, "go_cpu_classes_gc_mark_assist_cpu_seconds_total"))
-	sched := histogramDelta(rt.before, rt.after, "go_sched_latencies_seconds", "")
-	pauses := histogramDelta(rt.before, rt.after, "go_sched_pauses_total_gc_seconds", "")
-	handler := histogramDelta(rt.before, rt.after, "slotcheck_admission_duration_seconds", "")
+	sched := histogramDelta(rt.before, rt.after, "go_sched_latencies_seconds")
+	pauses := histogramDelta(rt.before, rt.after, "go_sched_pauses_total_gc_seconds")
+	handler := histogramDelta(rt.before, rt.after, "slotcheck_admission_duration_seconds")
 	fmt.Fprintf(w, "webhook waits   goroutine runnable, not running: p99 %s max %s; GC pauses p99 %s max %s; handler p99 %s\n",
 		bound(quantile(sched, 0.99)), bound(quantile(sched, 1)), bound(quantile(pauses, 0.99)), bound(quantile(pauses, 1)), bound(quantile(handler, 0.99)))
 }

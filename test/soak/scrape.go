@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,8 +19,9 @@ import (
 // and labels as written) and its value.
 type scrape map[string]float64
 
-// readMetrics scrapes url (the webhook's /metrics, plain HTTP on loopback).
-func readMetrics(client *http.Client, url string) (scrape, error) {
+// readMetrics scrapes url (the webhook's /metrics, plain HTTP on loopback)
+// and keeps a copy of what it read in the file keep.
+func readMetrics(client *http.Client, url, keep string) (scrape, error) {
 	resp, err := client.Get(url)
 	if err != nil {
 		return nil, fmt.Errorf("scrape %s: %w", url, err)
@@ -27,7 +30,14 @@ func readMetrics(client *http.Client, url string) (scrape, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("scrape %s: HTTP %d", url, resp.StatusCode)
 	}
-	return parseMetrics(resp.Body)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("scrape %s: %w", url, err)
+	}
+	if err := os.WriteFile(keep, body, 0o644); err != nil {
+		return nil, err
+	}
+	return parseMetrics(bytes.NewReader(body))
 }
 
 // parseMetrics reads Prometheus's text format; comments and lines it cannot
@@ -60,34 +70,42 @@ type bucket struct {
 	count float64
 }
 
-// histogram is the cumulative buckets of the histogram name (whose series
-// carry labels, if any, in labels, written as in the exposition, e.g.
-// `webhook="/validate",`), sorted by le.
-func (s scrape) histogram(name, labels string) []bucket {
-	var out []bucket
-	prefix := name + "_bucket{" + labels + `le="`
+// histogram is the cumulative buckets of the histogram name, summed over
+// its series' labels, sorted by le.
+func (s scrape) histogram(name string) []bucket {
+	byLE := map[float64]float64{}
+	prefix := name + "_bucket{"
 	for k, v := range s {
 		rest, ok := strings.CutPrefix(k, prefix)
 		if !ok {
 			continue
 		}
-		le, err := strconv.ParseFloat(strings.TrimSuffix(rest, `"}`), 64)
+		_, le, ok := strings.Cut(rest, `le="`)
+		if !ok {
+			continue
+		}
+		le, _, _ = strings.Cut(le, `"`)
+		bound, err := strconv.ParseFloat(le, 64)
 		if err != nil {
 			continue
 		}
-		out = append(out, bucket{le: le, count: v})
+		byLE[bound] += v
+	}
+	out := make([]bucket, 0, len(byLE))
+	for le, count := range byLE {
+		out = append(out, bucket{le: le, count: count})
 	}
 	slices.SortFunc(out, func(a, b bucket) int { return cmp.Compare(a.le, b.le) })
 	return out
 }
 
 // histogramDelta is end's histogram less start's (start may lack it).
-func histogramDelta(start, end scrape, name, labels string) []bucket {
+func histogramDelta(start, end scrape, name string) []bucket {
 	before := map[float64]float64{}
-	for _, b := range start.histogram(name, labels) {
+	for _, b := range start.histogram(name) {
 		before[b.le] = b.count
 	}
-	out := end.histogram(name, labels)
+	out := end.histogram(name)
 	for i := range out {
 		out[i].count -= before[out[i].le]
 	}
@@ -116,5 +134,5 @@ func bound(seconds float64) string {
 	if math.IsInf(seconds, 1) {
 		return "beyond the last bucket"
 	}
-	return "≤" + time.Duration(seconds*float64(time.Second)).String()
+	return "≤" + round(time.Duration(seconds*float64(time.Second))).String()
 }
