@@ -29,6 +29,7 @@ func TestRuntimeMetrics(t *testing.T) {
 		"go_cpu_classes_gc_total_cpu_seconds_total",
 		"go_cpu_classes_gc_mark_assist_cpu_seconds_total",
 		"go_gc_gogc_percent",
+		"go_gc_heap_allocs_bytes_total",
 		"process_cpu_seconds_total",
 		"process_resident_memory_bytes",
 	} {

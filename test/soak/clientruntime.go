@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"runtime/metrics"
+	"syscall"
 	"time"
 )
 
@@ -111,4 +112,13 @@ func maxNew(a, b metrics.Sample) time.Duration {
 		}
 	}
 	return 0
+}
+
+// processCPU is the CPU time, user and system, the soak's process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/gcpace"
 )
 
 // options are the soak's flags.
@@ -67,6 +68,12 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	defer target.stop()
 	fmt.Fprintf(errOut, "soak: %d reviews at %.0f/s (at most %d in flight), one in %d garbage; load average %s\n",
 		opts.n, opts.rate, opts.inflight, opts.garbageEvery, loadAverage())
+	// The client allocates some 20 KB a review and shares the cores with
+	// the webhook: paced as Go does by default it collected every second
+	// or so, and its collections and their idle workers counted in the
+	// latency it measures. It paces its collector as the webhook does.
+	stopPacing := gcpace.StartWith(gcpace.Pacing{Floor: gcpace.DefaultFloor})
+	defer stopPacing()
 	scrapes := &http.Client{Timeout: 10 * time.Second}
 	before, beforeErr := readMetrics(scrapes, target.metricsURL, filepath.Join(target.dir, "metrics-start.txt"))
 	res := soak(ctx, target, gen, opts)

@@ -14,6 +14,7 @@ type result struct {
 	start        time.Time
 	elapsed      time.Duration
 	client       []clientSecond // the soak's own runtime, second by second
+	clientCPU    time.Duration  // the soak's process's CPU time during the soak
 	rssWarmup    int64          // KiB
 	rssWarmupErr error
 	rssEnd       int64 // KiB

@@ -132,7 +132,7 @@ func TestPerSecond(t *testing.T) {
 	}
 	var b strings.Builder
 	printSeconds(&b, secs, 2, -5*time.Second)
-	for _, want := range []string{"3, 1 of them slow", "with a collection of the webhook     2 seconds,    1 slow; without:    1,    0 slow", "+50 2.0/30 0", "-100 0.0/1000 0"} {
+	for _, want := range []string{"3, 1 of them slow (p99 over 10ms); p99 of the median second 3ms, of the 90th percentile second 80ms", "with a collection of the webhook     2 seconds,    1 slow; without:    1,    0 slow", "+50 2.0/30 0", "-100 0.0/1000 0"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}

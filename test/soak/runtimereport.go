@@ -61,7 +61,8 @@ func printWebhookRuntime(w io.Writer, rt webhookRuntime) {
 	}
 	cpu := delta(rt, "process_cpu_seconds_total")
 	gc := delta(rt, "go_cpu_classes_gc_total_cpu_seconds_total")
-	fmt.Fprintf(w, "webhook CPU     %.1f s, of it collector %.2f s (assists %.2f s)\n", cpu, gc, delta(rt, "go_cpu_classes_gc_mark_assist_cpu_seconds_total"))
+	fmt.Fprintf(w, "webhook CPU     %.1f s, of it collector %.2f s (assists %.2f s); allocated %.0f MB\n",
+		cpu, gc, delta(rt, "go_cpu_classes_gc_mark_assist_cpu_seconds_total"), delta(rt, "go_gc_heap_allocs_bytes_total")/1e6)
 	sched := histogramDelta(rt.before, rt.after, "go_sched_latencies_seconds")
 	pauses := histogramDelta(rt.before, rt.after, "go_sched_pauses_total_gc_seconds")
 	handler := histogramDelta(rt.before, rt.after, "slotcheck_admission_duration_seconds")
@@ -82,7 +83,7 @@ func sum(d []time.Duration) time.Duration {
 
 // printClientRuntime writes what the soak's own runtime did: it runs on
 // the same cores, and its stalls count in the latency.
-func printClientRuntime(w io.Writer, secs []clientSecond) {
+func printClientRuntime(w io.Writer, secs []clientSecond, cpu time.Duration) {
 	var cycles int
 	var allocs uint64
 	var gcCPU, pause, sched time.Duration
@@ -92,8 +93,8 @@ func printClientRuntime(w io.Writer, secs []clientSecond) {
 		gcCPU += s.gcCPU
 		pause, sched = max(pause, s.maxPause), max(sched, s.maxSchedLatency)
 	}
-	fmt.Fprintf(w, "client GC       %d collections, %.0f MB allocated, collector %.2f s of CPU, GC pause max %s, goroutine runnable max %s\n",
-		cycles, float64(allocs)/1e6, gcCPU.Seconds(), pause, sched)
+	fmt.Fprintf(w, "client CPU      %.1f s, of it collector %.2f s (%d collections); allocated %.0f MB; GC pause max %s, goroutine runnable max %s\n",
+		cpu.Seconds(), gcCPU.Seconds(), cycles, float64(allocs)/1e6, pause, sched)
 }
 
 // secondsFile is where, in the soak's folder, the figures of each second go.
@@ -109,7 +110,7 @@ func printRuntime(w io.Writer, res *result, rt webhookRuntime, t *target) error 
 	}
 	rt.cycles = during(parseGCTrace(string(log)), rt.offset, res.elapsed)
 	printWebhookRuntime(w, rt)
-	printClientRuntime(w, res.client)
+	printClientRuntime(w, res.client, res.clientCPU)
 	secs := perSecond(res.outcomes, rt.cycles, rt.offset, res.client)
 	printSeconds(w, secs, 10, rt.offset)
 	f, err := os.Create(filepath.Join(t.dir, secondsFile))

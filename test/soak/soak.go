@@ -48,6 +48,7 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 		sem      = make(chan struct{}, opts.inflight)
 		interval = float64(time.Second) / opts.rate
 	)
+	cpu := processCPU()
 	start := time.Now()
 	res.start = start
 	sampler, stopSampler, sampled := newClientSampler(), make(chan struct{}), make(chan []clientSecond, 1)
@@ -75,6 +76,7 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 	res.elapsed = time.Since(start)
 	close(stopSampler)
 	res.client = <-sampled
+	res.clientCPU = processCPU() - cpu
 	res.rssEnd, res.rssEndErr = t.rss()
 	return res
 }
