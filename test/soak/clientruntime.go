@@ -29,27 +29,34 @@ type clientSecond struct {
 	maxPause, maxSchedLatency time.Duration
 }
 
-// clientSampler reads the soak's runtime metrics once a second.
-type clientSampler struct {
-	samples []metrics.Sample
+// sampler reads, once a second, the soak's runtime metrics and the CPU
+// time of the machine and of the soak's processes.
+type sampler struct {
 	last    []metrics.Sample
-	seconds []clientSecond
+	proc    *procSampler
+	samples samples
 }
 
-func newClientSampler() *clientSampler {
-	s := &clientSampler{}
+// samples are the sampler's readings, second by second.
+type samples struct {
+	client []clientSecond
+	cpu    []cpuSecond
+}
+
+func newSampler(proc *procSampler) *sampler {
+	s := &sampler{proc: proc}
 	s.last = s.read()
 	return s
 }
 
-func (s *clientSampler) read() []metrics.Sample {
+func (s *sampler) read() []metrics.Sample {
 	out := []metrics.Sample{{Name: mCycles}, {Name: mAllocs}, {Name: mGCCPU}, {Name: mGCPauses}, {Name: mSchedLat}}
 	metrics.Read(out)
 	return out
 }
 
 // run samples each second until stop is closed, then once more.
-func (s *clientSampler) run(stop <-chan struct{}, done chan<- []clientSecond) {
+func (s *sampler) run(stop <-chan struct{}, done chan<- samples) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -58,16 +65,17 @@ func (s *clientSampler) run(stop <-chan struct{}, done chan<- []clientSecond) {
 			s.sample()
 		case <-stop:
 			s.sample()
-			done <- s.seconds
+			done <- s.samples
 			return
 		}
 	}
 }
 
-func (s *clientSampler) sample() {
+func (s *sampler) sample() {
 	now := s.read()
-	s.seconds = append(s.seconds, diffClient(s.last, now))
+	s.samples.client = append(s.samples.client, diffClient(s.last, now))
 	s.last = now
+	s.samples.cpu = append(s.samples.cpu, s.proc.sample())
 }
 
 // diffClient is what happened between two readings.

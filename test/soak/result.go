@@ -13,9 +13,9 @@ type result struct {
 	outcomes     []outcome
 	start        time.Time
 	elapsed      time.Duration
-	client       []clientSecond // the soak's own runtime, second by second
-	clientCPU    time.Duration  // the soak's process's CPU time during the soak
-	rssWarmup    int64          // KiB
+	samples      samples       // the soak's own runtime and the CPU used, second by second
+	clientCPU    time.Duration // the soak's process's CPU time during the soak
+	rssWarmup    int64         // KiB
 	rssWarmupErr error
 	rssEnd       int64 // KiB
 	rssEndErr    error

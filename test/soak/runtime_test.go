@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -102,8 +105,8 @@ func TestPerSecond(t *testing.T) {
 		{n: 1, at: ms(6050), sweepTerm: ms(1), mark: ms(30), markTerm: ms(1)},
 		{n: 2, at: ms(6900), mark: ms(1000)},
 	}
-	client := []clientSecond{{cycles: 1}}
-	secs := perSecond(outcomes, cycles, -5*time.Second, client)
+	sampled := samples{client: []clientSecond{{cycles: 1}}, cpu: []cpuSecond{{machine: 2, webhook: 0.5, client: 0.25, controlPlane: 0.05}, {machine: 1.9, webhook: 0.3}}}
+	secs := perSecond(outcomes, cycles, -5*time.Second, sampled)
 	if len(secs) != 3 {
 		t.Fatalf("%d seconds, want 3: %+v", len(secs), secs)
 	}
@@ -119,7 +122,7 @@ func TestPerSecond(t *testing.T) {
 		slow     bool
 	}{
 		{name: "first", got: secs[0], count: 2, max: ms(2), late: ms(1), clientGC: 1},
-		{name: "second, slow, two cycles", got: secs[1], count: 1, max: ms(80), late: ms(7), conns: 1, gc: 2, slow: true},
+		{name: "second, slow, two cycles, the neighbours busy", got: secs[1], count: 1, max: ms(80), late: ms(7), conns: 1, gc: 2, slow: true},
 		{name: "third, a cycle running on", got: secs[2], count: 1, max: ms(3), gc: 1},
 	}
 	for _, tt := range tests {
@@ -132,7 +135,7 @@ func TestPerSecond(t *testing.T) {
 	}
 	var b strings.Builder
 	printSeconds(&b, secs, 2, -5*time.Second)
-	for _, want := range []string{"3, 1 of them slow (p99 over 10ms); p99 of the median second 3ms, of the 90th percentile second 80ms", "with a collection of the webhook     2 seconds,    1 slow; without:    1,    0 slow", "+50 2.0/30 0", "-100 0.0/1000 0"} {
+	for _, want := range []string{"3, 1 of them slow (p99 over 10ms); p99 of the median second 3ms, of the 90th percentile second 80ms", "with a collection of the webhook     2 seconds,    1 slow; without:    1,    0 slow", "+50 2.0/30 0", "-100 0.0/1000 0", "with the neighbours over a core      2 seconds,    1 slow", "0.30 0.00 0.00 1.60"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
@@ -156,5 +159,41 @@ func TestWithGCTrace(t *testing.T) {
 		if got := withGCTrace(in); got != want {
 			t.Errorf("withGCTrace(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestProcStat(t *testing.T) {
+	dir := t.TempDir()
+	write := func(path, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, path)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, path), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	self := os.Getpid()
+	// A command with spaces and parentheses, as a process may name itself.
+	write("41/stat", fmt.Sprintf("41 (kube-apiserver) S %d 1 1 0 -1 0 0 0 0 0 70 30 0 0 20 0 9 0 1 1 1\n", self))
+	write("42/stat", fmt.Sprintf("42 (etcd) S %d 1 1 0 -1 0 0 0 0 0 5 5 0 0 20 0 9 0 1 1 1\n", self))
+	write("43/stat", "43 (etcd) S 1 1 1 0 -1 0 0 0 0 0 500 500 0 0 20 0 9 0 1 1 1\n")
+	write("50/stat", "50 (slotcheck (web) hook) S 1 1 1 0 -1 0 0 0 0 0 200 100 0 0 20 0 9 0 1 1 1\n")
+	write("stat", "cpu  1000 0 500 9000 100 0 0 0 0 0\ncpu0 1 2 3\n")
+	p := newProcSampler(dir, 50)
+	if len(p.controlPlane) != 2 {
+		t.Fatalf("control plane %v, want the two children of the soak", p.controlPlane)
+	}
+	if r := p.last; r.webhook != 300 || r.controlPlane != 110 || r.machine != 1500 {
+		t.Errorf("reading %+v, want webhook 300, control plane 110, machine 1500 ticks", r)
+	}
+	if _, _, ok := statFields("no command"); ok {
+		t.Error("statFields of a line without a command: ok")
+	}
+	if got := (cpuSecond{machine: 1.5, webhook: 0.4, client: 0.3, controlPlane: 0.1}).others(); got < 0.699 || got > 0.701 {
+		t.Errorf("others = %v, want 0.7", got)
+	}
+	if got := (cpuSecond{machine: 0.1, webhook: 0.4}).others(); got != 0 {
+		t.Errorf("others = %v, want 0 when the parts add up to more than the machine", got)
 	}
 }

@@ -110,8 +110,8 @@ func printRuntime(w io.Writer, res *result, rt webhookRuntime, t *target) error 
 	}
 	rt.cycles = during(parseGCTrace(string(log)), rt.offset, res.elapsed)
 	printWebhookRuntime(w, rt)
-	printClientRuntime(w, res.client, res.clientCPU)
-	secs := perSecond(res.outcomes, rt.cycles, rt.offset, res.client)
+	printClientRuntime(w, res.samples.client, res.clientCPU)
+	secs := perSecond(res.outcomes, rt.cycles, rt.offset, res.samples)
 	printSeconds(w, secs, 10, rt.offset)
 	f, err := os.Create(filepath.Join(t.dir, secondsFile))
 	if err != nil {

@@ -25,9 +25,10 @@ type second struct {
 	newConns int
 	// gc is the webhook's collections that ran during the second.
 	gc []gcCycle
-	// client is what the soak's own runtime did in it (zero when not
-	// sampled).
+	// client is what the soak's own runtime did in it, and cpu the cores
+	// each party used (zero when not sampled).
 	client clientSecond
+	cpu    cpuSecond
 }
 
 // slow says whether the second's p99 missed the goal.
@@ -36,8 +37,8 @@ func (s second) slow() bool { return s.p99 > slowSecond }
 // perSecond groups the outcomes by the second they were due in. cycles are
 // the webhook's collections, shifted to the soak's clock by offset (when
 // the process started, from the start of the soak); client is the soak's
-// own runtime, second by second.
-func perSecond(outcomes []outcome, cycles []gcCycle, offset time.Duration, client []clientSecond) []second {
+// own runtime and the CPU used, second by second.
+func perSecond(outcomes []outcome, cycles []gcCycle, offset time.Duration, sampled samples) []second {
 	var lat [][]time.Duration
 	var out []second
 	for _, o := range outcomes {
@@ -56,8 +57,11 @@ func perSecond(outcomes []outcome, cycles []gcCycle, offset time.Duration, clien
 		slices.Sort(lat[i])
 		out[i].count = len(lat[i])
 		out[i].p50, out[i].p99, out[i].max = percentile(lat[i], 50), percentile(lat[i], 99), percentile(lat[i], 100)
-		if i < len(client) {
-			out[i].client = client[i]
+		if i < len(sampled.client) {
+			out[i].client = sampled.client[i]
+		}
+		if i < len(sampled.cpu) {
+			out[i].cpu = sampled.cpu[i]
 		}
 		from, to := time.Duration(i)*time.Second, time.Duration(i+1)*time.Second
 		for _, c := range cycles {
@@ -83,6 +87,7 @@ func stallFactors() []factor {
 		{name: "a collection of the client", has: func(s second) bool { return s.client.cycles > 0 }},
 		{name: "new connections", has: func(s second) bool { return s.newConns > 0 }},
 		{name: "the client over 5ms late", has: func(s second) bool { return s.late > 5*time.Millisecond }},
+		{name: "the neighbours over a core", has: func(s second) bool { return s.cpu.others() > 1 }},
 	}
 }
 
@@ -124,11 +129,12 @@ func printSeconds(w io.Writer, secs []second, worst int, offset time.Duration) {
 	}
 	byMax := slices.Clone(secs)
 	slices.SortStableFunc(byMax, func(a, b second) int { return cmp.Compare(b.max, a.max) })
-	fmt.Fprintf(w, "slowest seconds (webhook collections: start from the second's, ms, stop-the-world/mark ms, assist ms of CPU)\n")
-	fmt.Fprintf(w, "  %4s %5s %9s %9s %9s %9s %5s %-22s %s\n", "s", "n", "p50", "p99", "max", "late", "conns", "client GC (pause, sched)", "webhook GC")
+	fmt.Fprintf(w, "slowest seconds (cores used by the webhook, the client, kube-apiserver and etcd, and the rest of the machine;\n"+
+		"  webhook collections: start from the second's, ms, stop-the-world/mark ms, assist ms of CPU)\n")
+	fmt.Fprintf(w, "  %4s %5s %9s %9s %9s %9s %5s %-23s %-24s %s\n", "s", "n", "p50", "p99", "max", "late", "conns", "cores: hook cli ctl rest", "client GC (pause, sched)", "webhook GC")
 	for _, s := range byMax[:min(worst, len(byMax))] {
-		fmt.Fprintf(w, "  %4d %5d %9s %9s %9s %9s %5d %-22s %s\n", s.index, s.count, round(s.p50), round(s.p99), round(s.max),
-			round(s.late), s.newConns, clientGC(s.client), webhookGC(s, offset))
+		fmt.Fprintf(w, "  %4d %5d %9s %9s %9s %9s %5d %-23s %-24s %s\n", s.index, s.count, round(s.p50), round(s.p99), round(s.max),
+			round(s.late), s.newConns, s.cpu, clientGC(s.client), webhookGC(s, offset))
 	}
 }
 
@@ -154,14 +160,15 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // writeSecondsTSV writes every second, one line each, for plotting.
 func writeSecondsTSV(w io.Writer, secs []second, offset time.Duration) error {
-	fmt.Fprintln(w, "second\treviews\tp50_ms\tp99_ms\tmax_ms\tclient_late_ms\tnew_conns\tclient_gc\tclient_pause_ms\tclient_sched_ms\twebhook_gc\twebhook_stw_ms\twebhook_mark_ms\twebhook_assist_ms")
+	fmt.Fprintln(w, "second\treviews\tp50_ms\tp99_ms\tmax_ms\tclient_late_ms\tnew_conns\tclient_gc\tclient_pause_ms\tclient_sched_ms\twebhook_gc\twebhook_stw_ms\twebhook_mark_ms\twebhook_assist_ms\tcores_webhook\tcores_client\tcores_control_plane\tcores_rest")
 	for _, s := range secs {
 		var stw, mark, assist time.Duration
 		for _, c := range s.gc {
 			stw, mark, assist = stw+c.stw(), mark+c.mark, assist+c.assist
 		}
-		if _, err := fmt.Fprintf(w, "%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.3f\t%.3f\t%d\t%.3f\t%.1f\t%.1f\n", s.index, s.count, ms(s.p50), ms(s.p99), ms(s.max),
-			ms(s.late), s.newConns, s.client.cycles, ms(s.client.maxPause), ms(s.client.maxSchedLatency), len(s.gc), ms(stw), ms(mark), ms(assist)); err != nil {
+		if _, err := fmt.Fprintf(w, "%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.3f\t%.3f\t%d\t%.3f\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\n", s.index, s.count, ms(s.p50), ms(s.p99), ms(s.max),
+			ms(s.late), s.newConns, s.client.cycles, ms(s.client.maxPause), ms(s.client.maxSchedLatency), len(s.gc), ms(stw), ms(mark), ms(assist),
+			s.cpu.webhook, s.cpu.client, s.cpu.controlPlane, s.cpu.others()); err != nil {
 			return err
 		}
 	}

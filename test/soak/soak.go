@@ -51,7 +51,7 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 	cpu := processCPU()
 	start := time.Now()
 	res.start = start
-	sampler, stopSampler, sampled := newClientSampler(), make(chan struct{}), make(chan []clientSecond, 1)
+	sampler, stopSampler, sampled := newSampler(newProcSampler("/proc", t.pid)), make(chan struct{}), make(chan samples, 1)
 	go sampler.run(stopSampler, sampled)
 	for i := range opts.n {
 		due := start.Add(time.Duration(float64(i) * interval))
@@ -75,7 +75,7 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 	res.outcomes = outcomes[:sent]
 	res.elapsed = time.Since(start)
 	close(stopSampler)
-	res.client = <-sampled
+	res.samples = <-sampled
 	res.clientCPU = processCPU() - cpu
 	res.rssEnd, res.rssEndErr = t.rss()
 	return res
