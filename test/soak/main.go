@@ -6,6 +6,13 @@
 //
 //	KUBEBUILDER_ASSETS=$(./scripts/envtest-assets) go run ./test/soak -n 100000 -rate 500
 //
+// Beside latency, answers and RSS it reports what ran beside the reviews, so
+// that a stall can be told from a slow webhook: the client's own delay, the
+// webhook's collections (GODEBUG=gctrace=1, in its log), its /metrics before
+// and after, the client's runtime, and for each second the latency, the
+// collections in it and the cores each process and the rest of the machine
+// used (seconds.tsv in the soak's folder).
+//
 // Exit status: 0 when every goal holds, 1 when one does not (a malformed or
 // missing response, a panic, the process gone, RSS at the end more than
 // -max-rss-growth above RSS after warm-up), 2 for a usage error, 3 when the
