@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,65 @@ func TestProcStat(t *testing.T) {
 	}
 	if got := (cpuSecond{machine: 0.1, webhook: 0.4}).others(); got != 0 {
 		t.Errorf("others = %v, want 0 when the parts add up to more than the machine", got)
+	}
+}
+
+func TestPrintRuntime(t *testing.T) {
+	before, err := parseMetrics(strings.NewReader("go_gc_cycles_total_gc_cycles_total 3\nprocess_cpu_seconds_total 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := parseMetrics(strings.NewReader("go_gc_cycles_total_gc_cycles_total 5\nprocess_cpu_seconds_total 13.5\n" +
+		"go_cpu_classes_gc_total_cpu_seconds_total 1.25\ngo_gc_heap_allocs_bytes_total 3.5e9\n" +
+		`slotcheck_admission_duration_seconds_bucket{kind="Pod",le="0.01"} 99` + "\n" +
+		`slotcheck_admission_duration_seconds_bucket{kind="Pod",le="+Inf"} 100` + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cycles := []gcCycle{
+		{n: 4, sweepTerm: time.Millisecond, mark: 30 * time.Millisecond, assist: 2 * time.Millisecond, heapGoal: 130, live: 20},
+		{n: 5, markTerm: 3 * time.Millisecond, mark: 50 * time.Millisecond, assist: 8 * time.Millisecond, heapGoal: 150, live: 40},
+	}
+	tests := []struct {
+		name  string
+		print func(w *strings.Builder)
+		want  []string
+	}{
+		{name: "webhook", print: func(w *strings.Builder) {
+			printWebhookRuntime(w, webhookRuntime{cycles: cycles, before: before, after: after})
+		}, want: []string{"2 collections (gctrace), 2 by /metrics", "stop-the-world p50 1ms max 3ms", "assists 10ms",
+			"heap goal 130-150 MB, live after a collection 20-40 MB", "12.5 s, of it collector 1.25 s", "allocated 3500 MB", "handler p99 ≤10ms"}},
+		{name: "webhook without /metrics", print: func(w *strings.Builder) {
+			printWebhookRuntime(w, webhookRuntime{cycles: cycles, scrapeErr: os.ErrNotExist})
+		}, want: []string{"2 collections (gctrace)\n", "webhook /metrics unknown"}},
+		{name: "client", print: func(w *strings.Builder) {
+			printClientRuntime(w, []clientSecond{{cycles: 1, allocs: 2e6, gcCPU: 10 * time.Millisecond, maxPause: time.Millisecond}, {cycles: 2, allocs: 3e6, maxSchedLatency: 5 * time.Millisecond}}, 3*time.Second)
+		}, want: []string{"client CPU      3.0 s, of it collector 0.01 s (3 collections); allocated 5 MB; GC pause max 1ms, goroutine runnable max 5ms"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			tt.print(&b)
+			for _, want := range tt.want {
+				if !strings.Contains(b.String(), want) {
+					t.Errorf("report lacks %q:\n%s", want, b.String())
+				}
+			}
+		})
+	}
+}
+
+func TestSamplerCountsCollections(t *testing.T) {
+	s := newSampler(newProcSampler(t.TempDir(), 0))
+	keep := make([]byte, 4<<20)
+	runtime.GC()
+	s.sample()
+	runtime.KeepAlive(keep)
+	if len(s.samples.client) != 1 || len(s.samples.cpu) != 1 {
+		t.Fatalf("samples %+v, want one second", s.samples)
+	}
+	c := s.samples.client[0]
+	if c.cycles < 1 || c.allocs < 4<<20 || c.maxPause <= 0 {
+		t.Errorf("after a collection and 4 MiB: %+v, want a cycle, 4 MiB allocated and a pause", c)
 	}
 }
