@@ -35,26 +35,12 @@ func during(cycles []gcCycle, offset, elapsed time.Duration) []gcCycle {
 
 // printWebhookRuntime writes the webhook's collections and CPU.
 func printWebhookRuntime(w io.Writer, rt webhookRuntime) {
-	var stw, mark, assist, background []time.Duration
-	var goals, live []int
-	for _, c := range rt.cycles {
-		stw, mark = append(stw, c.stw()), append(mark, c.mark)
-		assist, background = append(assist, c.assist), append(background, c.background)
-		goals, live = append(goals, c.heapGoal), append(live, c.live)
-	}
 	fmt.Fprintf(w, "webhook GC      %d collections (gctrace)", len(rt.cycles))
 	if rt.scrapeErr == nil {
 		fmt.Fprintf(w, ", %.0f by /metrics", delta(rt, "go_gc_cycles_total_gc_cycles_total"))
 	}
 	fmt.Fprintln(w)
-	if len(rt.cycles) > 0 {
-		slices.Sort(stw)
-		slices.Sort(mark)
-		fmt.Fprintf(w, "  stop-the-world p50 %s max %s; mark (concurrent) p50 %s max %s; assists %s, workers %s of CPU in all\n",
-			round(percentile(stw, 50)), round(percentile(stw, 100)), round(percentile(mark, 50)), round(percentile(mark, 100)),
-			round(sum(assist)), round(sum(background)))
-		fmt.Fprintf(w, "  heap goal %d-%d MB, live after a collection %d-%d MB\n", slices.Min(goals), slices.Max(goals), slices.Min(live), slices.Max(live))
-	}
+	printCycles(w, rt.cycles)
 	if rt.scrapeErr != nil {
 		fmt.Fprintf(w, "webhook /metrics unknown (%v)\n", rt.scrapeErr)
 		return
@@ -68,6 +54,27 @@ func printWebhookRuntime(w io.Writer, rt webhookRuntime) {
 	handler := histogramDelta(rt.before, rt.after, "slotcheck_admission_duration_seconds")
 	fmt.Fprintf(w, "webhook waits   goroutine runnable, not running: p99 %s max %s; GC pauses p99 %s max %s; handler p99 %s\n",
 		bound(quantile(sched, 0.99)), bound(quantile(sched, 1)), bound(quantile(pauses, 0.99)), bound(quantile(pauses, 1)), bound(quantile(handler, 0.99)))
+}
+
+// printCycles writes what the collections cost: their pauses, their mark
+// phases, the CPU they took, and the heap they ran in.
+func printCycles(w io.Writer, cycles []gcCycle) {
+	if len(cycles) == 0 {
+		return
+	}
+	var stw, mark, assist, background []time.Duration
+	var goals, live []int
+	for _, c := range cycles {
+		stw, mark = append(stw, c.stw()), append(mark, c.mark)
+		assist, background = append(assist, c.assist), append(background, c.background)
+		goals, live = append(goals, c.heapGoal), append(live, c.live)
+	}
+	slices.Sort(stw)
+	slices.Sort(mark)
+	fmt.Fprintf(w, "  stop-the-world p50 %s max %s; mark (concurrent) p50 %s max %s; assists %s, workers %s of CPU in all\n",
+		round(percentile(stw, 50)), round(percentile(stw, 100)), round(percentile(mark, 50)), round(percentile(mark, 100)),
+		round(sum(assist)), round(sum(background)))
+	fmt.Fprintf(w, "  heap goal %d-%d MB, live after a collection %d-%d MB\n", slices.Min(goals), slices.Max(goals), slices.Min(live), slices.Max(live))
 }
 
 // delta is how much a counter of the webhook's /metrics grew in the soak.

@@ -96,14 +96,12 @@ func stallFactors() []factor {
 // seconds.
 func printSeconds(w io.Writer, secs []second, worst int, offset time.Duration) {
 	slow := 0
-	for _, s := range secs {
-		if s.slow() {
-			slow++
-		}
-	}
 	p99s := make([]time.Duration, len(secs))
 	for i, s := range secs {
 		p99s[i] = s.p99
+		if s.slow() {
+			slow++
+		}
 	}
 	slices.Sort(p99s)
 	// A burst of the neighbours' work sets the overall p99 for the whole
@@ -112,21 +110,32 @@ func printSeconds(w io.Writer, secs []second, worst int, offset time.Duration) {
 	fmt.Fprintf(w, "seconds         %d, %d of them slow (p99 over %s); p99 of the median second %s, of the 90th percentile second %s\n",
 		len(secs), slow, slowSecond, round(percentile(p99s, 50)), round(percentile(p99s, 90)))
 	for _, f := range stallFactors() {
-		var with, withSlow, without, withoutSlow int
-		for _, s := range secs {
-			switch {
-			case f.has(s) && s.slow():
-				with, withSlow = with+1, withSlow+1
-			case f.has(s):
-				with++
-			case s.slow():
-				without, withoutSlow = without+1, withoutSlow+1
-			default:
-				without++
-			}
-		}
-		fmt.Fprintf(w, "  with %-28s %4d seconds, %4d slow; without: %4d, %4d slow\n", f.name, with, withSlow, without, withoutSlow)
+		printFactor(w, f, secs)
 	}
+	printSlowest(w, secs, worst, offset)
+}
+
+// printFactor writes how many seconds with the factor and without it were
+// slow.
+func printFactor(w io.Writer, f factor, secs []second) {
+	var with, withSlow, without, withoutSlow int
+	for _, s := range secs {
+		switch {
+		case f.has(s) && s.slow():
+			with, withSlow = with+1, withSlow+1
+		case f.has(s):
+			with++
+		case s.slow():
+			without, withoutSlow = without+1, withoutSlow+1
+		default:
+			without++
+		}
+	}
+	fmt.Fprintf(w, "  with %-28s %4d seconds, %4d slow; without: %4d, %4d slow\n", f.name, with, withSlow, without, withoutSlow)
+}
+
+// printSlowest writes the worst seconds by their longest review.
+func printSlowest(w io.Writer, secs []second, worst int, offset time.Duration) {
 	byMax := slices.Clone(secs)
 	slices.SortStableFunc(byMax, func(a, b second) int { return cmp.Compare(b.max, a.max) })
 	fmt.Fprintf(w, "slowest seconds (cores used by the webhook, the client, kube-apiserver and etcd, and the rest of the machine;\n"+
