@@ -231,6 +231,10 @@ func (s *ConfigSource) Start(ctx context.Context) error {
 		s.log.Error(err, "cannot watch the configuration's folder: reading it every poll interval instead", "file", s.opts.Path, "poll", s.opts.Poll)
 		events, errs = nil, nil
 	}
+	// A change made between the first load and the watch sends no event:
+	// read the file once more now rather than at the first poll. The error
+	// is logged and counted by Reload.
+	_, _ = s.Reload()
 	tick := time.NewTicker(s.opts.Poll)
 	defer tick.Stop()
 	for {
