@@ -29,6 +29,7 @@ type Query struct {
 // Query selects plans by name.
 func (p *Program) Query(names ...string) (*Query, error) {
 	q := &Query{funcs: len(p.funcs), data: ast.NewTerm(ast.NewObject()), empty: ast.NewSet()}
+	q.pure.stats = make([]pureStats, len(p.funcs))
 	for _, n := range names {
 		pl, ok := p.plans[n]
 		if !ok {
@@ -79,6 +80,10 @@ type evaluator struct {
 	// empty is the query's shared empty set, never added to.
 	empty ast.Set
 	pure  *pureCache
+	// eval numbers the evaluation among the query's; local holds the
+	// values of the pure functions kept for one evaluation (pureLocal).
+	eval  uint64
+	local map[int]pureEntry
 }
 
 func (q *Query) evaluator(ctx context.Context) *evaluator {
@@ -96,6 +101,7 @@ func (q *Query) evaluator(ctx context.Context) *evaluator {
 	e.ctx = ctx
 	e.empty = q.empty
 	e.pure = &q.pure
+	e.eval = q.pure.evals.Add(1)
 	e.bctx = topdown.BuiltinContext{Context: ctx, Cache: e.cache}
 	return e
 }
@@ -111,6 +117,7 @@ func (q *Query) release(e *evaluator) {
 	clear(e.argbuf[:cap(e.argbuf)])
 	e.scans = e.scans[:0]
 	clear(e.cache)
+	clear(e.local)
 	e.results, e.retval, e.out, e.err, e.errs, e.ctx = nil, nil, nil, nil, nil, nil
 	e.bctx = topdown.BuiltinContext{}
 	q.evaluators.Put(e)
