@@ -47,12 +47,12 @@ func TestFirstReadMatchesSecond(t *testing.T) {
 			opts := Options{Paths: []string{tc.path}, Helm: source.HelmOptions{ReleaseName: "r", Namespace: "shop"}, WorkDir: root, Kustomize: true, Now: scanDay}
 			rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
 			paths := resolvePaths(rep, newConfigs(opts), opts, nil)
-			checker := kube.NewChecker()
-			g := gatherInventory(e, paths, opts, checker, false)
+			rd := reading{checker: kube.NewChecker(), renders: &source.Renders{}}
+			g := gatherInventory(e, paths, opts, rd, false)
 			if len(g.read) < tc.inventory {
 				t.Fatalf("first read kept %d objects, want at least %d", len(g.read), tc.inventory)
 			}
-			targets, _, err := loadAndJudge(context.Background(), rep, e, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: config.NewDate(scanDay), opts: opts, keep: newRetainer()}, checker)
+			targets, _, err := loadAndJudge(context.Background(), rep, e, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: config.NewDate(scanDay), opts: opts, keep: newRetainer()}, rd)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -190,12 +190,13 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 // an exact first read when the first kept objects the second did not load
 // (gathered.matches).
 func readAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, env judgeEnv) ([]target, []verdict, error) {
-	// One checker for every read: it learns each Go type's shape once.
-	checker := kube.NewChecker()
+	// One checker for every read: it learns each Go type's shape once; and
+	// each chart and kustomization is rendered once for every read.
+	rd := reading{checker: kube.NewChecker(), renders: &source.Renders{}}
 	judge := func(exact bool) (*gathered, []target, []verdict, error) {
-		g := gatherInventory(engine, paths, env.opts, checker, exact)
+		g := gatherInventory(engine, paths, env.opts, rd, exact)
 		env.inventory, env.objects = g.inventory, g.objects
-		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, env, checker)
+		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, env, rd)
 		return g, targets, verdicts, err
 	}
 	errs, summary := len(rep.Errors), rep.Summary
@@ -252,12 +253,18 @@ func resolvePaths(rep *Report, cfgs *configs, opts Options, stdin []byte) []scan
 }
 
 // loadOptions are the source options of a path.
-func (sp scanPath) loadOptions(opts Options, checker *kube.Checker) source.Options {
+func (sp scanPath) loadOptions(opts Options, rd reading) source.Options {
 	var stdin io.Reader
 	if opts.Stdin != nil {
 		stdin = bytes.NewReader(sp.stdin)
 	}
-	return source.Options{Exclude: sp.config.excludes(opts.Exclude), Stdin: stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker, Kustomize: opts.Kustomize}
+	return source.Options{Exclude: sp.config.excludes(opts.Exclude), Stdin: stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: rd.checker, Kustomize: opts.Kustomize, Renders: rd.renders}
+}
+
+// reading is what a scan's reads of its paths share.
+type reading struct {
+	checker *kube.Checker
+	renders *source.Renders
 }
 
 // readStdin reads standard input once, when a path names it, so that
