@@ -81,10 +81,10 @@ func TestKeptFindingSize(t *testing.T) {
 	}
 }
 
-// TestRetainCoversFinding: every field of a Finding is either kept (or
-// taken from its object) by the retainer, or named here as one it drops
-// on purpose; a field added to Finding fails this test until retain.go and
-// TestRetainRoundTrip carry it.
+// TestRetainCoversFinding: every field of a Finding is either kept by a
+// report (in its keptFinding or its object's subject), or named here as one
+// it drops on purpose; a field added to Finding fails this test until
+// retain.go, findings.go and TestRetainRoundTrip carry it.
 func TestRetainCoversFinding(t *testing.T) {
 	carried := []string{"Rule", "Severity", "Message", "File", "Line", "Column", "EndColumn", "APIVersion", "Kind", "Namespace", "Name", "Container", "Environment", "FieldPath", "Suppressed", "Baselined", "Reason", "Root"}
 	dropped := map[string]string{
@@ -99,7 +99,7 @@ func TestRetainCoversFinding(t *testing.T) {
 		}
 	}
 	if !slices.Equal(sorted(fields), sorted(carried)) {
-		t.Errorf("Finding's fields %v, the retainer carries %v: keep a new field in keptFinding or from its object, or say why it is dropped", fields, carried)
+		t.Errorf("Finding's fields %v, a report carries %v: keep a new field in keptFinding or its subject, or say why it is dropped", fields, carried)
 	}
 }
 

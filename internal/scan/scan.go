@@ -67,8 +67,8 @@ type Finding struct {
 	Suppressed bool
 	// Baselined marks a suppressed finding that an earlier report already
 	// held (lint --baseline): known debt, not an exemption with a reason
-	// of its own. It sits beside Suppressed so that the two share a word:
-	// a large scan keeps close to a million findings.
+	// of its own. A report keeps it, with Suppressed, as a bit of its
+	// compact record (Report.Baseline).
 	Baselined bool
 	Reason    string
 	// Root is the kustomization folder the object was rendered through:
