@@ -129,6 +129,9 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err != nil {
 		return err
 	}
+	if err := registerRuntimeMetrics(ctrlmetrics.Registry); err != nil {
+		return err
+	}
 	watcher, err := certwatcher.New(filepath.Join(opts.certDir, "tls.crt"), filepath.Join(opts.certDir, "tls.key"))
 	if err != nil {
 		return fmt.Errorf("serving certificate: %w", err)

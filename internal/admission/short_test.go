@@ -2,6 +2,7 @@ package admission
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,6 +35,45 @@ func TestShortMatchesLine(t *testing.T) {
 			want := fitWarnings([]string{tt.prefix + c.line()})
 			if !slices.Equal(got, want) {
 				t.Errorf("short warning %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestDenialMessageMatchesLines: the denial, sized first and written in one
+// go, is the header and every denied finding's line, as kubectl showed it
+// before, whatever the finding holds.
+func TestDenialMessageMatchesLines(t *testing.T) {
+	custom := &rules.Rule{ID: "TST010", Remediation: "Pin it.", Custom: true}
+	tests := []struct {
+		name string
+		list []classified
+	}{
+		{name: "none", list: nil},
+		{name: "plain", list: []classified{{Finding: testFinding("TST001", rules.SeverityError, false), action: actionDeny}}},
+		{name: "no container", list: []classified{{Finding: scan.Finding{Rule: &rules.Rule{ID: "TST002", Remediation: "Do it"}, Message: "m", FieldPath: "spec.replicas"}, action: actionDeny}}},
+		{name: "custom rule without a link, remediation ending in a stop", list: []classified{{Finding: scan.Finding{Rule: custom, Message: "m", FieldPath: "p"}, action: actionDeny}}},
+		{name: "with a note", list: []classified{{Finding: testFinding("TST003", rules.SeverityError, false), action: actionDeny, note: "exemption expires on 2026-12-31"}}},
+		{name: "message naming a fix, with a note", list: []classified{{Finding: scan.Finding{Rule: &rules.Rule{ID: "TST005", Remediation: "R"}, Message: "a fix: b", FieldPath: "p"}, action: actionDeny, note: "n"}}},
+		{name: "warnings left out", list: []classified{
+			{Finding: testFinding("TST006", rules.SeverityError, false), action: actionDeny},
+			{Finding: testFinding("TST007", rules.SeverityWarning, false), action: actionWarn},
+			{Finding: testFinding("TST008", rules.SeverityError, false), action: actionDeny, note: "n"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := "slotcheck denied Deployment/web (" + strconv.Itoa(len(denialLines(tt.list))) + " finding(s)):"
+			for _, l := range denialLines(tt.list) {
+				want += "\n" + l
+			}
+			if got := denialMessage("Deployment/web", len(denialLines(tt.list)), tt.list); got != want {
+				t.Errorf("denial\n%q\nwant\n%q", got, want)
+			}
+			for _, c := range tt.list {
+				if got, want := c.lineLen(), len(c.line()); got != want {
+					t.Errorf("%s: line length %d, want %d", c.Rule.ID, got, want)
+				}
 			}
 		})
 	}

@@ -57,18 +57,30 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 
 // denialMessage is what kubectl shows of a denial: who was denied, how many
 // findings, and each denied finding's line in the list's order.
+//
+// The message is the largest string a review builds: it is sized first and
+// written once, each line straight into it rather than built on its own and
+// copied (a line with an exemption's note, which is rare, excepted).
 func denialMessage(who string, denials int, list []classified) string {
+	count := strconv.Itoa(denials)
+	const head, tail = "slotcheck denied ", " finding(s)):"
+	n := len(head) + len(who) + 2 + len(count) + len(tail)
+	for _, c := range list {
+		if c.action == actionDeny {
+			n += 1 + c.lineLen()
+		}
+	}
 	var b strings.Builder
-	b.Grow(64 + len(who) + 256*denials)
-	b.WriteString("slotcheck denied ")
+	b.Grow(n)
+	b.WriteString(head)
 	b.WriteString(who)
 	b.WriteString(" (")
-	b.WriteString(strconv.Itoa(denials))
-	b.WriteString(" finding(s)):")
+	b.WriteString(count)
+	b.WriteString(tail)
 	for _, c := range list {
 		if c.action == actionDeny {
 			b.WriteByte('\n')
-			b.WriteString(c.line())
+			c.writeLine(&b)
 		}
 	}
 	return b.String()
@@ -161,18 +173,35 @@ func writeFinding(b *strings.Builder, f scan.Finding) {
 // denialLine is one finding as kubectl shows it:
 // [ID] message (field path, container) fix: remediation. See <help URI>
 func denialLine(f scan.Finding) string {
-	url := f.Rule.HelpURL()
 	var b strings.Builder
-	b.Grow(len(f.Rule.ID) + len(f.Message) + len(f.FieldPath) + len(f.Container) + len(f.Rule.Remediation) + len(url) + 40)
-	writeFinding(&b, f)
+	b.Grow(denialLineLen(f))
+	writeDenialLine(&b, f)
+	return b.String()
+}
+
+// writeDenialLine writes denialLine(f) to b.
+func writeDenialLine(b *strings.Builder, f scan.Finding) {
+	writeFinding(b, f)
 	b.WriteString(" fix: ")
 	b.WriteString(strings.TrimSuffix(f.Rule.Remediation, "."))
 	b.WriteByte('.')
-	if url != "" {
+	if url := f.Rule.HelpURL(); url != "" {
 		b.WriteString(" See ")
 		b.WriteString(url)
 	}
-	return b.String()
+}
+
+// denialLineLen is len(denialLine(f)), worked out without building it.
+func denialLineLen(f scan.Finding) int {
+	n := len("[] ") + len(f.Rule.ID) + len(f.Message) + len(" (") + len(f.FieldPath) + len(")")
+	if f.Container != "" {
+		n += len(", container ") + len(f.Container)
+	}
+	n += len(" fix: ") + len(strings.TrimSuffix(f.Rule.Remediation, ".")) + len(".")
+	if url := f.Rule.HelpURL(); url != "" {
+		n += len(" See ") + len(url)
+	}
+	return n
 }
 
 // describe names the object, and its owner when a controller owns it: the

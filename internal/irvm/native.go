@@ -2,6 +2,8 @@ package irvm
 
 import (
 	"cmp"
+	"strconv"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -56,6 +58,10 @@ func nativeFor(name string) native {
 		return count
 	case "object.get":
 		return objectGet
+	case "sprintf":
+		return sprintf
+	case "array.concat":
+		return arrayConcat
 	}
 	return nil
 }
@@ -106,4 +112,99 @@ func objectGet(a []*ast.Term) (*ast.Term, bool) {
 		}
 	}
 	return cmp.Or(curr, def), true
+}
+
+// arrayConcat is OPA's array.concat, which the rules call to make every
+// finding's path: an empty side gives the other back as it is.
+func arrayConcat(a []*ast.Term) (*ast.Term, bool) {
+	x, ok1 := a[0].Value.(*ast.Array)
+	y, ok2 := a[1].Value.(*ast.Array)
+	switch {
+	case !ok1 || !ok2:
+		return nil, false
+	case x.Len() == 0:
+		return a[1], true
+	case y.Len() == 0:
+		return a[0], true
+	}
+	out := make([]*ast.Term, 0, x.Len()+y.Len())
+	for i := range x.Len() {
+		out = append(out, x.Elem(i))
+	}
+	for i := range y.Len() {
+		out = append(out, y.Elem(i))
+	}
+	return ast.ArrayTerm(out...), true
+}
+
+// sprintf writes the messages rules build (sprintf("%s ... %q", [...]))
+// without fmt: a format of plain text and %s, %q, %v and %d verbs with no
+// flags or width, each verb with one argument of a type it prints as OPA's
+// sprintf does through fmt (a string for %s, %q and %v, an integer written
+// as an integer for %d and %v). Any other format or argument goes to OPA's
+// built-in.
+func sprintf(a []*ast.Term) (*ast.Term, bool) {
+	format, ok := a[0].Value.(ast.String)
+	if !ok {
+		return nil, false
+	}
+	args, ok := a[1].Value.(*ast.Array)
+	if !ok {
+		return nil, false
+	}
+	var b strings.Builder
+	b.Grow(len(format) + 16*args.Len())
+	next := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i++; i == len(format) {
+			return nil, false
+		}
+		verb := format[i]
+		if verb == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		if next == args.Len() || !writeArg(&b, verb, args.Elem(next).Value) {
+			return nil, false
+		}
+		next++
+	}
+	if next != args.Len() {
+		return nil, false
+	}
+	return ast.StringTerm(b.String()), true
+}
+
+// writeArg writes one argument under one verb as fmt would write the Go
+// value OPA's sprintf makes of it, and says whether it could.
+func writeArg(b *strings.Builder, verb byte, v ast.Value) bool {
+	switch x := v.(type) {
+	case ast.String:
+		switch verb {
+		case 's', 'v':
+			b.WriteString(string(x))
+			return true
+		case 'q':
+			b.WriteString(strconv.Quote(string(x)))
+			return true
+		}
+	case ast.Number:
+		if verb != 'd' && verb != 'v' {
+			return false
+		}
+		// OPA hands fmt an int64 for a number written as an integer; a
+		// number written otherwise (1.0, 1e3, 007) is left to it.
+		n, err := strconv.ParseInt(string(x), 10, 64)
+		if err != nil || strconv.FormatInt(n, 10) != string(x) {
+			return false
+		}
+		b.WriteString(string(x))
+		return true
+	}
+	return false
 }

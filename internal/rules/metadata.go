@@ -111,6 +111,9 @@ func readRules(modules map[string]*ast.Module, custom map[string]bool) ([]*Rule,
 		r, lines, problems := ruleFromModule(file, m)
 		if len(problems) == 0 {
 			r.Custom = custom[file]
+			if !r.Custom {
+				r.helpURL = r.builtinHelpURL()
+			}
 			problems = tree.add(r, lines)
 		}
 		if len(problems) > 0 {

@@ -82,6 +82,9 @@ type Rule struct {
 	// RelatedURL is the first of the METADATA's related_resources, where a
 	// custom rule's own documentation lives; empty when none is given.
 	RelatedURL string
+	// helpURL is a built-in rule's HelpURL, made once when the rule is
+	// read: every denial the webhook sends links each finding's rule.
+	helpURL string
 }
 
 // Scope says which objects of a kind input.inventory holds for a target.
@@ -145,8 +148,13 @@ func (r *Rule) HelpURL() string {
 	if r.Custom {
 		return r.RelatedURL
 	}
-	return version.RulesDoc + "#" + r.Anchor()
+	if r.helpURL != "" {
+		return r.helpURL
+	}
+	return r.builtinHelpURL()
 }
+
+func (r *Rule) builtinHelpURL() string { return version.RulesDoc + "#" + r.Anchor() }
 
 // unwrap joins the lines of a METADATA text block that were wrapped for the
 // source file, keeping blank lines as paragraph breaks, so that reports and

@@ -6,6 +6,13 @@
 //
 //	KUBEBUILDER_ASSETS=$(./scripts/envtest-assets) go run ./test/soak -n 100000 -rate 500
 //
+// Beside latency, answers and RSS it reports what ran beside the reviews, so
+// that a stall can be told from a slow webhook: the client's own delay, the
+// webhook's collections (GODEBUG=gctrace=1, in its log), its /metrics before
+// and after, the client's runtime, and for each second the latency, the
+// collections in it and the cores each process and the rest of the machine
+// used (seconds.tsv in the soak's folder).
+//
 // Exit status: 0 when every goal holds, 1 when one does not (a malformed or
 // missing response, a panic, the process gone, RSS at the end more than
 // -max-rss-growth above RSS after warm-up), 2 for a usage error, 3 when the
@@ -14,15 +21,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/slotwise/slotcheck/internal/cli"
+	"github.com/slotwise/slotcheck/internal/gcpace"
 )
 
 // options are the soak's flags.
@@ -64,12 +75,26 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) error {
 	defer target.stop()
 	fmt.Fprintf(errOut, "soak: %d reviews at %.0f/s (at most %d in flight), one in %d garbage; load average %s\n",
 		opts.n, opts.rate, opts.inflight, opts.garbageEvery, loadAverage())
+	// The client allocates some 20 KB a review and shares the cores with
+	// the webhook: paced as Go does by default it collected every second
+	// or so, and its collections and their idle workers counted in the
+	// latency it measures. It paces its collector as the webhook does.
+	stopPacing := gcpace.StartWith(gcpace.Pacing{Floor: gcpace.DefaultFloor})
+	defer stopPacing()
+	scrapes := &http.Client{Timeout: 10 * time.Second}
+	before, beforeErr := readMetrics(scrapes, target.metricsURL, filepath.Join(target.dir, "metrics-start.txt"))
 	res := soak(ctx, target, gen, opts)
+	after, afterErr := readMetrics(scrapes, target.metricsURL, filepath.Join(target.dir, "metrics-end.txt"))
 	res.panicked = target.panicked()
 	res.exited = target.exited()
 	res.loadEnd = loadAverage()
 	res.print(out)
-	fmt.Fprintf(errOut, "soak: the webhook's log is in %s\n", target.logPath)
+	rt := webhookRuntime{offset: target.started.Sub(res.start), before: before, after: after, scrapeErr: errors.Join(beforeErr, afterErr)}
+	if err := printRuntime(out, res, rt, target); err != nil {
+		fmt.Fprintf(errOut, "soak: %v\n", err)
+	}
+	fmt.Fprintf(errOut, "soak: the webhook's log (with its gctrace) is in %s, the figures of each second in %s\n",
+		target.logPath, filepath.Join(target.dir, secondsFile))
 	if failures := res.failures(opts.maxRSSGrowth); len(failures) > 0 {
 		for _, f := range failures {
 			fmt.Fprintf(errOut, "soak: FAIL: %s\n", f)

@@ -11,8 +11,11 @@ import (
 // result is the soak's measurements.
 type result struct {
 	outcomes     []outcome
+	start        time.Time
 	elapsed      time.Duration
-	rssWarmup    int64 // KiB
+	samples      samples       // the soak's own runtime and the CPU used, second by second
+	clientCPU    time.Duration // the soak's process's CPU time during the soak
+	rssWarmup    int64         // KiB
 	rssWarmupErr error
 	rssEnd       int64 // KiB
 	rssEndErr    error
@@ -61,6 +64,21 @@ func (r *result) print(w io.Writer) {
 	fmt.Fprintf(w, "latency         p50 %s  p99 %s  max %s (from when each review was due)\n",
 		round(percentile(lat, 50)), round(percentile(lat, 99)), round(percentile(lat, 100)))
 	printByClass(w, byClass(r.outcomes))
+	late, sent := make([]time.Duration, len(r.outcomes)), make([]time.Duration, len(r.outcomes))
+	conns := 0
+	for i, o := range r.outcomes {
+		late[i], sent[i] = o.late, o.latency-o.late
+		if o.newConn {
+			conns++
+		}
+	}
+	slices.Sort(late)
+	slices.Sort(sent)
+	fmt.Fprintf(w, "client late     p50 %s  p99 %s  max %s (from when a review was due to when the client began to send it)\n",
+		round(percentile(late, 50)), round(percentile(late, 99)), round(percentile(late, 100)))
+	fmt.Fprintf(w, "latency sent    p50 %s  p99 %s  max %s (from when the client began to send each review)\n",
+		round(percentile(sent, 50)), round(percentile(sent, 99)), round(percentile(sent, 100)))
+	fmt.Fprintf(w, "connections     %d opened, each a TLS handshake\n", conns)
 	fmt.Fprintf(w, "well-formed     %d\nmalformed       %d\n", len(r.outcomes)-len(bad), len(bad))
 	for i, o := range bad {
 		if i == 10 {

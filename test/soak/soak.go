@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,9 +17,18 @@ import (
 
 // outcome is what became of one review.
 type outcome struct {
-	class   string
+	class string
+	// at is when the review was due, from the start of the soak.
+	at      time.Duration
 	latency time.Duration // from when the review was due, not when it left
-	code    string        // the HTTP status, or "no answer"
+	// late is how long after it was due the client began to send it: the
+	// client's own delay (its scheduling, its collector, a full -inflight),
+	// which counts in latency but is no fault of the webhook's.
+	late time.Duration
+	// newConn says the review opened a connection (a TCP connect and a TLS
+	// handshake) rather than reusing an idle one.
+	newConn bool
+	code    string // the HTTP status, or "no answer"
 	verdict string
 	problem string // why the answer is malformed; empty when well-formed
 }
@@ -38,7 +48,11 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 		sem      = make(chan struct{}, opts.inflight)
 		interval = float64(time.Second) / opts.rate
 	)
+	cpu := processCPU()
 	start := time.Now()
+	res.start = start
+	sampler, stopSampler, sampled := newSampler(newProcSampler("/proc", t.pid)), make(chan struct{}), make(chan samples, 1)
+	go sampler.run(stopSampler, sampled)
 	for i := range opts.n {
 		due := start.Add(time.Duration(float64(i) * interval))
 		if !waitUntil(ctx, due) || !acquire(ctx, sem) {
@@ -50,6 +64,7 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 			defer wg.Done()
 			r := gen.review(i)
 			outcomes[i] = send(ctx, t.client, t.url, r, due)
+			outcomes[i].at = due.Sub(start)
 			<-sem
 			if answered.Add(1) == int64(opts.warmup) {
 				res.rssWarmup, res.rssWarmupErr = t.rss()
@@ -59,6 +74,9 @@ func soak(ctx context.Context, t *target, gen *generator, opts options) *result 
 	wg.Wait()
 	res.outcomes = outcomes[:sent]
 	res.elapsed = time.Since(start)
+	close(stopSampler)
+	res.samples = <-sampled
+	res.clientCPU = processCPU() - cpu
 	res.rssEnd, res.rssEndErr = t.rss()
 	return res
 }
@@ -91,19 +109,22 @@ func acquire(ctx context.Context, sem chan struct{}) bool {
 
 // send posts one review and judges the answer.
 func send(ctx context.Context, client *http.Client, url string, r review, due time.Time) outcome {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(r.body))
+	late := time.Since(due)
+	var newConn bool
+	trace := &httptrace.ClientTrace{GotConn: func(c httptrace.GotConnInfo) { newConn = !c.Reused }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, url, bytes.NewReader(r.body))
 	if err != nil {
 		return outcome{class: r.class, code: "no answer", problem: err.Error()}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return outcome{class: r.class, latency: time.Since(due), code: "no answer", problem: err.Error()}
+		return outcome{class: r.class, latency: time.Since(due), late: late, newConn: newConn, code: "no answer", problem: err.Error()}
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	o := judge(r, resp.StatusCode, body)
-	o.latency = time.Since(due)
+	o.latency, o.late, o.newConn = time.Since(due), late, newConn
 	if err != nil {
 		o.problem = fmt.Sprintf("reading the body: %v", err)
 	}

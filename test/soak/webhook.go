@@ -30,9 +30,16 @@ const loopback = "127.0.0.1"
 
 // target is the running webhook binary and a client that trusts it.
 type target struct {
-	url     string
-	client  *http.Client
-	pid     int
+	url        string
+	metricsURL string
+	client     *http.Client
+	pid        int
+	// started is when the process was started: gctrace's clock starts
+	// then.
+	started time.Time
+	// dir is the soak's temporary folder, which outlives the soak with the
+	// log and the figures of each second.
+	dir     string
 	logPath string
 	done    chan struct{} // closed when the process has exited
 	stop    func()
@@ -114,6 +121,10 @@ func startWebhook(ctx context.Context, opts options, namespaces []string, errOut
 		"--metrics-bind-address", net.JoinHostPort(loopback, fmt.Sprint(ports[2])),
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// gctrace prints a line on stderr, into the log, at the end of every
+	// collection: the soak ties slow seconds to them.
+	cmd.Env = append(os.Environ(), "GODEBUG="+withGCTrace(os.Getenv("GODEBUG")))
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start slotcheck-webhook: %w", err)
 	}
@@ -131,18 +142,29 @@ func startWebhook(ctx context.Context, opts options, namespaces []string, errOut
 		}
 	})
 	t = &target{
-		url:     fmt.Sprintf("https://%s/validate", net.JoinHostPort(loopback, fmt.Sprint(ports[0]))),
-		client:  newClient(pool, opts),
-		pid:     cmd.Process.Pid,
-		logPath: logPath,
-		done:    done,
-		stop:    cleanup,
+		url:        fmt.Sprintf("https://%s/validate", net.JoinHostPort(loopback, fmt.Sprint(ports[0]))),
+		metricsURL: fmt.Sprintf("http://%s/metrics", net.JoinHostPort(loopback, fmt.Sprint(ports[2]))),
+		client:     newClient(pool, opts),
+		pid:        cmd.Process.Pid,
+		started:    started,
+		dir:        dir,
+		logPath:    logPath,
+		done:       done,
+		stop:       cleanup,
 	}
 	fmt.Fprintln(errOut, "soak: waiting for slotcheck-webhook to be ready")
 	if err := waitReady(ctx, fmt.Sprintf("http://%s/readyz", net.JoinHostPort(loopback, fmt.Sprint(ports[1]))), done); err != nil {
 		return nil, fmt.Errorf("%w (log: %s)", err, logPath)
 	}
 	return t, nil
+}
+
+// withGCTrace is a GODEBUG setting that adds gctrace=1 to godebug's.
+func withGCTrace(godebug string) string {
+	if godebug == "" {
+		return "gctrace=1"
+	}
+	return godebug + ",gctrace=1"
 }
 
 // startControlPlane starts envtest's kube-apiserver and etcd the way
@@ -196,6 +218,13 @@ func writeKubeconfig(env *envtest.Environment, path string) error {
 	return os.WriteFile(path, kubeconfig, 0o600)
 }
 
+// writeBuffer is the client's write buffer: a body goes out in writes of
+// this size, each split into TLS records of at most 16 KiB. With net/http's
+// default of 4 KiB a 3 MiB review took 768 writes, each a record and a
+// system call on both ends; the API server, over HTTP/2, sends frames of
+// 16 KiB.
+const writeBuffer = 64 << 10
+
 // newClient is an HTTPS client trusting only the webhook's certificate,
 // with a connection per review in flight, as the API server keeps them.
 func newClient(pool *x509.CertPool, opts options) *http.Client {
@@ -206,6 +235,7 @@ func newClient(pool *x509.CertPool, opts options) *http.Client {
 			MaxIdleConns:        opts.inflight,
 			MaxIdleConnsPerHost: opts.inflight,
 			IdleConnTimeout:     time.Minute,
+			WriteBufferSize:     writeBuffer,
 		},
 	}
 }
