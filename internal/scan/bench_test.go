@@ -168,7 +168,7 @@ func TestBenchmarkSetIsValid(t *testing.T) {
 		t.Fatalf("objects %d, errors %v", rep.Summary.Objects, rep.Errors[:min(3, len(rep.Errors))])
 	}
 	byKind := map[string]bool{}
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		byKind[f.Kind] = true
 	}
 	for _, k := range []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"} {

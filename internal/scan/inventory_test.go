@@ -138,7 +138,7 @@ func TestInventoryPastSyntaxError(t *testing.T) {
 	}
 	ids := func(rep *Report) []string {
 		var out []string
-		for _, f := range rep.Findings {
+		for f := range rep.All() {
 			out = append(out, f.Rule.ID+": "+f.Message)
 		}
 		return out
@@ -146,7 +146,7 @@ func TestInventoryPastSyntaxError(t *testing.T) {
 	if !slices.Equal(ids(got), ids(want)) {
 		t.Errorf("findings with the unread policy:\n%s\nwant, as without it:\n%s", strings.Join(ids(got), "\n"), strings.Join(ids(want), "\n"))
 	}
-	if !slices.ContainsFunc(got.Findings, func(f Finding) bool { return f.Rule.ID == "NET001" }) {
+	if !slices.ContainsFunc(slices.Collect(got.All()), func(f Finding) bool { return f.Rule.ID == "NET001" }) {
 		t.Error("no NET001 finding: the policy after the error selected the Deployment")
 	}
 }
