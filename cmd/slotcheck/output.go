@@ -112,7 +112,7 @@ func (o *outputOptions) emit(rep *scan.Report, engine *rules.Engine, s streams) 
 	if len(rep.Errors) > 0 {
 		return cli.StatusError(exitInput)
 	}
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if !f.Suppressed && o.threshold > 0 && f.Severity.Rank() >= o.threshold {
 			return cli.StatusError(exitFindings)
 		}

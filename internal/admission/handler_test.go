@@ -346,7 +346,7 @@ func TestParity(t *testing.T) {
 		env := rules.ResolveEnvironment("", o.Namespace, o.File)
 		h, _ := handlerWith(t, engine, &cluster{inventory: inv, labels: map[string]map[string]string{o.Namespace: {EnvironmentLabel: env}}}, Config{})
 		var own []scan.Finding
-		for _, f := range rep.Findings {
+		for f := range rep.All() {
 			if f.File == o.File && f.Kind == o.Kind && f.Name == o.Name {
 				own = append(own, f)
 			}

@@ -42,7 +42,7 @@ func TestConfiguredWorkloadParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	var own []scan.Finding
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.Kind == "Rollout" && f.Name == "checkout" {
 			own = append(own, f)
 		}

@@ -110,7 +110,7 @@ func targets(rep *scan.Report) []string {
 // ids are the rule ids of a report's findings about one object.
 func ids(rep *scan.Report, file string) []string {
 	var out []string
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.File == file {
 			out = append(out, f.Rule.ID)
 		}
@@ -225,7 +225,7 @@ func TestRunPaginates(t *testing.T) {
 func TestRunFindingsNameObjectAndField(t *testing.T) {
 	rep := newFakeAPI(t, cluster).audit(t, Options{Namespace: "shop-prod"})
 	var found bool
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.Line != 0 || f.Column != 0 {
 			t.Errorf("%s %s at line %d column %d: a cluster's object has no lines", f.File, f.Rule.ID, f.Line, f.Column)
 		}
@@ -299,7 +299,7 @@ func TestRunReportsKindsItCannotRead(t *testing.T) {
 			if rep.Summary.Objects != tt.judged {
 				t.Errorf("judged %d objects, want %d: %v", rep.Summary.Objects, tt.judged, targets(rep))
 			}
-			for _, f := range rep.Findings {
+			for f := range rep.All() {
 				if tt.wantFile == "networkpolicies.networking.k8s.io" && slices.ContainsFunc(f.Rule.Reads, func(rd rules.Read) bool { return rd.Kind == "NetworkPolicy" }) {
 					t.Errorf("%s %s reported though the NetworkPolicies could not be read", f.File, f.Rule.ID)
 				}

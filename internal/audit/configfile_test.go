@@ -98,7 +98,7 @@ func TestRunReportsConfigurationFindingsAsLint(t *testing.T) {
 					t.Errorf("lint reports no %s: the comparison proves nothing", id)
 				}
 			}
-			for _, f := range rep.Findings {
+			for f := range rep.All() {
 				if f.Kind == config.Kind && f.File != "audit/.slotcheck.yaml" {
 					t.Errorf("%s in %q, want the configuration file's name", f.Rule.ID, f.File)
 				}
@@ -114,7 +114,7 @@ func TestRunReportsConfigurationFindingsAsLint(t *testing.T) {
 // line:column, rule id, message.
 func configFindings(rep *scan.Report) []string {
 	var out []string
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.Kind == config.Kind {
 			out = append(out, fmt.Sprintf("%d:%d %s %s", f.Line, f.Column, f.Rule.ID, f.Message))
 		}

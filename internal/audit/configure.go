@@ -71,7 +71,7 @@ func (a *auditor) judgeConfiguration(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.rep.Findings = append(a.rep.Findings, fs...)
+	a.rep.Add(fs...)
 	a.rep.Targets = append(a.rep.Targets, t)
 	return nil
 }

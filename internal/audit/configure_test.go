@@ -45,11 +45,12 @@ func parseConfiguration(t *testing.T, src string) *scan.Configuration {
 
 // finding is the first finding of a rule in rep; nil when there is none.
 func finding(rep *scan.Report, id string) *scan.Finding {
-	i := slices.IndexFunc(rep.Findings, func(f scan.Finding) bool { return f.Rule.ID == id })
-	if i < 0 {
-		return nil
+	for f := range rep.All() {
+		if f.Rule.ID == id {
+			return &f
+		}
 	}
-	return &rep.Findings[i]
+	return nil
 }
 
 // TestRunAppliesConfiguration: an audit applies the configuration file as

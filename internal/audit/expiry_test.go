@@ -40,7 +40,7 @@ spec:
 	} {
 		rep := newFakeAPI(t, docs).audit(t, Options{Now: tc.now})
 		var suppressed bool
-		for _, f := range rep.Findings {
+		for f := range rep.All() {
 			if f.Rule.ID == "IMG001" {
 				suppressed = f.Suppressed
 			}

@@ -59,12 +59,10 @@ func (a *auditor) judge(ctx context.Context, b *batch) error {
 				continue
 			}
 			// The line and column are of the JSON the loader read, which
-			// nobody sees: the field path says where. Its segments, which
-			// no report writes, are dropped: a cluster's findings are
-			// kept until the report is written.
+			// nobody sees: the field path says where. (The report drops
+			// the path's segments, which no report writes.)
 			f.Line, f.Column, f.EndColumn = 0, 0, 0
-			f.Path = nil
-			a.rep.Findings = append(a.rep.Findings, f)
+			a.rep.Add(f)
 		}
 		for _, m := range verdicts[i].matched {
 			a.matched[m] = true

@@ -77,7 +77,7 @@ spec:
 	if rep.Summary.Objects != 1 {
 		t.Errorf("audited %d objects, want the Service alone", rep.Summary.Objects)
 	}
-	if !slices.ContainsFunc(rep.Findings, func(f scan.Finding) bool { return f.Rule.ID == "NET003" && f.Kind == "Service" && f.APIVersion == "v1" }) {
-		t.Errorf("no NET003 finding of the v1 Service's unnamed port in %v", rep.Findings)
+	if !slices.ContainsFunc(slices.Collect(rep.All()), func(f scan.Finding) bool { return f.Rule.ID == "NET003" && f.Kind == "Service" && f.APIVersion == "v1" }) {
+		t.Errorf("no NET003 finding of the v1 Service's unnamed port in %v", slices.Collect(rep.All()))
 	}
 }

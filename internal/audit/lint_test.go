@@ -61,7 +61,7 @@ func TestRunAgreesWithLint(t *testing.T) {
 			rep := api.audit(t, Options{})
 			judged := judgedKinds(newEngine(t))
 			want, got := findingKeys(lint, judged), findingKeys(rep, judged)
-			for _, f := range lint.Findings {
+			for f := range lint.All() {
 				if f.Rule.Admission && !judged[f.Kind] {
 					t.Errorf("lint finds %s in %s %s, a kind the audit does not list", f.Rule.ID, f.Kind, f.Name)
 				}
@@ -93,7 +93,7 @@ func judgedKinds(engine *rules.Engine) map[string]bool {
 // kinds judged: object, field, rule.
 func findingKeys(rep *scan.Report, judged map[string]bool) []string {
 	var out []string
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if judged[f.Kind] && f.Rule.Admission {
 			out = append(out, f.Namespace+"/"+f.Kind+"/"+f.Name+" "+f.FieldPath+" "+f.Rule.ID)
 		}

@@ -33,7 +33,7 @@ func TestSessionJudgesAsRun(t *testing.T) {
 	objects := 0
 	err = s.Judge(context.Background(), s.Namespaces(), func(ns string, rep *scan.Report) error {
 		judged = append(judged, ns)
-		for _, f := range rep.Findings {
+		for f := range rep.All() {
 			if f.Namespace != ns {
 				t.Errorf("the report of %s holds a finding of %s", ns, f.File)
 			}
@@ -165,7 +165,7 @@ func TestSessionJudgeStopsOnError(t *testing.T) {
 
 func describe(rep *scan.Report) []string {
 	var out []string
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		out = append(out, fmt.Sprintf("%s %s %s", f.File, f.Rule.ID, f.FieldPath))
 	}
 	return out

@@ -21,17 +21,17 @@ func (b *Baseline) Apply(rep *scan.Report) {
 	if rep.Summary.BySeverity == nil {
 		scan.Tally(rep)
 	}
-	for i := range rep.Findings {
-		f := &rep.Findings[i]
-		if f.Suppressed {
+	for i := range rep.Len() {
+		if rep.Suppressed(i) {
 			continue
 		}
-		fp := report.Fingerprint(*f)
+		f := rep.At(i)
+		fp := report.Fingerprint(f)
 		if left[fp] == 0 {
 			continue
 		}
 		left[fp]--
-		f.Suppressed, f.Baselined, f.Reason = true, true, reason
+		rep.Baseline(i, reason)
 		rep.Summary.BySeverity[f.Severity]--
 		rep.Summary.Baselined++
 	}

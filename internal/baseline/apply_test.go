@@ -51,10 +51,10 @@ func TestApply(t *testing.T) {
 			for _, f := range tt.baseline {
 				fps = append(fps, report.Fingerprint(f))
 			}
-			rep := &scan.Report{Findings: slices.Clone(tt.scanned)}
+			rep := scan.NewReport(tt.scanned...)
 			scan.Tally(rep)
 			New("baseline.json", fps).Apply(rep)
-			for i, f := range rep.Findings {
+			for i, f := range slices.Collect(rep.All()) {
 				if f.Baselined != tt.want[i] {
 					t.Errorf("finding %d (%s line %d): baselined %v, want %v", i, f.Rule.ID, f.Line, f.Baselined, tt.want[i])
 				}

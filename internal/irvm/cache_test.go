@@ -2,6 +2,9 @@ package irvm
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -45,7 +48,7 @@ p := _f(input.x)`, ast.ParserOptions{RegoVersion: ast.RegoV1})
 func TestPureCacheKeepsWhatIsAskedFor(t *testing.T) {
 	c := &pureCache{limit: 3}
 	arg := func(i int) []*ast.Term { return []*ast.Term{ast.InternedTerm(i)} }
-	put := func(i int) { c.put(0, i, arg(i), ast.InternedTerm(i*10)) }
+	put := func(i int) { c.put(i, pureEntry{fn: 0, args: arg(i), result: ast.InternedTerm(i * 10)}) }
 	for i := range 4 {
 		put(i) // 3 finds the cache full: 0, 1 and 2 become the older generation
 	}
@@ -65,9 +68,9 @@ func TestPureCacheKeepsWhatIsAskedFor(t *testing.T) {
 		{arg: 4, kept: true},
 		{arg: 5, kept: true},
 	} {
-		v, ok := c.get(0, tc.arg, arg(tc.arg))
-		if ok != tc.kept || ok && v.String() != ast.InternedTerm(tc.arg*10).String() {
-			t.Errorf("value under %d: got %v, %v; want kept %v", tc.arg, v, ok, tc.kept)
+		en, ok := c.get(0, tc.arg, arg(tc.arg))
+		if ok != tc.kept || ok && en.result.String() != ast.InternedTerm(tc.arg*10).String() {
+			t.Errorf("value under %d: got %v, %v; want kept %v", tc.arg, en.result, ok, tc.kept)
 		}
 	}
 	if c.size > 3 || len(c.older) > 3 {
@@ -107,5 +110,67 @@ p := [_named(input.s), _upper]`, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if kept[name] != want {
 			t.Errorf("%s kept %d times, want %d (kept: %v)", name, kept[name], want, kept)
 		}
+	}
+}
+
+// A function's values are kept where they are asked for again: in the
+// query's cache when other evaluations ask for them, in the evaluator when
+// only the evaluation that worked them out does, nowhere when none does;
+// and every evaluation gets the same values whichever way they are kept.
+func TestPureValuesKeptWhereAskedFor(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		rules  string
+		x      func(i int) int
+		want   int32
+		shared bool // whether the query's cache holds the function's values, rather than none of the last evaluations'
+	}{
+		{name: "asked for by other evaluations", rules: "p := _f(input.x)", x: func(i int) int { return i % 3 }, want: pureShared, shared: true},
+		{name: "asked for again in its evaluation only", rules: "a := _f(input.x)\nb := _f(input.x)\np := [a, b]", x: func(i int) int { return i }, want: pureLocal},
+		{name: "never asked for again", rules: "p := _f(input.x)", x: func(i int) int { return i }, want: pureOff},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := ast.MustParseModuleWithOpts("package t\n_f(x) := x * 10\n"+tt.rules, ast.ParserOptions{RegoVersion: ast.RegoV1})
+			prog, err := Plan(ctx, map[string]*ast.Module{"t.rego": m}, []string{"t/p"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := prog.Query("t/p")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := slices.IndexFunc(prog.funcs, func(fn *function) bool { return fn.name == "g0.data.t._f" })
+			if f < 0 || !prog.funcs[f].pure {
+				t.Fatalf("no pure function _f among %d", len(prog.funcs))
+			}
+			for i := range 3 * pureProbe {
+				x := tt.x(i)
+				res, err := q.Eval(ctx, ast.MustParseTerm(fmt.Sprintf(`{"x": %d}`, x)).Value)
+				if err != nil || !strings.Contains(res.Values[0].String(), fmt.Sprint(x*10)) {
+					t.Fatalf("evaluation %d: got %v, %v; want %d", i, res.Values, err, x*10)
+				}
+			}
+			if got := q.pure.stats[f].mode.Load(); got != tt.want {
+				t.Errorf("mode %d, want %d", got, tt.want)
+			}
+			kept, late := 0, 0
+			for _, gen := range []map[int][]pureEntry{q.pure.entries, q.pure.older} {
+				for _, entries := range gen {
+					for _, en := range entries {
+						if en.fn == f {
+							kept++
+						}
+						if en.fn == f && en.eval > uint64(2*pureProbe) {
+							late++
+						}
+					}
+				}
+			}
+			if tt.shared && kept == 0 || !tt.shared && late > 0 {
+				t.Errorf("the query's cache holds %d values, %d of the last evaluations; want it to hold them: %v", kept, late, tt.shared)
+			}
+		})
 	}
 }

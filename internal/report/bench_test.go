@@ -40,10 +40,10 @@ func largeReport(tb testing.TB) (*scan.Report, []*rules.Rule, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if len(base.Findings) == 0 || len(base.Errors) == 0 {
-		tb.Fatalf("the examples gave %d findings and %d input errors", len(base.Findings), len(base.Errors))
+	if base.Len() == 0 || len(base.Errors) == 0 {
+		tb.Fatalf("the examples gave %d findings and %d input errors", base.Len(), len(base.Errors))
 	}
-	copies := (benchFindings + len(base.Findings) - 1) / len(base.Findings)
+	copies := (benchFindings + base.Len() - 1) / base.Len()
 	rep := &scan.Report{Summary: base.Summary}
 	rep.Summary.BySeverity = map[rules.Severity]int{}
 	for sev, n := range base.Summary.BySeverity {
@@ -57,12 +57,12 @@ func largeReport(tb testing.TB) (*scan.Report, []*rules.Rule, string) {
 	}
 	for k := range copies {
 		suffix := fmt.Sprintf("-%d", k)
-		for _, f := range base.Findings {
+		for f := range base.All() {
 			f.File = moved(f.File, k)
 			if f.Name != "" {
 				f.Name += suffix
 			}
-			rep.Findings = append(rep.Findings, f)
+			rep.Add(f)
 		}
 		for _, t := range base.Targets {
 			t.File = moved(t.File, k)
@@ -93,7 +93,7 @@ func benchWrite(b *testing.B, write func(io.Writer, *scan.Report, []*rules.Rule,
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(buf.Len()))
-	b.ReportMetric(float64(len(rep.Findings)), "findings")
+	b.ReportMetric(float64(rep.Len()), "findings")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

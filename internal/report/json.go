@@ -76,16 +76,17 @@ func JSON(w io.Writer, rep *scan.Report) error {
 	e := newJSONWriter(w, false)
 	o := e.openObject(0)
 	e.key(&o, "findings")
-	if len(rep.Findings) == 0 {
+	if rep.Len() == 0 {
 		e.buf = append(e.buf, '[', ']')
 	} else {
 		e.buf = append(e.buf, '[')
-		for i := range rep.Findings {
+		for i := range rep.Len() {
 			if i > 0 {
 				e.buf = append(e.buf, ',')
 			}
 			e.newline(2)
-			e.jsonFinding(&rep.Findings[i])
+			f := rep.At(i)
+			e.jsonFinding(&f)
 			if err := e.maybeFlush(); err != nil {
 				return err
 			}

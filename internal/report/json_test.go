@@ -15,7 +15,7 @@ import (
 func jsonReference(t testing.TB, rep *scan.Report) []byte {
 	t.Helper()
 	out := JSONReport{Findings: []JSONFinding{}, Errors: []JSONError{}}
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		out.Findings = append(out.Findings, JSONFinding{
 			ID: f.Rule.ID, Severity: string(f.Severity), Title: f.Rule.Title,
 			File: f.File, Line: f.Line, Column: f.Column, Message: f.Message,
@@ -64,17 +64,16 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 	rule := &rules.Rule{ID: "SEC001", Title: "Containers <run> as non-root", Section: "§4 " + awkward, Remediation: "set it & go"}
 	tests := map[string]*scan.Report{
 		"empty": {Summary: scan.Summary{BySeverity: map[rules.Severity]int{}}},
-		"every field": {
-			Findings: []scan.Finding{
-				{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a b/c.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: awkward, Environment: "production", FieldPath: "spec.x[0]", Root: "overlays/" + awkward},
-				{Rule: rule, Severity: rules.SeverityNote, Suppressed: true, Reason: awkward},
-				{Rule: rule, Severity: rules.SeverityWarning, Suppressed: true, Baselined: true, Reason: "in the baseline"},
-				{Rule: rule, Severity: rules.SeverityWarning, Line: -1, Column: 0},
-			},
+		"every field": withFindings([]scan.Finding{
+			{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a b/c.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: awkward, Environment: "production", FieldPath: "spec.x[0]", Root: "overlays/" + awkward},
+			{Rule: rule, Severity: rules.SeverityNote, Suppressed: true, Reason: awkward},
+			{Rule: rule, Severity: rules.SeverityWarning, Suppressed: true, Baselined: true, Reason: "in the baseline"},
+			{Rule: rule, Severity: rules.SeverityWarning, Line: -1, Column: 0},
+		}, &scan.Report{
 			Errors: []source.Error{{File: "x.yaml", Line: 2, Column: 5, Message: awkward}, {File: source.StdinName, Message: "no column"}},
 			Summary: scan.Summary{Files: 3, Objects: 4, Skipped: 5, Charts: []string{"chart <a>", awkward}, Kustomizations: []string{awkward}, Patches: 6, Errors: 2, Suppressed: 1, Baselined: 1,
 				BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 0}},
-		},
+		}),
 	}
 	for name, rep := range tests {
 		t.Run(name, func(t *testing.T) { requireJSONReference(t, rep) })
@@ -86,4 +85,10 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		rep, _, _ := largeReport(t)
 		requireJSONReference(t, rep)
 	})
+}
+
+// withFindings adds fs to rep, as a scan or an audit would have.
+func withFindings(fs []scan.Finding, rep *scan.Report) *scan.Report {
+	rep.Add(fs...)
+	return rep
 }

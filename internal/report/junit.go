@@ -135,8 +135,8 @@ type junitCases struct {
 	// rules[ruleAt[i]] and kindAt[i] says how it counts (see kind).
 	group    []int
 	start    []int
-	findings []int
-	ruleAt   []int
+	findings []int32
+	ruleAt   []int32
 	kindAt   []byte
 	// attrs holds each target's escaped name attribute value and its file
 	// and line attributes, written once rather than once per rule:
@@ -171,14 +171,18 @@ func newJUnitCases(rep *scan.Report, opts JUnitOptions) *junitCases {
 		j.group[i] = g
 	}
 	// Each finding of an evaluated rule and a judged object goes to its
-	// group, counted first so that the groups share one slice.
-	groupOf := make([]int, len(rep.Findings))
-	ruleIdx := make([]int, len(rep.Findings))
+	// group, counted first so that the groups share one slice. A report
+	// holds its findings compact: each is expanded once here, and again
+	// only when its case is written.
+	groupOf := make([]int32, rep.Len())
+	ruleIdx := make([]int32, rep.Len())
+	kindOf := make([]byte, rep.Len())
 	j.start = make([]int, len(groups)+2)
 	var lastRule *rules.Rule
 	lastIdx := -1
-	for i := range rep.Findings {
-		f := &rep.Findings[i]
+	for i := range rep.Len() {
+		finding := rep.At(i)
+		f := &finding
 		groupOf[i] = -1
 		// Findings of one object come in turn, often of one rule: the
 		// previous finding's rule saves most lookups by ID.
@@ -196,23 +200,22 @@ func newJUnitCases(rep *scan.Report, opts JUnitOptions) *junitCases {
 		if !ok {
 			continue
 		}
-		groupOf[i], ruleIdx[i] = g, lastIdx
+		groupOf[i], ruleIdx[i], kindOf[i] = int32(g), int32(lastIdx), j.kind(f)
 		j.start[g+2]++
 	}
 	for g := 2; g < len(j.start); g++ {
 		j.start[g] += j.start[g-1]
 	}
 	n := j.start[len(j.start)-1]
-	j.findings = make([]int, n)
-	j.ruleAt = make([]int, n)
+	j.findings = make([]int32, n)
+	j.ruleAt = make([]int32, n)
 	j.kindAt = make([]byte, n)
 	for i, g := range groupOf {
 		if g < 0 {
 			continue
 		}
 		at := j.start[g+1]
-		j.findings[at], j.ruleAt[at] = i, ruleIdx[i]
-		j.kindAt[at] = j.kind(&rep.Findings[i])
+		j.findings[at], j.ruleAt[at], j.kindAt[at] = int32(i), ruleIdx[i], kindOf[i]
 		j.start[g+1]++
 	}
 	j.start = j.start[:len(groups)+1]
@@ -232,7 +235,7 @@ func newJUnitCases(rep *scan.Report, opts JUnitOptions) *junitCases {
 
 // caseFindings returns the findings of target t's group with their rules
 // and kinds.
-func (j *junitCases) caseFindings(t int) (findings, ruleAt []int, kindAt []byte) {
+func (j *junitCases) caseFindings(t int) (findings, ruleAt []int32, kindAt []byte) {
 	g := j.group[t]
 	lo, hi := j.start[g], j.start[g+1]
 	return j.findings[lo:hi], j.ruleAt[lo:hi], j.kindAt[lo:hi]
@@ -263,17 +266,17 @@ func (j *junitCases) classify(rule, t int) junitClass {
 	want := j.ruleOf[rule]
 	fs, rs, ks := j.caseFindings(t)
 	for k, i := range fs {
-		if rs[k] != want {
+		if int(rs[k]) != want {
 			continue
 		}
 		switch ks[k] {
 		case 's':
 			if c.reason < 0 {
-				c.reason = i
+				c.reason = int(i)
 			}
 		case 'f':
 			if c.failing == 0 {
-				c.firstFailing = i
+				c.firstFailing = int(i)
 			}
 			c.failing++
 		default:
@@ -301,7 +304,8 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 	case c.failing > 0:
 		children = true
 		x.buf = append(x.buf, "\n      <failure message=\""...)
-		x.failureMessage(&j.rep.Findings[c.firstFailing])
+		first := j.rep.At(c.firstFailing)
+		x.failureMessage(&first)
 		x.buf = append(x.buf, '"')
 		if r.ID != "" {
 			x.buf = append(x.buf, ` type="`...)
@@ -310,8 +314,9 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 		}
 		x.buf = append(x.buf, '>')
 		for k, i := range fs {
-			if rs[k] == want && ks[k] == 'f' {
-				x.findingLine(&j.rep.Findings[i])
+			if int(rs[k]) == want && ks[k] == 'f' {
+				f := j.rep.At(int(i))
+				x.findingLine(&f)
 				x.buf = append(x.buf, "&#xA;"...)
 			}
 		}
@@ -321,7 +326,7 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 	case c.reason >= 0 && c.other == 0:
 		children = true
 		x.buf = append(x.buf, "\n      <skipped message=\"exempt: "...)
-		x.esc(j.rep.Findings[c.reason].Reason)
+		x.esc(j.rep.At(c.reason).Reason)
 		x.buf = append(x.buf, `"></skipped>`...)
 	}
 	if c.other > 0 {
@@ -329,11 +334,12 @@ func (j *junitCases) writeCase(x *xmlWriter, rule, t int) {
 		x.buf = append(x.buf, "\n      <system-out>"...)
 		n := 0
 		for k, i := range fs {
-			if rs[k] == want && ks[k] == 'o' {
+			if int(rs[k]) == want && ks[k] == 'o' {
 				if n > 0 {
 					x.buf = append(x.buf, "&#xA;"...)
 				}
-				x.findingLine(&j.rep.Findings[i])
+				f := j.rep.At(int(i))
+				x.findingLine(&f)
 				n++
 			}
 		}

@@ -56,7 +56,7 @@ type junitMessage struct {
 func junitReference(w io.Writer, rep *scan.Report, opts JUnitOptions) error {
 	type key struct{ rule, file, kind, namespace, name string }
 	byCase := map[key][]scan.Finding{}
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		k := key{f.Rule.ID, f.File, f.Kind, f.Namespace, f.Name}
 		byCase[k] = append(byCase[k], f)
 	}
@@ -232,14 +232,14 @@ func TestJUnitMatchesEncodingXML(t *testing.T) {
 		opts JUnitOptions
 	}{
 		"empty":             {&scan.Report{}, JUnitOptions{Rules: all, FailOn: 3}},
-		"no rules":          {&scan.Report{Targets: targets, Findings: findings}, JUnitOptions{FailOn: 3}},
+		"no rules":          {withFindings(findings, &scan.Report{Targets: targets}), JUnitOptions{FailOn: 3}},
 		"targets only":      {&scan.Report{Targets: targets}, JUnitOptions{Rules: all, FailOn: 3}},
 		"input errors only": {&scan.Report{Errors: errs}, JUnitOptions{Rules: all, FailOn: 3}},
-		"fail on error":     {&scan.Report{Targets: targets, Findings: findings, Errors: errs}, JUnitOptions{Rules: all, FailOn: rules.SeverityError.Rank()}},
-		"fail on warning":   {&scan.Report{Targets: targets, Findings: findings, Errors: errs}, JUnitOptions{Rules: all, FailOn: rules.SeverityWarning.Rank()}},
-		"fail on note":      {&scan.Report{Targets: targets, Findings: findings}, JUnitOptions{Rules: all, FailOn: rules.SeverityNote.Rank()}},
-		"never fail":        {&scan.Report{Targets: targets, Findings: findings, Errors: errs}, JUnitOptions{Rules: all}},
-		"duplicate rule ID": {&scan.Report{Targets: targets, Findings: findings}, JUnitOptions{Rules: append([]*rules.Rule{&secCopy}, all...), FailOn: 2}},
+		"fail on error":     {withFindings(findings, &scan.Report{Targets: targets, Errors: errs}), JUnitOptions{Rules: all, FailOn: rules.SeverityError.Rank()}},
+		"fail on warning":   {withFindings(findings, &scan.Report{Targets: targets, Errors: errs}), JUnitOptions{Rules: all, FailOn: rules.SeverityWarning.Rank()}},
+		"fail on note":      {withFindings(findings, &scan.Report{Targets: targets}), JUnitOptions{Rules: all, FailOn: rules.SeverityNote.Rank()}},
+		"never fail":        {withFindings(findings, &scan.Report{Targets: targets, Errors: errs}), JUnitOptions{Rules: all}},
+		"duplicate rule ID": {withFindings(findings, &scan.Report{Targets: targets}), JUnitOptions{Rules: append([]*rules.Rule{&secCopy}, all...), FailOn: 2}},
 		"cluster":           {clusterJUnitReport(sec), JUnitOptions{Rules: all, FailOn: 2}},
 	}
 	for name, tt := range tests {
@@ -297,8 +297,8 @@ func TestJUnitMatchesEncodingXMLOnLargeReport(t *testing.T) {
 func clusterJUnitReport(rule *rules.Rule) *scan.Report {
 	web := scan.Target{Domain: "k8s", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Environment: "production"}
 	pod := scan.Target{Domain: "k8s", File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug", Environment: "production"}
-	return &scan.Report{Cluster: true, Targets: []scan.Target{web, pod}, Findings: []scan.Finding{
+	return withFindings([]scan.Finding{
 		{Rule: rule, Severity: rules.SeverityError, Message: "m", File: web.File, Kind: web.Kind, Namespace: web.Namespace, Name: web.Name, Environment: "production", FieldPath: "spec.replicas"},
 		{Rule: rule, Severity: rules.SeverityNote, Message: "n", File: pod.File, Kind: pod.Kind, Namespace: pod.Namespace, Name: pod.Name, Environment: "production"},
-	}, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}}
+	}, &scan.Report{Cluster: true, Targets: []scan.Target{web, pod}, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}})
 }

@@ -78,8 +78,8 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarifLog, iter.Seq[*sarif
 		index[r.ID] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, descriptor(r))
 	}
-	for n := range rep.Findings {
-		if f := &rep.Findings[n]; !f.Suppressed {
+	for n := range rep.Len() {
+		if f := rep.At(n); !f.Suppressed {
 			if _, ok := index[f.Rule.ID]; !ok {
 				return nil, nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
 			}
@@ -110,9 +110,9 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarifLog, iter.Seq[*sarif
 	}
 	results := func(yield func(*sarifResult) bool) {
 		var r sarifResult
-		for n := range rep.Findings {
-			if f := &rep.Findings[n]; !f.Suppressed {
-				b.result(&r, f, index[f.Rule.ID])
+		for n := range rep.Len() {
+			if f := rep.At(n); !f.Suppressed {
+				b.result(&r, &f, index[f.Rule.ID])
 				if !yield(&r) {
 					return
 				}

@@ -19,10 +19,9 @@ func TestSARIFKustomizationRoot(t *testing.T) {
 	staging, production := base, base
 	staging.Root, staging.Environment = "overlays/staging", "staging"
 	production.Root, production.Environment = "overlays/production", "production"
-	rep := &scan.Report{
-		Targets:  []scan.Target{{Domain: "k8s", Environment: "staging"}, {Domain: "k8s", Environment: "production"}},
-		Findings: []scan.Finding{production, staging},
-	}
+	rep := withFindings([]scan.Finding{production, staging}, &scan.Report{
+		Targets: []scan.Target{{Domain: "k8s", Environment: "staging"}, {Domain: "k8s", Environment: "production"}},
+	})
 	opts := SARIFOptions{Rules: []*rules.Rule{r}, Root: "/repo"}
 	requireSARIFReference(t, rep, opts)
 	var out bytes.Buffer

@@ -27,8 +27,8 @@ const splitAdvice = "one --sarif-category per folder, e.g. slotcheck --sarif-cat
 // a note when it would show only some of its results, else "".
 func (l SARIFLimits) Advice(rep *scan.Report) string {
 	n := 0
-	for i := range rep.Findings {
-		if !rep.Findings[i].Suppressed {
+	for i := range rep.Len() {
+		if !rep.Suppressed(i) {
 			n++
 		}
 	}

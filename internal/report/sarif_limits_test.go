@@ -13,7 +13,7 @@ func TestSARIFLimitsAdvice(t *testing.T) {
 	report := func(findings, suppressed int) *scan.Report {
 		rep := &scan.Report{}
 		for i := range findings + suppressed {
-			rep.Findings = append(rep.Findings, scan.Finding{Rule: rule, Suppressed: i >= findings})
+			rep.Add(scan.Finding{Rule: rule, Suppressed: i >= findings})
 		}
 		return rep
 	}

@@ -76,7 +76,7 @@ func sarifCases() map[string]sarifCase {
 			{File: "/repo/x\xff.yaml", Message: "no line"},
 			{File: "/elsewhere/y.yaml", Line: 2, Column: -1, Message: "line only"},
 		}}, opts: SARIFOptions{Rules: all, Root: "/repo", Category: awkward, Version: awkward}},
-		"every field": {rep: &scan.Report{Targets: targets, Findings: []scan.Finding{
+		"every field": {rep: withFindings([]scan.Finding{
 			{Rule: sec, Severity: rules.SeverityError, Message: awkward, File: "/repo/a b/c" + awkward + ".yaml", Line: 3, Column: 7, EndColumn: 12,
 				Kind: "Deployment" + awkward, Namespace: "ns" + awkward, Name: "app" + awkward, Container: awkward, Environment: "production" + awkward, FieldPath: "spec.x[0]" + awkward},
 			{Rule: sec, Severity: rules.SeverityNote, Suppressed: true, Reason: awkward},
@@ -85,14 +85,14 @@ func sarifCases() map[string]sarifCase {
 			{Rule: sec, Severity: rules.SeverityWarning, Line: 1, Column: 1, Kind: "Deployment" + awkward, Namespace: "ns" + awkward, Name: "app" + awkward, Container: "d"},
 			{Rule: sec, Severity: rules.SeverityWarning, Line: 1, Column: 1, Kind: "Deployment", Name: "app", Root: "overlays/" + awkward},
 			{Rule: plain, Severity: rules.SeverityWarning, Message: "m", File: "/repo/charts/redis-1.0.0.tgz//redis/templates/s" + awkward + ".yaml", Line: 7, Column: 3},
-		}, Errors: []source.Error{{File: "/repo/z.yaml", Line: 9, Column: 0, Message: ""}}},
+		}, &scan.Report{Targets: targets, Errors: []source.Error{{File: "/repo/z.yaml", Line: 9, Column: 0, Message: ""}}}),
 			opts: SARIFOptions{Rules: all, Root: "/repo", Category: "k8s/apps/", Version: "v1.2.3-rc.1+meta"}},
 		"version only": {rep: &scan.Report{Targets: targets}, opts: SARIFOptions{Rules: all, Root: "/repo", Version: "1.2"}},
-		"cluster": {rep: &scan.Report{Cluster: true, Targets: targets, Findings: []scan.Finding{
+		"cluster": {rep: withFindings([]scan.Finding{
 			{Rule: sec, Severity: rules.SeverityError, Message: awkward, File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", Environment: "production", FieldPath: "spec.template.spec.containers[0].image"},
 			{Rule: plain, Severity: rules.SeverityNote, File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
 			{Rule: sec, Severity: rules.SeverityWarning, Message: "m", File: "/repo/.slotcheck.yaml", Line: 9, Column: 12, EndColumn: 22, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
-		}, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}},
+		}, &scan.Report{Cluster: true, Targets: targets, Errors: []source.Error{{File: "statefulsets.apps", Message: "forbidden"}}}),
 			opts: SARIFOptions{Rules: all, Root: "/repo"}},
 	}
 }
@@ -137,7 +137,7 @@ func TestSARIFWritesInvalidUTF8AsTheReplacementCharacter(t *testing.T) {
 
 func TestSARIFRefusesAFindingOfARuleNotEvaluated(t *testing.T) {
 	rule := &rules.Rule{ID: "SEC001", Domain: "k8s", Environments: []string{"production"}}
-	rep := &scan.Report{Findings: []scan.Finding{{Rule: rule}}}
+	rep := withFindings([]scan.Finding{{Rule: rule}}, &scan.Report{})
 	err := SARIF(&bytes.Buffer{}, rep, SARIFOptions{Rules: []*rules.Rule{rule}, Root: "/repo"})
 	if err == nil || !strings.Contains(err.Error(), "SEC001") {
 		t.Fatalf("got %v, want an error naming SEC001", err)
@@ -184,9 +184,9 @@ func TestSARIFPlacesAFindingInAPackedSubchartAtItsArchive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep := &scan.Report{Targets: []scan.Target{{Domain: "k8s", Environment: "production"}}, Findings: []scan.Finding{
+			rep := withFindings([]scan.Finding{
 				{Rule: rule, Severity: rules.SeverityError, Message: "runs 1 replica", File: tt.file, Line: 7, Column: 3, Kind: "StatefulSet", Name: "redis"},
-			}}
+			}, &scan.Report{Targets: []scan.Target{{Domain: "k8s", Environment: "production"}}})
 			var out bytes.Buffer
 			if err := SARIF(&out, rep, SARIFOptions{Rules: []*rules.Rule{rule}, Root: "/repo"}); err != nil {
 				t.Fatal(err)

@@ -45,11 +45,12 @@ func Text(w io.Writer, rep *scan.Report, opts TextOptions) error {
 		t.buf = append(t.buf, e.Message...)
 		t.buf = append(t.buf, '\n')
 	}
-	for i := range rep.Findings {
-		f := &rep.Findings[i]
-		if f.Suppressed && !opts.ShowSuppressed {
+	for i := range rep.Len() {
+		if rep.Suppressed(i) && !opts.ShowSuppressed {
 			continue
 		}
+		finding := rep.At(i)
+		f := &finding
 		if f.Suppressed {
 			t.open(ansiDim)
 			t.buf = appendFindingLocation(t.buf, rep, f)

@@ -33,7 +33,7 @@ func textReference(rep *scan.Report, opts TextOptions) string {
 	for _, e := range rep.Errors {
 		fmt.Fprintf(&b, "%s  %s  %s\n", paint(ansiBold, location(e.File, e.Line, e.Column)), paint(ansiRed, "input-error"), e.Message)
 	}
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.Suppressed && !opts.ShowSuppressed {
 			continue
 		}
@@ -69,29 +69,27 @@ func textReference(rep *scan.Report, opts TextOptions) string {
 
 func TestTextMatchesReference(t *testing.T) {
 	rule := &rules.Rule{ID: "SEC001"}
-	small := &scan.Report{
-		Findings: []scan.Finding{
-			{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: "c"},
-			{Rule: rule, Severity: rules.SeverityWarning, File: "a.yaml", Line: 4, Kind: "Service", Name: "s"},
-			{Rule: rule, Severity: rules.SeverityNote, File: "b.yaml", Kind: "Dockerfile"},
-			{Rule: rule, Severity: rules.SeverityNote, File: "b.yaml", Line: -2, Column: 5, Kind: "Pod", Namespace: "ns"},
-			{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "c.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Container: "x", Root: "overlays/dev"},
-			{Rule: rule, Severity: rules.SeverityError, File: "d.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Root: "overlays/production"},
-		},
+	small := withFindings([]scan.Finding{
+		{Rule: rule, Severity: rules.SeverityError, Message: awkward, File: "a.yaml", Line: 3, Column: 7, Kind: "Deployment", Namespace: "ns", Name: "app", Container: "c"},
+		{Rule: rule, Severity: rules.SeverityWarning, File: "a.yaml", Line: 4, Kind: "Service", Name: "s"},
+		{Rule: rule, Severity: rules.SeverityNote, File: "b.yaml", Kind: "Dockerfile"},
+		{Rule: rule, Severity: rules.SeverityNote, File: "b.yaml", Line: -2, Column: 5, Kind: "Pod", Namespace: "ns"},
+		{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "c.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Container: "x", Root: "overlays/dev"},
+		{Rule: rule, Severity: rules.SeverityError, File: "d.yaml", Line: 1, Column: 1, Kind: "Job", Name: "j", Root: "overlays/production"},
+	}, &scan.Report{
 		Errors:  []source.Error{{File: "x.yaml", Line: 2, Column: 5, Message: "bad"}, {File: "y.yaml", Line: 2, Message: "no column"}, {File: "z.yaml", Message: "no line"}},
 		Summary: scan.Summary{Files: 3, Objects: 4, Errors: 3, Suppressed: 1, Kustomizations: []string{"overlays/dev", "overlays/production"}, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1, rules.SeverityNote: 2}},
-	}
-	cluster := &scan.Report{
+	})
+	cluster := withFindings([]scan.Finding{
+		{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", FieldPath: "spec.template.spec.containers[0].image"},
+		{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
+		{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "shop/Job/j", Kind: "Job", Namespace: "shop", Name: "j", FieldPath: "spec"},
+		{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: ".slotcheck.yaml", Line: 9, Column: 12, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
+	}, &scan.Report{
 		Cluster: true,
-		Findings: []scan.Finding{
-			{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", Container: "app", FieldPath: "spec.template.spec.containers[0].image"},
-			{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "shop/Pod/debug", Kind: "Pod", Namespace: "shop", Name: "debug"},
-			{Rule: rule, Severity: rules.SeverityError, Suppressed: true, Reason: "legacy", File: "shop/Job/j", Kind: "Job", Namespace: "shop", Name: "j", FieldPath: "spec"},
-			{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: ".slotcheck.yaml", Line: 9, Column: 12, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
-		},
 		Errors:  []source.Error{{File: "statefulsets.apps", Message: "forbidden"}},
 		Summary: scan.Summary{Files: 2, Objects: 3, Skipped: 4, Errors: 1, Suppressed: 1, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1}},
-	}
+	})
 	reports := map[string]*scan.Report{"small": small, "cluster": cluster}
 	if !testing.Short() {
 		reports["large"], _, _ = largeReport(t)
@@ -116,14 +114,13 @@ func TestTextMatchesReference(t *testing.T) {
 // summary counts namespaces and owned objects.
 func TestTextOfACluster(t *testing.T) {
 	rule := &rules.Rule{ID: "SEC001"}
-	rep := &scan.Report{
+	rep := withFindings([]scan.Finding{
+		{Rule: rule, Severity: rules.SeverityWarning, Message: "e", File: "audit/.slotcheck.yaml", Line: 9, Column: 12, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
+		{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", FieldPath: "spec.replicas"},
+	}, &scan.Report{
 		Cluster: true,
-		Findings: []scan.Finding{
-			{Rule: rule, Severity: rules.SeverityWarning, Message: "e", File: "audit/.slotcheck.yaml", Line: 9, Column: 12, Kind: "SlotcheckConfig", FieldPath: "exemptions[1].expires"},
-			{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "shop/Deployment/web", Kind: "Deployment", Namespace: "shop", Name: "web", FieldPath: "spec.replicas"},
-		},
 		Summary: scan.Summary{Files: 2, Objects: 3, Skipped: 4, BySeverity: map[rules.Severity]int{rules.SeverityError: 1, rules.SeverityWarning: 1}},
-	}
+	})
 	var got bytes.Buffer
 	if err := Text(&got, rep, TextOptions{}); err != nil {
 		t.Fatal(err)

@@ -79,7 +79,7 @@ func scanWith(t *testing.T, cfg, annotationExpiry string) *scan.Report {
 
 // finding is the first finding of rule id on the Deployment.
 func finding(rep *scan.Report, id string) (scan.Finding, bool) {
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.Rule.ID == id && f.File == "k8s/deploy.yaml" {
 			return f, true
 		}
@@ -134,7 +134,7 @@ func TestConfigExemptions(t *testing.T) {
 				t.Errorf("SEC006 suppressed %v (%q), want %v", f.Suppressed, f.Reason, tc.suppressed)
 			}
 			var notes []string
-			for _, f := range rep.Findings {
+			for f := range rep.All() {
 				if f.File == ".slotcheck.yaml" {
 					notes = append(notes, f.Rule.ID)
 				}
@@ -150,7 +150,7 @@ func TestConfigFindingsPlaced(t *testing.T) {
 	cfg := "version: 1\nexemptions:\n  - rules: [SEC006]\n    reason: r\n    expires: 2026-01-31\n  - rules: [SEC001]\n    kinds: [Job]\n    reason: unused\n"
 	rep := scanWith(t, cfg, "")
 	var got []string
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.File == ".slotcheck.yaml" {
 			got = append(got, fmt.Sprintf("%s:%d:%d %s %s %s", f.File, f.Line, f.Column, f.Rule.ID, f.Severity, f.Message))
 		}
@@ -279,7 +279,7 @@ func TestBenchConfig(t *testing.T) {
 		t.Fatal(err, rep.Errors)
 	}
 	stale := 0
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		if f.Rule.ID == "EXM007" {
 			stale++
 		}

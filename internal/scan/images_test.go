@@ -41,7 +41,7 @@ func TestOneImageProblemOneFinding(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, f := range rep.Findings {
+			for f := range rep.All() {
 				if f.FieldPath == "spec.template.spec.containers[0].image" && slices.Contains([]string{"IMG001", "IMG002"}, f.Rule.ID) {
 					got = append(got, f.Rule.ID)
 				}

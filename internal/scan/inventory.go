@@ -3,7 +3,6 @@ package scan
 import (
 	"slices"
 
-	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
 )
@@ -38,7 +37,7 @@ func keyOf(o *source.Object) objectKey {
 // It parses only the documents whose text names one of those kinds
 // (source.Options.Kinds), unless exact: then it reads every object, as the
 // second read does, and keeps those of the kinds.
-func gatherInventory(engine *rules.Engine, paths []scanPath, opts Options, checker *kube.Checker, exact bool) *gathered {
+func gatherInventory(engine *rules.Engine, paths []scanPath, opts Options, rd reading, exact bool) *gathered {
 	reads := engine.Reads(false)
 	g := &gathered{inventory: rules.NewInventory(reads), objects: Objects{}}
 	if len(reads) == 0 {
@@ -48,7 +47,7 @@ func gatherInventory(engine *rules.Engine, paths []scanPath, opts Options, check
 		g.kinds = append(g.kinds, rd.Kind)
 	}
 	for _, sp := range paths {
-		lo := sp.loadOptions(opts, checker)
+		lo := sp.loadOptions(opts, rd)
 		lo.Kinds = g.kinds
 		// Kept until every object is judged, to place the few findings a
 		// rule puts in them: as text, parsed again for those.

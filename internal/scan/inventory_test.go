@@ -47,12 +47,12 @@ func TestFirstReadMatchesSecond(t *testing.T) {
 			opts := Options{Paths: []string{tc.path}, Helm: source.HelmOptions{ReleaseName: "r", Namespace: "shop"}, WorkDir: root, Kustomize: true, Now: scanDay}
 			rep := &Report{Summary: Summary{BySeverity: map[rules.Severity]int{}}}
 			paths := resolvePaths(rep, newConfigs(opts), opts, nil)
-			checker := kube.NewChecker()
-			g := gatherInventory(e, paths, opts, checker, false)
+			rd := reading{checker: kube.NewChecker(), renders: &source.Renders{}}
+			g := gatherInventory(e, paths, opts, rd, false)
 			if len(g.read) < tc.inventory {
 				t.Fatalf("first read kept %d objects, want at least %d", len(g.read), tc.inventory)
 			}
-			targets, _, err := loadAndJudge(context.Background(), rep, e, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: config.NewDate(scanDay), opts: opts, keep: newRetainer()}, checker)
+			targets, _, err := loadAndJudge(context.Background(), rep, e, paths, judgeEnv{inventory: g.inventory, objects: g.objects, today: config.NewDate(scanDay), opts: opts, keep: newRetainer()}, rd)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +138,7 @@ func TestInventoryPastSyntaxError(t *testing.T) {
 	}
 	ids := func(rep *Report) []string {
 		var out []string
-		for _, f := range rep.Findings {
+		for f := range rep.All() {
 			out = append(out, f.Rule.ID+": "+f.Message)
 		}
 		return out
@@ -146,7 +146,7 @@ func TestInventoryPastSyntaxError(t *testing.T) {
 	if !slices.Equal(ids(got), ids(want)) {
 		t.Errorf("findings with the unread policy:\n%s\nwant, as without it:\n%s", strings.Join(ids(got), "\n"), strings.Join(ids(want), "\n"))
 	}
-	if !slices.ContainsFunc(got.Findings, func(f Finding) bool { return f.Rule.ID == "NET001" }) {
+	if !slices.ContainsFunc(slices.Collect(got.All()), func(f Finding) bool { return f.Rule.ID == "NET001" }) {
 		t.Error("no NET001 finding: the policy after the error selected the Deployment")
 	}
 }

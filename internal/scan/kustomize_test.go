@@ -83,7 +83,7 @@ func TestKustomizeEnvironmentAndExemptions(t *testing.T) {
 				t.Fatalf("errors %v, kustomizations %v", rep.Errors, rep.Summary.Kustomizations)
 			}
 			got := map[string]bool{}
-			for _, f := range rep.Findings {
+			for f := range rep.All() {
 				if f.Root != tt.root {
 					continue
 				}
@@ -134,7 +134,7 @@ func TestKustomizePatchedFieldAtPatch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var at []string
-			for _, f := range rep.Findings {
+			for f := range rep.All() {
 				if f.Rule.ID == tt.rule {
 					if f.File == tt.file && f.Line == tt.line && f.Column == tt.col {
 						return

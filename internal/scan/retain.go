@@ -1,52 +1,65 @@
 package scan
 
 import (
+	"fmt"
 	"math"
 	"sync"
 
 	"github.com/slotwise/slotcheck/internal/rules"
-	"github.com/slotwise/slotcheck/internal/source"
 )
 
-// retainer keeps the findings of a scan's judged objects until the report
-// is assembled: at 100,000 objects close to a million of them, most of what
-// a scan holds. A Finding is some 240 bytes, most of it strings that many
-// findings share: the object's apiVersion, kind, namespace, name,
-// environment and kustomization, which its object holds once; the file; the message (at
-// 10,000 generated objects 12,945 distinct ones among 92,927 findings: many
-// rules' messages name no object); one of a hundred field paths. A
-// keptFinding holds each string as the number of its one
-// kept copy and the object's strings not at all, in 48 bytes. Path
-// segments, which no report writes, are dropped (the webhook, which reads
-// them, judges one object and keeps nothing).
+// retainer keeps the text of a report's findings: at 100,000 objects close
+// to a million of them, most of what a scan holds, from judging until the
+// report is written. A Finding is some 240 bytes, most of it strings that
+// many findings share: the object's apiVersion, kind, namespace, name,
+// environment and kustomization, which a report holds once for each
+// object (subject); the file; the message (at 10,000 generated objects
+// 12,945 distinct ones among 92,927 findings: many rules' messages name no
+// object); one of a hundred field paths. A keptFinding holds each string
+// as the number of its one kept copy and the object's strings as the
+// number of its subject, in 48 bytes. Path segments, which no report
+// writes, are dropped (the webhook, which reads them, judges one object
+// and keeps nothing).
 type retainer struct {
 	mu      sync.Mutex
 	ids     map[string]uint32
 	strings []string
+	// severities are few (those the rules' METADATA declares): a finding
+	// holds its own as a small number.
+	severities []rules.Severity
 }
 
-// keptFinding is a Finding as a scan keeps it until collect expands it
-// with its target's names (see retainer).
+// keptFinding is a Finding as a report keeps it; Report.At expands it with
+// its subject's names.
 type keptFinding struct {
 	rule                    *rules.Rule
 	line, column, endColumn int32
-	severity                uint32
-	message                 uint32
-	fieldPath               uint32
-	container               uint32
-	reason                  uint32
-	file                    uint32
-	suppressed              bool
+	// subject numbers the object's names in the report (findingSet.subjects).
+	subject   uint32
+	message   uint32
+	fieldPath uint32
+	container uint32
+	reason    uint32
+	file      uint32
+	severity  uint16
+	flags     uint8
 }
 
-// newRetainer returns a retainer for one scan: what it keeps goes with
-// the scan.
+// The flags of a keptFinding.
+const (
+	keptSuppressed uint8 = 1 << iota
+	keptBaselined
+)
+
+// newRetainer returns a retainer for one report: what it keeps goes with
+// the report.
 func newRetainer() *retainer {
 	return &retainer{ids: map[string]uint32{"": 0}, strings: []string{""}}
 }
 
-// keep returns the compact form of an object's findings. Judges call it
-// from the loader's workers, so it takes its lock once per object.
+// keep returns the compact form of an object's findings, each of subject
+// 0 until the report places it. Judges call it from the loader's workers,
+// so it takes its lock once per object.
 func (r *retainer) keep(fs []Finding) []keptFinding {
 	if len(fs) == 0 {
 		return nil
@@ -54,22 +67,33 @@ func (r *retainer) keep(fs []Finding) []keptFinding {
 	out := make([]keptFinding, len(fs))
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i, f := range fs {
-		out[i] = keptFinding{
-			rule:       f.Rule,
-			line:       clamp32(f.Line),
-			column:     clamp32(f.Column),
-			endColumn:  clamp32(f.EndColumn),
-			severity:   r.id(string(f.Severity)),
-			message:    r.id(f.Message),
-			fieldPath:  r.id(f.FieldPath),
-			container:  r.id(f.Container),
-			reason:     r.id(f.Reason),
-			file:       r.id(f.File),
-			suppressed: f.Suppressed,
-		}
+	for i := range fs {
+		out[i] = r.keepOne(&fs[i])
 	}
 	return out
+}
+
+// keepOne is keep for one finding, under the lock.
+func (r *retainer) keepOne(f *Finding) keptFinding {
+	k := keptFinding{
+		rule:      f.Rule,
+		line:      clamp32(f.Line),
+		column:    clamp32(f.Column),
+		endColumn: clamp32(f.EndColumn),
+		severity:  r.severity(f.Severity),
+		message:   r.id(f.Message),
+		fieldPath: r.id(f.FieldPath),
+		container: r.id(f.Container),
+		reason:    r.id(f.Reason),
+		file:      r.id(f.File),
+	}
+	if f.Suppressed {
+		k.flags |= keptSuppressed
+	}
+	if f.Baselined {
+		k.flags |= keptBaselined
+	}
+	return k
 }
 
 // id is the number of s's kept copy, kept now if s is new.
@@ -83,35 +107,24 @@ func (r *retainer) id(s string) uint32 {
 	return id
 }
 
-// clamp32 holds a line or column in 32 bits; none comes near the limit
-// (a file of two billion lines), and one that did would stay in its file.
-func clamp32(n int) int32 {
-	return int32(min(max(n, 0), math.MaxInt32))
+// severity is the number of s among the severities kept, kept now if s is
+// new. A rule declares one of three; a report with more than 65,536
+// different ones is a bug, not input.
+func (r *retainer) severity(s rules.Severity) uint16 {
+	for i, have := range r.severities {
+		if have == s {
+			return uint16(i)
+		}
+	}
+	if len(r.severities) > math.MaxUint16 {
+		panic(fmt.Sprintf("scan: more than %d severities", math.MaxUint16+1))
+	}
+	r.severities = append(r.severities, s)
+	return uint16(len(r.severities) - 1)
 }
 
-// expand appends the findings kept of the object o, judged in env, to dst.
-// It runs once every judge has finished, without the lock.
-func (r *retainer) expand(dst []Finding, kept []keptFinding, o *source.Object, env string) []Finding {
-	for _, k := range kept {
-		dst = append(dst, Finding{
-			Rule:        k.rule,
-			Severity:    rules.Severity(r.strings[k.severity]),
-			Message:     r.strings[k.message],
-			File:        r.strings[k.file],
-			Line:        int(k.line),
-			Column:      int(k.column),
-			EndColumn:   int(k.endColumn),
-			APIVersion:  o.APIVersion,
-			Kind:        o.Kind,
-			Namespace:   o.Namespace,
-			Name:        o.Name,
-			Container:   r.strings[k.container],
-			Environment: env,
-			FieldPath:   r.strings[k.fieldPath],
-			Suppressed:  k.suppressed,
-			Reason:      r.strings[k.reason],
-			Root:        o.Root,
-		})
-	}
-	return dst
+// clamp32 holds a line or column in 32 bits; none comes near the limits
+// (a file of two billion lines), and one that did would stay in its file.
+func clamp32(n int) int32 {
+	return int32(min(max(n, math.MinInt32), math.MaxInt32))
 }

@@ -12,7 +12,9 @@ import (
 )
 
 // A kept finding expands to the finding it was, but for the path segments
-// no report writes, with the names of its object.
+// no report writes, with the names of its object: placed by a scan
+// (collect, from the judged object) or added to a report (Add, from the
+// finding).
 func TestRetainRoundTrip(t *testing.T) {
 	rule := &rules.Rule{ID: "SEC001"}
 	obj := &source.Object{File: "app.yaml", APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web", Root: "overlays/prod"}
@@ -22,18 +24,26 @@ func TestRetainRoundTrip(t *testing.T) {
 	}{
 		{name: "plain", finding: Finding{Rule: rule, Severity: rules.SeverityError, Message: "runs as root", File: "app.yaml", Line: 12, Column: 9, EndColumn: 21, FieldPath: "spec.securityContext"}},
 		{name: "suppressed with a container", finding: Finding{Rule: rule, Severity: rules.SeverityWarning, Message: "m", File: "base/app.yaml", Line: 3, Column: 1, Container: "init", FieldPath: "spec.initContainers[0]", Suppressed: true, Reason: "vendor image"}},
+		{name: "baselined", finding: Finding{Rule: rule, Severity: rules.SeverityError, Message: "m", File: "app.yaml", Line: 4, Suppressed: true, Baselined: true, Reason: "baselined in old.json"}},
 		{name: "no position", finding: Finding{Rule: rule, Severity: rules.SeverityNote, Message: "m"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			in := tc.finding
-			in.APIVersion, in.Kind, in.Namespace, in.Name, in.Root, in.Environment = obj.APIVersion, obj.Kind, obj.Namespace, obj.Name, obj.Root, "staging"
-			in.Path = []any{"spec", 0}
-			r := newRetainer()
-			got := r.expand(nil, r.keep([]Finding{in}), obj, "staging")
-			want := in
-			want.Path = nil
-			if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
-				t.Errorf("got %+v\nwant %+v", got, want)
+		in := tc.finding
+		in.APIVersion, in.Kind, in.Namespace, in.Name, in.Root, in.Environment = obj.APIVersion, obj.Kind, obj.Namespace, obj.Name, obj.Root, "staging"
+		in.Path = []any{"spec", 0}
+		want := in
+		want.Path = nil
+		t.Run(tc.name+", placed by a scan", func(t *testing.T) {
+			keep := newRetainer()
+			rep := &Report{}
+			collect(rep, keep, []target{{obj: obj}}, []verdict{{env: "staging", kept: keep.keep([]Finding{in})}}, nil, nil)
+			if rep.Len() != 1 || !reflect.DeepEqual(rep.At(0), want) {
+				t.Errorf("got %d findings, the first %+v\nwant %+v", rep.Len(), rep.At(0), want)
+			}
+		})
+		t.Run(tc.name+", added", func(t *testing.T) {
+			rep := NewReport(in)
+			if rep.Len() != 1 || !reflect.DeepEqual(rep.At(0), want) {
+				t.Errorf("got %d findings, the first %+v\nwant %+v", rep.Len(), rep.At(0), want)
 			}
 		})
 	}
@@ -43,16 +53,12 @@ func TestRetainRoundTrip(t *testing.T) {
 func TestRetainSharesText(t *testing.T) {
 	// Built at run time, as the engine's messages are: equal, not shared.
 	text := func(s string) string { return strings.Clone(s) }
-	obj := &source.Object{Kind: "Pod"}
-	r := newRetainer()
-	var fs []Finding
-	for _, in := range []Finding{
-		{Message: text("runs as root"), FieldPath: text("spec.securityContext")},
-		{Message: text("runs as root"), FieldPath: text("spec.securityContext")},
-		{Message: text("no probe"), FieldPath: text("spec.containers[0]")},
-	} {
-		fs = r.expand(fs, r.keep([]Finding{in}), obj, "production")
-	}
+	rep := NewReport(
+		Finding{Kind: "Pod", Message: text("runs as root"), FieldPath: text("spec.securityContext")},
+		Finding{Kind: "Pod", Message: text("runs as root"), FieldPath: text("spec.securityContext")},
+		Finding{Kind: "Pod", Message: text("no probe"), FieldPath: text("spec.containers[0]")},
+	)
+	fs := slices.Collect(rep.All())
 	for _, tc := range []struct {
 		name       string
 		a, b       string
@@ -68,22 +74,21 @@ func TestRetainSharesText(t *testing.T) {
 	}
 }
 
-// A kept finding is what makes a large scan fit: a fifth of a Finding.
+// A kept finding is what makes a large report fit: a fifth of a Finding.
 func TestKeptFindingSize(t *testing.T) {
 	if got, limit := unsafe.Sizeof(keptFinding{}), uintptr(48); got > limit {
 		t.Errorf("keptFinding is %d bytes, want at most %d", got, limit)
 	}
 }
 
-// TestRetainCoversFinding: every field of a Finding is either kept (or
-// taken from its object) by the retainer, or named here as one it drops
-// on purpose; a field added to Finding fails this test until retain.go and
-// TestRetainRoundTrip carry it.
+// TestRetainCoversFinding: every field of a Finding is either kept by a
+// report (in its keptFinding or its object's subject), or named here as one
+// it drops on purpose; a field added to Finding fails this test until
+// retain.go, findings.go and TestRetainRoundTrip carry it.
 func TestRetainCoversFinding(t *testing.T) {
-	carried := []string{"Rule", "Severity", "Message", "File", "Line", "Column", "EndColumn", "APIVersion", "Kind", "Namespace", "Name", "Container", "Environment", "FieldPath", "Suppressed", "Reason", "Root"}
+	carried := []string{"Rule", "Severity", "Message", "File", "Line", "Column", "EndColumn", "APIVersion", "Kind", "Namespace", "Name", "Container", "Environment", "FieldPath", "Suppressed", "Baselined", "Reason", "Root"}
 	dropped := map[string]string{
-		"Path":      "no report writes the segments",
-		"Baselined": "set on the report, after the scan (lint --baseline)",
+		"Path": "no report writes the segments",
 	}
 	typ := reflect.TypeFor[Finding]()
 	var fields []string
@@ -94,7 +99,7 @@ func TestRetainCoversFinding(t *testing.T) {
 		}
 	}
 	if !slices.Equal(sorted(fields), sorted(carried)) {
-		t.Errorf("Finding's fields %v, the retainer carries %v: keep a new field in keptFinding or from its object, or say why it is dropped", fields, carried)
+		t.Errorf("Finding's fields %v, a report carries %v: keep a new field in keptFinding or its subject, or say why it is dropped", fields, carried)
 	}
 }
 

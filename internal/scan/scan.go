@@ -67,8 +67,8 @@ type Finding struct {
 	Suppressed bool
 	// Baselined marks a suppressed finding that an earlier report already
 	// held (lint --baseline): known debt, not an exemption with a reason
-	// of its own. It sits beside Suppressed so that the two share a word:
-	// a large scan keeps close to a million findings.
+	// of its own. A report keeps it, with Suppressed, as a bit of its
+	// compact record (Report.Baseline).
 	Baselined bool
 	Reason    string
 	// Root is the kustomization folder the object was rendered through:
@@ -113,9 +113,11 @@ type Target struct {
 	Disabled []string
 }
 
-// Report is the outcome of a scan.
+// Report is the outcome of a scan. Its findings are kept compact and
+// handed out one at a time (Len, At, All): at 100,000 objects they are
+// close to a million.
 type Report struct {
-	Findings []Finding
+	findings findingSet
 	Errors   []source.Error
 	Summary  Summary
 	// Targets lists the objects judged, in load order.
@@ -190,12 +192,13 @@ func RunWith(ctx context.Context, getEngine func(folders []rules.Folder) (*rules
 // an exact first read when the first kept objects the second did not load
 // (gathered.matches).
 func readAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, env judgeEnv) ([]target, []verdict, error) {
-	// One checker for every read: it learns each Go type's shape once.
-	checker := kube.NewChecker()
+	// One checker for every read: it learns each Go type's shape once; and
+	// each chart and kustomization is rendered once for every read.
+	rd := reading{checker: kube.NewChecker(), renders: &source.Renders{}}
 	judge := func(exact bool) (*gathered, []target, []verdict, error) {
-		g := gatherInventory(engine, paths, env.opts, checker, exact)
+		g := gatherInventory(engine, paths, env.opts, rd, exact)
 		env.inventory, env.objects = g.inventory, g.objects
-		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, env, checker)
+		targets, verdicts, err := loadAndJudge(ctx, rep, engine, paths, env, rd)
 		return g, targets, verdicts, err
 	}
 	errs, summary := len(rep.Errors), rep.Summary
@@ -252,12 +255,18 @@ func resolvePaths(rep *Report, cfgs *configs, opts Options, stdin []byte) []scan
 }
 
 // loadOptions are the source options of a path.
-func (sp scanPath) loadOptions(opts Options, checker *kube.Checker) source.Options {
+func (sp scanPath) loadOptions(opts Options, rd reading) source.Options {
 	var stdin io.Reader
 	if opts.Stdin != nil {
 		stdin = bytes.NewReader(sp.stdin)
 	}
-	return source.Options{Exclude: sp.config.excludes(opts.Exclude), Stdin: stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: checker, Kustomize: opts.Kustomize}
+	return source.Options{Exclude: sp.config.excludes(opts.Exclude), Stdin: stdin, WorkDir: opts.WorkDir, BuildArgs: opts.BuildArgs, Helm: opts.Helm, Checker: rd.checker, Kustomize: opts.Kustomize, Renders: rd.renders}
+}
+
+// reading is what a scan's reads of its paths share.
+type reading struct {
+	checker *kube.Checker
+	renders *source.Renders
 }
 
 // readStdin reads standard input once, when a path names it, so that
@@ -276,13 +285,16 @@ func readStdin(rep *Report, opts *Options) []byte {
 }
 
 // collect adds the verdicts to rep in load order, then the findings and
-// targets of the configuration files.
+// targets of the configuration files. The verdicts' findings stay in the
+// compact form keep gave them, each now pointing at its object's subject.
 func collect(rep *Report, keep *retainer, targets []target, verdicts []verdict, cfgFindings []Finding, cfgTargets []Target) {
 	total := len(cfgFindings)
 	for _, v := range verdicts {
 		total += len(v.kept)
 	}
-	rep.Findings = make([]Finding, 0, total)
+	s := &rep.findings
+	s.text = keep
+	s.kept = make([]keptFinding, 0, total)
 	rep.Targets = make([]Target, 0, len(targets)+len(cfgTargets))
 	for i, t := range targets {
 		o, v := t.obj, verdicts[i]
@@ -291,15 +303,21 @@ func collect(rep *Report, keep *retainer, targets []target, verdicts []verdict, 
 			disabled = t.config.Disabled()
 		}
 		rep.Targets = append(rep.Targets, Target{Domain: o.Domain, File: o.File, Line: o.Line, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name, Environment: v.env, Disabled: disabled})
-		rep.Findings = keep.expand(rep.Findings, v.kept, o, v.env)
-		// Each verdict's copy can go as soon as it is in the report's:
-		// findings are most of what a scan keeps.
+		if len(v.kept) > 0 {
+			n := uint32(len(s.subjects))
+			s.subjects = append(s.subjects, subject{apiVersion: o.APIVersion, kind: o.Kind, namespace: o.Namespace, name: o.Name, environment: v.env, root: o.Root})
+			for _, k := range v.kept {
+				k.subject = n
+				s.kept = append(s.kept, k)
+			}
+		}
+		// Each verdict's copy can go as soon as it is in the report's.
 		verdicts[i].kept = nil
 		if v.err != nil {
 			rep.Errors = append(rep.Errors, *v.err)
 		}
 	}
-	rep.Findings = append(rep.Findings, cfgFindings...)
+	rep.Add(cfgFindings...)
 	rep.Targets = append(rep.Targets, cfgTargets...)
 }
 
@@ -309,11 +327,11 @@ func Tally(rep *Report) {
 	if rep.Summary.BySeverity == nil {
 		rep.Summary.BySeverity = map[rules.Severity]int{}
 	}
-	for _, f := range rep.Findings {
-		if f.Suppressed {
+	for i := range rep.Len() {
+		if rep.Suppressed(i) {
 			rep.Summary.Suppressed++
 		} else {
-			rep.Summary.BySeverity[f.Severity]++
+			rep.Summary.BySeverity[rep.severityOf(i)]++
 		}
 	}
 	rep.Summary.Errors = len(rep.Errors)

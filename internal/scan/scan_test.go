@@ -79,7 +79,7 @@ func TestFindingInAnotherObject(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := only(t, rep.Findings, "AVL003")
+			f := only(t, slices.Collect(rep.All()), "AVL003")
 			if f.File != tt.wantFile || f.Line != tt.wantLine || f.Kind != "Deployment" || f.Name != "api" || f.Suppressed != tt.suppressed {
 				t.Errorf("AVL003 at %s:%d on %s/%s (suppressed %v), want %s:%d on Deployment/api (suppressed %v)",
 					f.File, f.Line, f.Kind, f.Name, f.Suppressed, tt.wantFile, tt.wantLine, tt.suppressed)
@@ -182,7 +182,7 @@ func TestCrossObjectRulesSeeEveryPath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := only(t, rep.Findings, "AVL003")
+			f := only(t, slices.Collect(rep.All()), "AVL003")
 			if f.File != "scaling/hpa.yaml" || f.Line != 12 || f.Kind != "Deployment" {
 				t.Errorf("AVL003 at %s:%d on %s, want scaling/hpa.yaml:12 on the Deployment", f.File, f.Line, f.Kind)
 			}

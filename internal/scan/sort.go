@@ -10,8 +10,9 @@ import (
 // Sort puts findings in file, line, column, id order and errors in file,
 // line order, so that output never depends on scheduling.
 func Sort(rep *Report) {
-	if !slices.IsSortedFunc(rep.Findings, compareFindings) {
-		slices.SortStableFunc(rep.Findings, compareFindings)
+	s := &rep.findings
+	if !slices.IsSortedFunc(s.kept, s.compare) {
+		slices.SortStableFunc(s.kept, s.compare)
 	}
 	slices.SortStableFunc(rep.Errors, func(a, b source.Error) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
@@ -40,4 +41,40 @@ func compareFindings(a, b Finding) int {
 		return c
 	}
 	return cmp.Compare(a.Message, b.Message)
+}
+
+// compare is compareFindings on kept findings, reading their strings only
+// where their numbers differ.
+func (s *findingSet) compare(a, b keptFinding) int {
+	str := s.text.strings
+	if a.file != b.file {
+		if c := cmp.Compare(str[a.file], str[b.file]); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(a.line, b.line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.column, b.column); c != 0 {
+		return c
+	}
+	if a.rule != b.rule {
+		if c := cmp.Compare(a.rule.ID, b.rule.ID); c != 0 {
+			return c
+		}
+	}
+	if a.container != b.container {
+		if c := cmp.Compare(str[a.container], str[b.container]); c != 0 {
+			return c
+		}
+	}
+	if a.subject != b.subject {
+		if c := cmp.Compare(s.subjects[a.subject].root, s.subjects[b.subject].root); c != 0 {
+			return c
+		}
+	}
+	if a.message != b.message {
+		return cmp.Compare(str[a.message], str[b.message])
+	}
+	return 0
 }

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/slotwise/slotcheck/internal/config"
-	"github.com/slotwise/slotcheck/internal/kube"
 	"github.com/slotwise/slotcheck/internal/rules"
 	"github.com/slotwise/slotcheck/internal/source"
 )
@@ -29,7 +28,7 @@ type judgeEnv struct {
 // adds what it could not read and what it counted to rep and returns the
 // targets in load order with their verdicts. The first internal error
 // stops the scan.
-func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, env judgeEnv, checker *kube.Checker) ([]target, []verdict, error) {
+func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths []scanPath, env judgeEnv, rd reading) ([]target, []verdict, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	day := env.today.String()
@@ -37,7 +36,7 @@ func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths 
 	judged := map[*source.Object]verdict{}
 	var targets []target
 	for _, sp := range paths {
-		lo := sp.loadOptions(env.opts, checker)
+		lo := sp.loadOptions(env.opts, rd)
 		lo.Each = func(objs []*source.Object) {
 			for _, o := range objs {
 				if ctx.Err() != nil {

@@ -35,20 +35,46 @@ type HelmOptions struct {
 }
 
 // chart renders a Helm chart folder with the Helm SDK, as `helm template`
-// does, and reads every rendered manifest. Each object is reported in its
-// template file, at the line of the offending field when the template
-// spells it out.
+// does (once for every load that shares Options.Renders), and reads every
+// rendered manifest. Each object is reported in its template file, at the
+// line of the offending field when the template spells it out.
 func (l *loader) chart(res *Result, c *converter, dir string) {
+	r := l.opts.Renders.chart(dir, func() *renderedChart { return l.renderChart(dir) })
+	if r.err != nil {
+		res.Errors = append(res.Errors, *r.err)
+		return
+	}
+	res.Charts = append(res.Charts, r.display)
+	for _, t := range r.templates {
+		part := &Result{}
+		l.parse(part, c, t.file, t.text)
+		for _, o := range part.Objects {
+			o.template = t.lines
+		}
+		for i := range part.Errors {
+			part.Errors[i].Message = "rendered template: " + part.Errors[i].Message
+		}
+		res.Objects = append(res.Objects, part.Objects...)
+		res.Errors = append(res.Errors, part.Errors...)
+		res.Skipped += part.Skipped
+		res.Files += part.Files
+	}
+}
+
+// renderChart renders the chart in dir: the manifests it wrote, in the
+// order of their names, or the error that stopped it.
+func (l *loader) renderChart(dir string) *renderedChart {
 	display := l.display(dir)
+	fail := func(file string, line int, format string, args ...any) *renderedChart {
+		return &renderedChart{err: &Error{File: file, Line: line, Message: fmt.Sprintf(format, args...)}}
+	}
 	ch, err := chartloader.Load(dir)
 	if err != nil {
-		res.errorf(display+"/Chart.yaml", 0, 0, "Helm chart: %v", err)
-		return
+		return fail(display+"/Chart.yaml", 0, "Helm chart: %v", err)
 	}
 	vals, err := l.helmValues()
 	if err != nil {
-		res.errorf(display+"/Chart.yaml", 0, 0, "Helm values: %v", err)
-		return
+		return fail(display+"/Chart.yaml", 0, "Helm values: %v", err)
 	}
 	opts := l.opts.Helm
 	kube := opts.KubeVersion
@@ -57,22 +83,18 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 	}
 	kv, err := chartutil.ParseKubeVersion(kube)
 	if err != nil {
-		res.errorf(display+"/Chart.yaml", 0, 0, "--kube-version: %v", err)
-		return
+		return fail(display+"/Chart.yaml", 0, "--kube-version: %v", err)
 	}
 	caps := *chartutil.DefaultCapabilities
 	caps.KubeVersion = *kv
 	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, kv.String()) {
-		res.errorf(display+"/Chart.yaml", 0, 0, "Helm chart requires kubeVersion %s, rendering for %s (set --kube-version)", ch.Metadata.KubeVersion, kv.String())
-		return
+		return fail(display+"/Chart.yaml", 0, "Helm chart requires kubeVersion %s, rendering for %s (set --kube-version)", ch.Metadata.KubeVersion, kv.String())
 	}
 	if missing := missingDependencies(ch); len(missing) > 0 {
-		res.errorf(display+"/Chart.yaml", 0, 0, "Helm chart dependencies %s are not in charts/: run helm dependency build %s", strings.Join(missing, ", "), display)
-		return
+		return fail(display+"/Chart.yaml", 0, "Helm chart dependencies %s are not in charts/: run helm dependency build %s", strings.Join(missing, ", "), display)
 	}
 	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
-		res.errorf(display+"/Chart.yaml", 0, 0, "Helm chart dependencies: %v", err)
-		return
+		return fail(display+"/Chart.yaml", 0, "Helm chart dependencies: %v", err)
 	}
 	release := opts.ReleaseName
 	if release == "" {
@@ -84,8 +106,7 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 	}
 	top, err := chartutil.ToRenderValues(ch, vals, chartutil.ReleaseOptions{Name: release, Namespace: namespace, IsInstall: true, Revision: 1}, &caps)
 	if err != nil {
-		res.errorf(display+"/values.yaml", 0, 0, "Helm values: %v", err)
-		return
+		return fail(display+"/values.yaml", 0, "Helm values: %v", err)
 	}
 	sources := templateSources(display, dir, ch)
 	rendered, err := engine.Render(ch, top)
@@ -96,10 +117,9 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		} else {
 			file = display + "/Chart.yaml"
 		}
-		res.errorf(file, line, 0, "Helm template: %s", msg)
-		return
+		return fail(file, line, "Helm template: %s", msg)
 	}
-	res.Charts = append(res.Charts, display)
+	out := &renderedChart{display: display}
 	names := make([]string, 0, len(rendered))
 	for name := range rendered {
 		names = append(names, name)
@@ -110,21 +130,9 @@ func (l *loader) chart(res *Result, c *converter, dir string) {
 		if (ext != ".yaml" && ext != ".yml" && ext != ".json") || strings.TrimSpace(rendered[name]) == "" {
 			continue // NOTES.txt, helpers, templates that rendered nothing
 		}
-		file := templateFile(display, ch, sources, name)
-		tmpl := sources[name].lines
-		part := &Result{}
-		l.parse(part, c, file, []byte(rendered[name]))
-		for _, o := range part.Objects {
-			o.template = tmpl
-		}
-		for i := range part.Errors {
-			part.Errors[i].Message = "rendered template: " + part.Errors[i].Message
-		}
-		res.Objects = append(res.Objects, part.Objects...)
-		res.Errors = append(res.Errors, part.Errors...)
-		res.Skipped += part.Skipped
-		res.Files += part.Files
+		out.templates = append(out.templates, renderedTemplate{file: templateFile(display, ch, sources, name), lines: sources[name].lines, text: []byte(rendered[name])})
 	}
+	return out
 }
 
 // missingDependencies lists the dependencies Chart.yaml declares that the

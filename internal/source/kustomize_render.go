@@ -99,35 +99,50 @@ func parallel(n int, job func(c *converter, i int)) {
 	wg.Wait()
 }
 
-// renderRoot builds one root with Kustomize and reads every object it
-// renders, each placed in the file it came from.
+// renderRoot builds one root with Kustomize (once for every load that
+// shares Options.Renders) and reads every object it renders, each placed in
+// the file it came from.
 func (l *loader) renderRoot(res *Result, c *converter, root *kustomization, w *kustomizeWalk) {
 	if len(w.problems) > 0 {
 		res.Errors = append(res.Errors, w.problems...)
 		return
 	}
-	m, err := buildKustomization(root)
-	if err != nil {
-		res.Errors = append(res.Errors, l.kustomizeError(root, w, err))
+	built := l.opts.Renders.root(root.dir, func() *renderedRoot { return buildRoot(root) })
+	if built.err != nil {
+		res.Errors = append(res.Errors, l.kustomizeError(root, w, built.err))
 		return
 	}
 	display := l.display(root.dir)
 	res.Kustomizations = append(res.Kustomizations, display)
 	origins := &originFiles{l: l, docs: map[string][]*yaml.Node{}}
-	for _, r := range m.Resources() {
-		origin, _ := r.GetOrigin()
-		src, err := r.AsYAML()
-		if err != nil {
-			res.errorf(root.display, 0, 0, "Kustomize: %s: %v", r.CurId(), err)
+	for _, r := range built.resources {
+		if r.err != nil {
+			res.errorf(root.display, 0, 0, "Kustomize: %s: %v", r.name, r.err)
 			continue
 		}
 		var doc yaml.Node
-		if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
-			res.errorf(root.display, 0, 0, "Kustomize rendered unreadable YAML for %s: %v", r.CurId(), err)
+		if err := yaml.Unmarshal(r.src, &doc); err != nil || len(doc.Content) == 0 {
+			res.errorf(root.display, 0, 0, "Kustomize rendered unreadable YAML for %s: %v", r.name, err)
 			continue
 		}
-		l.renderedObject(res, c, display, root, w, origins, origin, doc.Content[0])
+		l.renderedObject(res, c, display, root, w, origins, r.origin, doc.Content[0])
 	}
+}
+
+// buildRoot builds one root: each resource's origin and YAML, or the error
+// that stopped the build.
+func buildRoot(root *kustomization) *renderedRoot {
+	m, err := buildKustomization(root)
+	if err != nil {
+		return &renderedRoot{err: err}
+	}
+	out := &renderedRoot{}
+	for _, r := range m.Resources() {
+		origin, _ := r.GetOrigin()
+		src, err := r.AsYAML()
+		out.resources = append(out.resources, renderedResource{origin: origin, name: r.CurId().String(), src: src, err: err})
+	}
+	return out
 }
 
 // buildKustomization runs Kustomize on root, as kustomize build does

@@ -96,6 +96,10 @@ type Options struct {
 	// judges them there and releases their trees (Object.Release), so that
 	// a load's memory does not grow with every object read.
 	Each func(objs []*Object)
+	// Renders, when set, keeps what charts and kustomizations render to
+	// for the next load that shares it: a scan renders each once for both
+	// of its reads.
+	Renders *Renders
 }
 
 // each hands objs to Options.Each, if any.

@@ -138,7 +138,7 @@ func cliVerdictIDs(t *testing.T, engine *rules.Engine, file string) (deny, warn 
 		t.Fatalf("the CLI reports input errors: %v", rep.Errors)
 	}
 	denied, warned := map[string]bool{}, map[string]bool{}
-	for _, f := range rep.Findings {
+	for f := range rep.All() {
 		switch {
 		case !f.Rule.Admission || f.Suppressed || f.Severity == rules.SeverityNote:
 		case f.Severity == rules.SeverityError && !f.Rule.CrossObject:
