@@ -63,18 +63,7 @@ func (rs *Renders) chart(dir string, render func() *renderedChart) *renderedChar
 	if rs == nil {
 		return render()
 	}
-	rs.mu.Lock()
-	if rs.charts == nil {
-		rs.charts = map[string]*renderOnce[*renderedChart]{}
-	}
-	r := rs.charts[dir]
-	if r == nil {
-		r = &renderOnce[*renderedChart]{}
-		rs.charts[dir] = r
-	}
-	rs.mu.Unlock()
-	r.once.Do(func() { r.v = render() })
-	return r.v
+	return kept(&rs.mu, &rs.charts, dir, render)
 }
 
 // root is the build of the kustomization root in dir: build's, or the one
@@ -83,16 +72,23 @@ func (rs *Renders) root(dir string, build func() *renderedRoot) *renderedRoot {
 	if rs == nil {
 		return build()
 	}
-	rs.mu.Lock()
-	if rs.roots == nil {
-		rs.roots = map[string]*renderOnce[*renderedRoot]{}
+	return kept(&rs.mu, &rs.roots, dir, build)
+}
+
+// kept is the value *m keeps for dir, made by build the first time it is
+// asked for. mu guards *m; build runs outside it, once, so that loads of
+// other folders go on meanwhile.
+func kept[T any](mu *sync.Mutex, m *map[string]*renderOnce[T], dir string, build func() T) T {
+	mu.Lock()
+	if *m == nil {
+		*m = map[string]*renderOnce[T]{}
 	}
-	r := rs.roots[dir]
+	r := (*m)[dir]
 	if r == nil {
-		r = &renderOnce[*renderedRoot]{}
-		rs.roots[dir] = r
+		r = &renderOnce[T]{}
+		(*m)[dir] = r
 	}
-	rs.mu.Unlock()
+	mu.Unlock()
 	r.once.Do(func() { r.v = build() })
 	return r.v
 }

@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -173,17 +172,7 @@ func testBinary(t *testing.T, s *suite) {
 	}
 
 	// SIGTERM: a graceful exit with status 0.
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-proc.exited:
-		if proc.err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", proc.err, logs.String())
-		}
-	case <-time.After(timeout):
-		t.Errorf("still running %s after SIGTERM", timeout)
-	}
+	proc.terminate(t, &logs)
 }
 
 func freePort(t *testing.T) int {

@@ -3,8 +3,11 @@
 package e2e
 
 import (
+	"fmt"
 	"os/exec"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // process is a binary a test started, which a goroutine waits for.
@@ -38,4 +41,21 @@ func startProcess(t *testing.T, cmd *exec.Cmd) *process {
 		}
 	})
 	return p
+}
+
+// terminate sends the process SIGTERM and requires a graceful exit, status
+// 0, within the suite's timeout; logs are its output, shown if it fails.
+func (p *process) terminate(t *testing.T, logs fmt.Stringer) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.exited:
+		if p.err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", p.err, logs)
+		}
+	case <-time.After(timeout):
+		t.Errorf("still running %s after SIGTERM", timeout)
+	}
 }

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -212,17 +211,7 @@ func testBinaryAudit(t *testing.T, s *suite, reports client.Client) {
 	if want := float64(got.Summary.Fail + got.Summary.Warn); sum != want {
 		t.Errorf("slotcheck_audit_findings of %s add up to %v, the Report's summary to %v", ns, sum, want)
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-proc.exited:
-		if proc.err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", proc.err, logs.String())
-		}
-	case <-time.After(timeout):
-		t.Errorf("still running %s after SIGTERM", timeout)
-	}
+	proc.terminate(t, &logs)
 }
 
 // chartUser creates the RBAC objects the chart renders for a release in
