@@ -154,20 +154,13 @@ func expiresIndex(path []any) (int, bool) {
 // line is the finding's denial line with its exemption's note.
 func (c classified) line() string { return withNote(denialLine(c.Finding), c.note) }
 
-// writeLine writes c.line() to b; lineLen is its length.
+// writeLine writes c.line() to b.
 func (c classified) writeLine(b *strings.Builder) {
 	if c.note != "" {
 		b.WriteString(c.line())
 		return
 	}
 	writeDenialLine(b, c.Finding)
-}
-
-func (c classified) lineLen() int {
-	if c.note != "" {
-		return len(c.line())
-	}
-	return denialLineLen(c.Finding)
 }
 
 // withNote puts an exemption's note in a finding's line before the fix,

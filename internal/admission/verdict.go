@@ -58,16 +58,15 @@ func (h *Handler) verdict(req admission.Request, obj *source.Object, mode Mode, 
 // denialMessage is what kubectl shows of a denial: who was denied, how many
 // findings, and each denied finding's line in the list's order.
 //
-// The message is the largest string a review builds: it is sized first and
-// written once, each line straight into it rather than built on its own and
-// copied (a line with an exemption's note, which is rare, excepted).
+// The message is the largest string a review builds: it is written once,
+// each line straight into it, into room reserved for all of them.
 func denialMessage(who string, denials int, list []classified) string {
 	count := strconv.Itoa(denials)
 	const head, tail = "slotcheck denied ", " finding(s)):"
 	n := len(head) + len(who) + 2 + len(count) + len(tail)
 	for _, c := range list {
 		if c.action == actionDeny {
-			n += 1 + c.lineLen()
+			n += 1 + lineRoom(c.Finding) + len(c.note)
 		}
 	}
 	var b strings.Builder
@@ -174,7 +173,7 @@ func writeFinding(b *strings.Builder, f scan.Finding) {
 // [ID] message (field path, container) fix: remediation. See <help URI>
 func denialLine(f scan.Finding) string {
 	var b strings.Builder
-	b.Grow(denialLineLen(f))
+	b.Grow(lineRoom(f))
 	writeDenialLine(&b, f)
 	return b.String()
 }
@@ -191,17 +190,10 @@ func writeDenialLine(b *strings.Builder, f scan.Finding) {
 	}
 }
 
-// denialLineLen is len(denialLine(f)), worked out without building it.
-func denialLineLen(f scan.Finding) int {
-	n := len("[] ") + len(f.Rule.ID) + len(f.Message) + len(" (") + len(f.FieldPath) + len(")")
-	if f.Container != "" {
-		n += len(", container ") + len(f.Container)
-	}
-	n += len(" fix: ") + len(strings.TrimSuffix(f.Rule.Remediation, ".")) + len(".")
-	if url := f.Rule.HelpURL(); url != "" {
-		n += len(" See ") + len(url)
-	}
-	return n
+// lineRoom is room enough for denialLine(f): its parts and the 30 bytes
+// of punctuation around them at most.
+func lineRoom(f scan.Finding) int {
+	return len(f.Rule.ID) + len(f.Message) + len(f.FieldPath) + len(f.Container) + len(f.Rule.Remediation) + len(f.Rule.HelpURL()) + 32
 }
 
 // describe names the object, and its owner when a controller owns it: the
