@@ -26,7 +26,9 @@ func byClass(outcomes []outcome) []classLatency {
 	out := make([]classLatency, 0, len(lat))
 	for class, l := range lat {
 		slices.Sort(l)
-		out = append(out, classLatency{class: class, count: len(l), p50: percentile(l, 50), p99: percentile(l, 99), max: percentile(l, 100)})
+		c := classLatency{class: class, count: len(l)}
+		c.p50, c.p99, c.max = spread(l)
+		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b classLatency) int { return cmp.Compare(a.class, b.class) })
 	return out

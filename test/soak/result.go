@@ -33,6 +33,18 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[max(0, min(rank, len(sorted)-1))]
 }
 
+// spread is the median, the 99th percentile and the longest of sorted: the
+// figures the report gives of every set of latencies.
+func spread(sorted []time.Duration) (p50, p99, longest time.Duration) {
+	return percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100)
+}
+
+// spreadText writes spread as the report's latency lines do.
+func spreadText(sorted []time.Duration) string {
+	p50, p99, longest := spread(sorted)
+	return fmt.Sprintf("p50 %s  p99 %s  max %s", round(p50), round(p99), round(longest))
+}
+
 // counts tallies key(o) over the outcomes.
 func (r *result) counts(key func(outcome) string) map[string]int {
 	m := map[string]int{}
@@ -61,8 +73,7 @@ func (r *result) print(w io.Writer) {
 	slices.Sort(lat)
 	bad := r.malformed()
 	fmt.Fprintf(w, "reviews         %d in %s (%.0f/s)\n", len(r.outcomes), r.elapsed.Round(time.Millisecond), float64(len(r.outcomes))/r.elapsed.Seconds())
-	fmt.Fprintf(w, "latency         p50 %s  p99 %s  max %s (from when each review was due)\n",
-		round(percentile(lat, 50)), round(percentile(lat, 99)), round(percentile(lat, 100)))
+	fmt.Fprintf(w, "latency         %s (from when each review was due)\n", spreadText(lat))
 	printByClass(w, byClass(r.outcomes))
 	late, sent := make([]time.Duration, len(r.outcomes)), make([]time.Duration, len(r.outcomes))
 	conns := 0
@@ -74,10 +85,8 @@ func (r *result) print(w io.Writer) {
 	}
 	slices.Sort(late)
 	slices.Sort(sent)
-	fmt.Fprintf(w, "client late     p50 %s  p99 %s  max %s (from when a review was due to when the client began to send it)\n",
-		round(percentile(late, 50)), round(percentile(late, 99)), round(percentile(late, 100)))
-	fmt.Fprintf(w, "latency sent    p50 %s  p99 %s  max %s (from when the client began to send each review)\n",
-		round(percentile(sent, 50)), round(percentile(sent, 99)), round(percentile(sent, 100)))
+	fmt.Fprintf(w, "client late     %s (from when a review was due to when the client began to send it)\n", spreadText(late))
+	fmt.Fprintf(w, "latency sent    %s (from when the client began to send each review)\n", spreadText(sent))
 	fmt.Fprintf(w, "connections     %d opened, each a TLS handshake\n", conns)
 	fmt.Fprintf(w, "well-formed     %d\nmalformed       %d\n", len(r.outcomes)-len(bad), len(bad))
 	for i, o := range bad {

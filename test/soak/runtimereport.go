@@ -62,31 +62,24 @@ func printCycles(w io.Writer, cycles []gcCycle) {
 	if len(cycles) == 0 {
 		return
 	}
-	var stw, mark, assist, background []time.Duration
+	var stw, mark []time.Duration
+	var assist, background time.Duration
 	var goals, live []int
 	for _, c := range cycles {
 		stw, mark = append(stw, c.stw()), append(mark, c.mark)
-		assist, background = append(assist, c.assist), append(background, c.background)
+		assist, background = assist+c.assist, background+c.background
 		goals, live = append(goals, c.heapGoal), append(live, c.live)
 	}
 	slices.Sort(stw)
 	slices.Sort(mark)
 	fmt.Fprintf(w, "  stop-the-world p50 %s max %s; mark (concurrent) p50 %s max %s; assists %s, workers %s of CPU in all\n",
 		round(percentile(stw, 50)), round(percentile(stw, 100)), round(percentile(mark, 50)), round(percentile(mark, 100)),
-		round(sum(assist)), round(sum(background)))
+		round(assist), round(background))
 	fmt.Fprintf(w, "  heap goal %d-%d MB, live after a collection %d-%d MB\n", slices.Min(goals), slices.Max(goals), slices.Min(live), slices.Max(live))
 }
 
 // delta is how much a counter of the webhook's /metrics grew in the soak.
 func delta(rt webhookRuntime, name string) float64 { return rt.after[name] - rt.before[name] }
-
-func sum(d []time.Duration) time.Duration {
-	var t time.Duration
-	for _, x := range d {
-		t += x
-	}
-	return t
-}
 
 // printClientRuntime writes what the soak's own runtime did: it runs on
 // the same cores, and its stalls count in the latency.

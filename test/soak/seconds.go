@@ -56,7 +56,7 @@ func perSecond(outcomes []outcome, cycles []gcCycle, offset time.Duration, sampl
 	for i := range out {
 		slices.Sort(lat[i])
 		out[i].count = len(lat[i])
-		out[i].p50, out[i].p99, out[i].max = percentile(lat[i], 50), percentile(lat[i], 99), percentile(lat[i], 100)
+		out[i].p50, out[i].p99, out[i].max = spread(lat[i])
 		if i < len(sampled.client) {
 			out[i].client = sampled.client[i]
 		}
