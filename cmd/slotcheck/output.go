@@ -112,8 +112,12 @@ func (o *outputOptions) emit(rep *scan.Report, engine *rules.Engine, s streams) 
 	if len(rep.Errors) > 0 {
 		return cli.StatusError(exitInput)
 	}
-	for f := range rep.All() {
-		if !f.Suppressed && o.threshold > 0 && f.Severity.Rank() >= o.threshold {
+	if o.threshold == 0 {
+		return nil
+	}
+	// Only a finding that can block is expanded.
+	for i := range rep.Len() {
+		if !rep.Suppressed(i) && rep.At(i).Severity.Rank() >= o.threshold {
 			return cli.StatusError(exitFindings)
 		}
 	}

@@ -103,7 +103,9 @@ func (a *Auditor) namespace(ctx context.Context, ns string, rep *scan.Report, t 
 		a.Log.Info("not judged", "object", e.File, "error", e.Message)
 		t.errors++
 	}
-	for f := range rep.All() {
+	// Expanded once: the tally reads them, and so does the Report.
+	findings := slices.Collect(rep.All())
+	for _, f := range findings {
 		if f.Suppressed {
 			continue
 		}
@@ -113,7 +115,7 @@ func (a *Auditor) namespace(ctx context.Context, ns string, rep *scan.Report, t 
 	if t.noReports {
 		return nil
 	}
-	action, err := a.Publisher.Publish(ctx, ns, openreport.Build(ns, slices.Collect(rep.All()), time.Now(), cmp.Or(a.Limits, openreport.DefaultLimits)))
+	action, err := a.Publisher.Publish(ctx, ns, openreport.Build(ns, findings, time.Now(), cmp.Or(a.Limits, openreport.DefaultLimits)))
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:

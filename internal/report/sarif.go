@@ -79,10 +79,12 @@ func buildSARIF(rep *scan.Report, opts SARIFOptions) (*sarifLog, iter.Seq[*sarif
 		driver.Rules = append(driver.Rules, descriptor(r))
 	}
 	for n := range rep.Len() {
-		if f := rep.At(n); !f.Suppressed {
-			if _, ok := index[f.Rule.ID]; !ok {
-				return nil, nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", f.Rule.ID)
-			}
+		if rep.Suppressed(n) {
+			continue
+		}
+		id := rep.At(n).Rule.ID
+		if _, ok := index[id]; !ok {
+			return nil, nil, fmt.Errorf("sarif: finding of rule %s that was not evaluated", id)
 		}
 	}
 	b := newResultBuilder(root)
