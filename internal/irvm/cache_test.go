@@ -174,3 +174,58 @@ func TestPureValuesKeptWhereAskedFor(t *testing.T) {
 		})
 	}
 }
+
+// A generation also fills up by the bytes its entries are reckoned to
+// hold, whatever their number: large values push the older generation out
+// sooner than small ones.
+func TestPureCacheBoundedByCost(t *testing.T) {
+	big := ast.StringTerm(strings.Repeat("x", 4000))
+	tests := []struct {
+		name      string
+		result    *ast.Term
+		wantOlder bool // whether 8 entries filled a generation of 16 KiB
+	}{
+		{name: "small values", result: ast.InternedTerm(1), wantOlder: false},
+		{name: "large values", result: big, wantOlder: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &pureCache{limit: 100, costLimit: 16 << 10}
+			for i := range 8 {
+				args := []*ast.Term{ast.InternedTerm(i)}
+				c.put(i, pureEntry{args: args, result: tt.result, cost: pureCost(args, tt.result)})
+			}
+			if got := len(c.older) > 0; got != tt.wantOlder {
+				t.Errorf("older generation holds %d entries, newer %d reckoned at %d bytes; want an older generation: %v", len(c.older), c.size, c.cost, tt.wantOlder)
+			}
+		})
+	}
+}
+
+// pureCost reckons a value by its size, and a large one at most
+// pureEntryMaxCost, however large it is.
+func TestPureCost(t *testing.T) {
+	many := make([]*ast.Term, 10000)
+	for i := range many {
+		many[i] = ast.StringTerm(fmt.Sprint("item-", i))
+	}
+	tests := []struct {
+		name     string
+		args     []*ast.Term
+		result   *ast.Term
+		min, max int
+	}{
+		{name: "a number", args: []*ast.Term{ast.InternedTerm(1)}, result: ast.InternedTerm(2), min: 2 * termCost, max: 200},
+		{name: "a string of 1,000 bytes", args: []*ast.Term{ast.StringTerm(strings.Repeat("a", 1000))}, result: ast.BooleanTerm(true), min: 1000, max: 1200},
+		{name: "an object", args: []*ast.Term{ast.MustParseTerm(`{"name": "app", "image": "registry/app:1.0", "ports": [80, 443]}`)}, result: ast.NullTerm(), min: 400, max: 1200},
+		{name: "an array too large to reckon whole", args: []*ast.Term{ast.ArrayTerm(many...)}, result: ast.NullTerm(), min: pureEntryMaxCost, max: pureEntryMaxCost},
+		{name: "a set too large to reckon whole", args: []*ast.Term{ast.SetTerm(many...)}, result: ast.NullTerm(), min: pureEntryMaxCost, max: pureEntryMaxCost},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pureCost(tt.args, tt.result); got < tt.min || got > tt.max {
+				t.Errorf("reckoned %d bytes, want %d to %d", got, tt.min, tt.max)
+			}
+		})
+	}
+}
