@@ -7,8 +7,9 @@ import (
 )
 
 // TestScanLimit: the limit is the ceiling while what is live is small,
-// then twice what is live, Go's own pace, so that a large scan does not
-// collect over and over near the limit.
+// then twice what is live, Go's own pace, up to ScanBound, and never less
+// than half again what is live, so that a large scan does not collect over
+// and over near the limit.
 func TestScanLimit(t *testing.T) {
 	const mib = 1 << 20
 	tests := []struct {
@@ -19,7 +20,10 @@ func TestScanLimit(t *testing.T) {
 		{name: "little live", live: 16 * mib, ceiling: 128 * mib, want: 128 * mib},
 		{name: "two thirds of the ceiling live", live: 86 * mib, ceiling: 129 * mib, want: 129 * mib},
 		{name: "more than two thirds live", live: 100 * mib, ceiling: 128 * mib, want: 200 * mib},
-		{name: "more than the ceiling live", live: 512 * mib, ceiling: 128 * mib, want: 1024 * mib},
+		{name: "twice what is live under the bound", live: 150 * mib, ceiling: 128 * mib, want: 300 * mib},
+		{name: "twice what is live over the bound", live: 200 * mib, ceiling: 128 * mib, want: ScanBound},
+		{name: "half again what is live over the bound", live: 240 * mib, ceiling: 128 * mib, want: 360 * mib},
+		{name: "more than the bound live", live: 512 * mib, ceiling: 128 * mib, want: 768 * mib},
 		{name: "nothing live yet", live: 0, ceiling: 128 * mib, want: 128 * mib},
 		{name: "more than an int64 live", live: math.MaxUint64 / 2, ceiling: 128 * mib, want: math.MaxInt64},
 	}

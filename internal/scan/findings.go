@@ -65,7 +65,7 @@ func (rep *Report) At(i int) Finding {
 	sub := &s.subjects[k.subject]
 	str := s.text.strings
 	return Finding{
-		Rule:        k.rule,
+		Rule:        s.text.rules[k.rule],
 		Severity:    s.text.severities[k.severity],
 		Message:     str[k.message],
 		File:        str[k.file],

@@ -24,15 +24,17 @@ type retainer struct {
 	mu      sync.Mutex
 	ids     map[string]uint32
 	strings []string
-	// severities are few (those the rules' METADATA declares): a finding
-	// holds its own as a small number.
+	// severities are few (those the rules' METADATA declares), and so
+	// are rules (those of the engine): a finding holds its own of each as
+	// a small number.
 	severities []rules.Severity
+	rules      []*rules.Rule
+	ruleIDs    map[*rules.Rule]uint16
 }
 
 // keptFinding is a Finding as a report keeps it; Report.At expands it with
 // its subject's names.
 type keptFinding struct {
-	rule                    *rules.Rule
 	line, column, endColumn int32
 	// subject numbers the object's names in the report (findingSet.subjects).
 	subject   uint32
@@ -41,7 +43,8 @@ type keptFinding struct {
 	container uint32
 	reason    uint32
 	file      uint32
-	severity  uint16
+	rule      uint16
+	severity  uint8
 	flags     uint8
 }
 
@@ -54,7 +57,7 @@ const (
 // newRetainer returns a retainer for one report: what it keeps goes with
 // the report.
 func newRetainer() *retainer {
-	return &retainer{ids: map[string]uint32{"": 0}, strings: []string{""}}
+	return &retainer{ids: map[string]uint32{"": 0}, strings: []string{""}, ruleIDs: map[*rules.Rule]uint16{}}
 }
 
 // keep returns the compact form of an object's findings, each of subject
@@ -76,7 +79,7 @@ func (r *retainer) keep(fs []Finding) []keptFinding {
 // keepOne is keep for one finding, under the lock.
 func (r *retainer) keepOne(f *Finding) keptFinding {
 	k := keptFinding{
-		rule:      f.Rule,
+		rule:      r.rule(f.Rule),
 		line:      clamp32(f.Line),
 		column:    clamp32(f.Column),
 		endColumn: clamp32(f.EndColumn),
@@ -108,19 +111,35 @@ func (r *retainer) id(s string) uint32 {
 }
 
 // severity is the number of s among the severities kept, kept now if s is
-// new. A rule declares one of three; a report with more than 65,536
+// new. A rule declares one of three; a report with more than 256
 // different ones is a bug, not input.
-func (r *retainer) severity(s rules.Severity) uint16 {
+func (r *retainer) severity(s rules.Severity) uint8 {
 	for i, have := range r.severities {
 		if have == s {
-			return uint16(i)
+			return uint8(i)
 		}
 	}
-	if len(r.severities) > math.MaxUint16 {
-		panic(fmt.Sprintf("scan: more than %d severities", math.MaxUint16+1))
+	if len(r.severities) > math.MaxUint8 {
+		panic(fmt.Sprintf("scan: more than %d severities", math.MaxUint8+1))
 	}
 	r.severities = append(r.severities, s)
-	return uint16(len(r.severities) - 1)
+	return uint8(len(r.severities) - 1)
+}
+
+// rule is the number of rule among the rules kept, kept now if it is new.
+// An engine holds a few hundred rules; a report with findings of more
+// than 65,536 is a bug, not input.
+func (r *retainer) rule(rule *rules.Rule) uint16 {
+	if id, ok := r.ruleIDs[rule]; ok {
+		return id
+	}
+	if len(r.rules) > math.MaxUint16 {
+		panic(fmt.Sprintf("scan: findings of more than %d rules", math.MaxUint16+1))
+	}
+	id := uint16(len(r.rules))
+	r.ruleIDs[rule] = id
+	r.rules = append(r.rules, rule)
+	return id
 }
 
 // clamp32 holds a line or column in 32 bits; none comes near the limits

@@ -59,7 +59,8 @@ func (s *findingSet) compare(a, b keptFinding) int {
 		return c
 	}
 	if a.rule != b.rule {
-		if c := cmp.Compare(a.rule.ID, b.rule.ID); c != 0 {
+		rules := s.text.rules
+		if c := cmp.Compare(rules[a.rule].ID, rules[b.rule].ID); c != 0 {
 			return c
 		}
 	}
