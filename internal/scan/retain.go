@@ -3,6 +3,7 @@ package scan
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/slotwise/slotcheck/internal/rules"
@@ -99,11 +100,15 @@ func (r *retainer) keepOne(f *Finding) keptFinding {
 	return k
 }
 
-// id is the number of s's kept copy, kept now if s is new.
+// id is the number of s's kept copy, kept now if s is new. The copy is
+// exactly s's bytes: a message the engine built may sit in a larger buffer
+// (a builder grown by doubling, a string s was cut from), which keeping s
+// itself would keep whole.
 func (r *retainer) id(s string) uint32 {
 	if id, ok := r.ids[s]; ok {
 		return id
 	}
+	s = strings.Clone(s)
 	id := uint32(len(r.strings))
 	r.ids[s] = id
 	r.strings = append(r.strings, s)

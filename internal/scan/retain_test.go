@@ -104,3 +104,15 @@ func TestRetainCoversFinding(t *testing.T) {
 }
 
 func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
+
+// A kept message holds its own bytes, not the larger buffer the engine
+// built it in.
+func TestRetainCopiesText(t *testing.T) {
+	buf := strings.Repeat("x", 4096)
+	msg := buf[:12]
+	rep := NewReport(Finding{Kind: "Pod", Message: msg})
+	got := rep.At(0).Message
+	if got != msg || unsafe.StringData(got) == unsafe.StringData(buf) {
+		t.Errorf("kept %q at the buffer's bytes: %v; want a copy of %q", got, unsafe.StringData(got) == unsafe.StringData(buf), msg)
+	}
+}
