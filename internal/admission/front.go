@@ -76,9 +76,14 @@ func (f front) serve(w http.ResponseWriter, r *http.Request, body []byte, err er
 	}
 	ctx := r.Context()
 	if env, ok := scanEnvelope(body); ok {
-		var cut objects
-		if body, cut = env.cut(body); cut.object != nil || cut.oldObject != nil {
+		cut := new(objects)
+		if body, *cut = env.cut(body); cut.object != nil || cut.oldObject != nil {
 			ctx = context.WithValue(ctx, objectsKey{}, cut)
+			// The request's context outlives the request: the runtime lets
+			// go of a stopped timer, and of the context it would have
+			// cancelled, only now and then. It must not hold the body,
+			// which the next request borrows.
+			defer func() { *cut = objects{} }()
 		}
 	}
 	r = r.WithContext(ctx)
@@ -160,7 +165,7 @@ func (s span) of(body []byte) []byte {
 type restore struct{ h admission.Handler }
 
 func (r restore) Handle(ctx context.Context, req admission.Request) admission.Response {
-	if cut, ok := ctx.Value(objectsKey{}).(objects); ok {
+	if cut, ok := ctx.Value(objectsKey{}).(*objects); ok {
 		if cut.object != nil {
 			req.Object.Raw = cut.object
 		}
