@@ -46,12 +46,20 @@ func controlAt(b []byte) int {
 		ones  = 0x0101010101010101
 		highs = 0x8080808080808080
 	)
+	// A byte below 0x20 borrows in x-0x20 with its own high bit clear: the
+	// usual test for a zero byte, shifted by 0x20. Four words at a time,
+	// then the word and the byte that hold it.
+	below := func(x uint64) uint64 { return (x - ones*0x20) &^ x & highs }
 	i := 0
+	for ; i+32 <= len(b); i += 32 {
+		w := b[i : i+32]
+		if below(binary.LittleEndian.Uint64(w))|below(binary.LittleEndian.Uint64(w[8:]))|
+			below(binary.LittleEndian.Uint64(w[16:]))|below(binary.LittleEndian.Uint64(w[24:])) != 0 {
+			break
+		}
+	}
 	for ; i+8 <= len(b); i += 8 {
-		// A byte below 0x20 borrows in x-0x20 with its own high bit clear:
-		// the usual test for a zero byte, shifted by 0x20.
-		x := binary.LittleEndian.Uint64(b[i:])
-		if (x-ones*0x20)&^x&highs != 0 {
+		if below(binary.LittleEndian.Uint64(b[i:])) != 0 {
 			break
 		}
 	}

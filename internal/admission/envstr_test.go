@@ -69,3 +69,26 @@ func FuzzSkipString(f *testing.F) {
 		checkSkipString(t, b, i)
 	})
 }
+
+func TestControlAt(t *testing.T) {
+	long := strings.Repeat("abcdefgh", 20)
+	tests := []struct {
+		name string
+		s    string
+		want int
+	}{
+		{name: "none", s: long, want: len(long)},
+		{name: "in the first block of four words", s: long[:17] + "\x00" + long, want: 17},
+		{name: "in a later block", s: long[:70] + "\x1f" + long, want: 70},
+		{name: "in the words after the blocks", s: long[:64+3*8+1] + "\x10", want: 64 + 3*8 + 1},
+		{name: "in the last bytes", s: long[:5] + "\n", want: 5},
+		{name: "space, 0x7f and high bytes are not", s: long + " \x7f\x80\xff", want: len(long) + 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := controlAt([]byte(tt.s)); got != tt.want {
+				t.Errorf("controlAt = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
