@@ -50,7 +50,6 @@ func (e *evaluator) invokePure(fn *function, args []*ast.Term) (*ast.Term, int) 
 		}
 		e.local[hash] = en
 	} else {
-		en.cost = pureCost(en.args, t)
 		e.pure.put(hash, en)
 	}
 	return t, k
@@ -121,9 +120,8 @@ func (st *pureStats) missed(mode int32) {
 }
 
 // pureCache holds values of pure functions, shared by a query's
-// evaluations. It holds two generations of at most pureCacheSize entries
-// and pureGenerationCost bytes reckoned (pureCost): when the newer fills
-// up it becomes the older, and the older is let go,
+// evaluations. It holds two generations of at most pureCacheSize entries:
+// when the newer fills up it becomes the older, and the older is let go,
 // but for the values asked for meanwhile, which move back into the newer.
 // So a webhook judging objects for months holds a bounded number, values it
 // no longer meets are let go, and a value met again and again stays, however
@@ -140,11 +138,8 @@ type pureCache struct {
 	entries map[int][]pureEntry
 	older   map[int][]pureEntry
 	size    int
-	// cost is what the newer generation's entries are reckoned to hold.
-	cost int
-	// limit and costLimit replace pureCacheSize and pureGenerationCost
-	// when set (in tests).
-	limit, costLimit int
+	// limit replaces pureCacheSize when set (in tests).
+	limit int
 }
 
 // pureCacheSize is a generation's bound. Each entry holds its arguments,
@@ -154,23 +149,12 @@ type pureCache struct {
 // index of a namespace) stay in either.
 const pureCacheSize = 1 << 14
 
-// pureGenerationCost bounds the bytes a generation's entries are reckoned
-// to hold, whatever their number: the entries of a scan's rules that judge
-// a container or a pod spec hold those parts of judged objects, and 16,384
-// of them held some 50 MB at 100,000 objects. A namespace's NetworkPolicy
-// index, which NET001 asks for again and again, is reckoned at most
-// pureEntryMaxCost, so that the indexes of many namespaces fit beside the
-// one-off values.
-const pureGenerationCost = 8 << 20
-
 type pureEntry struct {
 	fn     int
 	args   []*ast.Term
 	result *ast.Term
 	// eval is the evaluation that worked the value out.
 	eval uint64
-	// cost is what the entry is reckoned to hold (pureCost).
-	cost int
 }
 
 // holds reports whether en is fn's value under args.
@@ -211,13 +195,12 @@ func (c *pureCache) put(hash int, en pureEntry) {
 // add puts en in the newer generation, which first becomes the older if
 // it is full. The caller holds the lock.
 func (c *pureCache) add(hash int, en pureEntry) {
-	if c.size >= cmp.Or(c.limit, pureCacheSize) || c.cost >= cmp.Or(c.costLimit, pureGenerationCost) {
-		c.older, c.entries, c.size, c.cost = c.entries, nil, 0, 0
+	if c.size >= cmp.Or(c.limit, pureCacheSize) {
+		c.older, c.entries, c.size = c.entries, nil, 0
 	}
 	if c.entries == nil {
 		c.entries = map[int][]pureEntry{}
 	}
 	c.entries[hash] = append(c.entries[hash], en)
 	c.size++
-	c.cost += en.cost
 }
