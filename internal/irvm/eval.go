@@ -71,6 +71,7 @@ type evaluator struct {
 	iter    func(*ast.Term) error
 	scratch []*ast.Term
 	argbuf  []*ast.Term
+	pairs   [][2]*ast.Term
 	scans   []scanState
 	// objectStep is e.objectStep, bound once.
 	objStep func(k, v *ast.Term) bool
@@ -369,6 +370,9 @@ func (e *evaluator) execCold(in *instr, locals []*ast.Term) int {
 		}
 		locals[in.target] = ast.ArrayTerm(terms...)
 	case opBuildObject:
+		if in.distinct {
+			return e.buildObject(in, locals)
+		}
 		obj := ast.NewObjectWithCapacity(len(in.args) / 2)
 		for k := 0; k+1 < len(in.args); k += 2 {
 			key, v := read(in.args[k], locals), read(in.args[k+1], locals)
@@ -434,6 +438,26 @@ func (e *evaluator) execCold(in *instr, locals []*ast.Term) int {
 	default:
 		return e.abort(fmt.Errorf("irvm: unknown instruction %d", in.op))
 	}
+	return fellThrough
+}
+
+// buildObject runs a BuildObject whose keys are distinct constants, making
+// the object from all its pairs at once: OPA's object then holds its
+// entries in one block, where inserting them one by one allocates each.
+func (e *evaluator) buildObject(in *instr, locals []*ast.Term) int {
+	pairs := e.pairs[:0]
+	for k := 0; k+1 < len(in.args); k += 2 {
+		key, v := read(in.args[k], locals), read(in.args[k+1], locals)
+		if key == nil || v == nil {
+			clear(pairs)
+			return 0
+		}
+		pairs = append(pairs, [2]*ast.Term{key, v})
+	}
+	// NewObject copies the pairs: the buffer serves the next object.
+	locals[in.target] = ast.NewTerm(ast.NewObject(pairs...))
+	clear(pairs)
+	e.pairs = pairs[:0]
 	return fellThrough
 }
 
