@@ -693,7 +693,7 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 				// grown one element at a time.
 				build := map[opcode]opcode{opMakeArray: opBuildArray, opMakeObject: opBuildObject, opMakeSet: opBuildSet}[in.op]
 				out = append(out, pre...)
-				out = append(out, instr{op: build, target: t, args: ops, distinct: in.op == opMakeObject && distinctKeys(elems)})
+				out = append(out, instr{op: build, target: t, args: ops, distinct: in.op == opMakeObject && distinctKeys(ops)})
 				i = j - 1
 				continue
 			}
@@ -732,15 +732,16 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 	rewrite(top)
 }
 
-// distinctKeys reports whether an object literal's keys (each pair's
-// first, nil where not a constant) are constants no two of which are equal.
-func distinctKeys(pairs [][2]*ast.Term) bool {
-	for i, p := range pairs {
-		if p[0] == nil {
+// distinctKeys reports whether an object literal's keys (the even operands
+// of key, value, key, value, ...) are constant operands no two of which
+// are equal.
+func distinctKeys(ops []operand) bool {
+	for i := 0; i < len(ops); i += 2 {
+		if ops[i].local >= 0 {
 			return false
 		}
-		for _, q := range pairs[:i] {
-			if p[0].Equal(q[0]) {
+		for j := 0; j < i; j += 2 {
+			if ops[i].term.Equal(ops[j].term) {
 				return false
 			}
 		}
