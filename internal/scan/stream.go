@@ -101,7 +101,39 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, env judgeE
 	}
 	// Sorted here, in parallel: objects come in file order and do not
 	// share lines, so the final sort mostly only checks.
-	slices.SortStableFunc(fs, compareFindings)
-	v.kept = env.keep.keep(fs)
+	v.kept = sortKept(fs, env.keep.keep(fs))
 	return v, nil
+}
+
+// sortKept puts kept, the compact form of fs finding for finding, in the
+// order a stable sort of fs gives. It sorts the findings' numbers, not the
+// findings: a Finding is some 240 bytes, which a sort would move again and
+// again, each move a copy of its pointers that the collector watches.
+func sortKept(fs []Finding, kept []keptFinding) []keptFinding {
+	if len(fs) < 2 {
+		return kept
+	}
+	order := make([]int32, len(fs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return compareFindings(fs[a], fs[b]) })
+	// kept[i] becomes kept[order[i]], in place, one cycle of the
+	// permutation at a time; a place filled is marked -1.
+	for i := range order {
+		if order[i] < 0 {
+			continue
+		}
+		first, j := kept[i], int32(i)
+		for {
+			k := order[j]
+			order[j] = -1
+			if k == int32(i) {
+				kept[j] = first
+				break
+			}
+			kept[j], j = kept[k], k
+		}
+	}
+	return kept
 }
