@@ -12,11 +12,11 @@ import (
 // fingerprint occurs more often in rep than in the baseline, the first
 // ones in report order (file, line, column, id) are baselined and the
 // rest are new.
+//
+// Apply uses up the entries it matches, rather than counting them in a
+// copy that would double the baseline's memory: a Baseline serves one
+// report, and Len is what was left unmatched.
 func (b *Baseline) Apply(rep *scan.Report) {
-	left := make(map[string]int, len(b.counts))
-	for fp, n := range b.counts {
-		left[fp] = n
-	}
 	reason := "baselined in " + b.File
 	if rep.Summary.BySeverity == nil {
 		scan.Tally(rep)
@@ -26,11 +26,13 @@ func (b *Baseline) Apply(rep *scan.Report) {
 			continue
 		}
 		f := rep.At(i)
-		fp := report.Fingerprint(f)
-		if left[fp] == 0 {
+		k, _ := parseKey(report.Fingerprint(f))
+		if b.counts[k] == 0 {
 			continue
 		}
-		left[fp]--
+		if b.counts[k]--; b.counts[k] == 0 {
+			delete(b.counts, k)
+		}
 		rep.Baseline(i, reason)
 		rep.Summary.BySeverity[f.Severity]--
 		rep.Summary.Baselined++
