@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -50,7 +51,10 @@ func Decode(file string, data []byte) (*Baseline, error) {
 // decode reads the report in src, size bytes long, a token or a finding
 // at a time.
 func decode(file string, src io.ReaderAt, size int64) (*Baseline, error) {
-	r := &reader{dec: json.NewDecoder(io.NewSectionReader(src, 0, size)), src: src, size: size}
+	// A json.Decoder reads only as much as its next value needs, a finding
+	// at a time: bufio makes those reads of a file few.
+	in := bufio.NewReaderSize(io.NewSectionReader(src, 0, size), 64<<10)
+	r := &reader{dec: json.NewDecoder(in), src: src, size: size}
 	b := &Baseline{File: file, counts: make(map[key]uint32)}
 	if err := r.report(b); err != nil {
 		var found *findingError
