@@ -58,7 +58,7 @@ func decode(file string, src io.ReaderAt, size int64) (*Baseline, error) {
 	b := &Baseline{File: file, counts: make(map[key]uint32)}
 	if err := r.report(b); err != nil {
 		var found *findingError
-		if errors.As(err, &found) {
+		if errors.As(err, &found) || errors.Is(err, errNotReport) {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
 		return nil, fmt.Errorf("%s: not a slotcheck JSON report: %w", file, err)
@@ -151,7 +151,7 @@ func (r *reader) findings(b *Baseline) (bool, error) {
 		}
 		k, ok := parseKey(f.Fingerprint)
 		if f.ID == "" || !ok {
-			return false, &findingError{n: n}
+			return false, r.at(r.dec.InputOffset(), &findingError{n: n}) // at its closing brace
 		}
 		if !f.Suppressed || f.Baselined {
 			b.counts[k]++
