@@ -1,6 +1,8 @@
 package baseline
 
 import (
+	"slices"
+
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/scan"
 )
@@ -12,29 +14,38 @@ import (
 // fingerprint occurs more often in rep than in the baseline, the first
 // ones in report order (file, line, column, id) are baselined and the
 // rest are new.
-//
-// Apply uses up the entries it matches, rather than counting them in a
-// copy that would double the baseline's memory: a Baseline serves one
-// report, and Len is what was left unmatched.
 func (b *Baseline) Apply(rep *scan.Report) {
 	reason := "baselined in " + b.File
 	if rep.Summary.BySeverity == nil {
 		scan.Tally(rep)
 	}
+	// used marks the entries matched so far, a bit each.
+	used := make([]uint64, (len(b.keys)+63)/64)
 	for i := range rep.Len() {
 		if rep.Suppressed(i) {
 			continue
 		}
 		f := rep.At(i)
 		k, _ := parseKey(report.Fingerprint(f))
-		if b.counts[k] == 0 {
+		e, ok := b.entry(k, used)
+		if !ok {
 			continue
 		}
-		if b.counts[k]--; b.counts[k] == 0 {
-			delete(b.counts, k)
-		}
+		used[e/64] |= 1 << (e % 64)
 		rep.Baseline(i, reason)
 		rep.Summary.BySeverity[f.Severity]--
 		rep.Summary.Baselined++
 	}
+}
+
+// entry is the first entry of k that used does not mark; ok is false when
+// there is none.
+func (b *Baseline) entry(k key, used []uint64) (e int, ok bool) {
+	e, _ = slices.BinarySearchFunc(b.keys, k, compareKeys)
+	for ; e < len(b.keys) && b.keys[e] == k; e++ {
+		if used[e/64]&(1<<(e%64)) == 0 {
+			return e, true
+		}
+	}
+	return 0, false
 }

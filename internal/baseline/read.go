@@ -55,7 +55,7 @@ func decode(file string, src io.ReaderAt, size int64) (*Baseline, error) {
 	// at a time: bufio makes those reads of a file few.
 	in := bufio.NewReaderSize(io.NewSectionReader(src, 0, size), 64<<10)
 	r := &reader{dec: json.NewDecoder(in), src: src, size: size}
-	b := &Baseline{File: file, counts: make(map[key]uint32)}
+	b := &Baseline{File: file}
 	if err := r.report(b); err != nil {
 		var found *findingError
 		if errors.As(err, &found) || errors.Is(err, errNotReport) {
@@ -63,6 +63,7 @@ func decode(file string, src io.ReaderAt, size int64) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("%s: not a slotcheck JSON report: %w", file, err)
 	}
+	b.sortKeys()
 	return b, nil
 }
 
@@ -154,7 +155,7 @@ func (r *reader) findings(b *Baseline) (bool, error) {
 			return false, r.at(r.dec.InputOffset(), &findingError{n: n}) // at its closing brace
 		}
 		if !f.Suppressed || f.Baselined {
-			b.counts[k]++
+			b.keys = append(b.keys, k)
 		}
 	}
 	_, err = r.token(',') // the closing bracket
