@@ -15,12 +15,13 @@ var errTruncated = errors.New("unexpected end of JSON input")
 
 // located places err, met reading a token or a value into v from offset
 // start, at its line and column; sep is the comma or colon that comes
-// before the value unless it is the first of an array or object. A json.Decoder gives the offset of an
-// error its token state machine finds (a missing comma, say), but not of
-// one met inside a value: that offset counts from an earlier point of the
-// stream. So the value is decoded again by a decoder of its own, which
-// counts from where it starts; a value is a finding or a token, never the
-// whole report. Only if that decodes is the error the state machine's.
+// before the value unless it is the first of an array or object. A
+// json.Decoder gives the offset of an error its token state machine finds
+// (a missing comma, say), but not of one met inside a value: that offset
+// counts from an earlier point of the stream. So the value is decoded
+// again by a decoder of its own, which counts from where it starts; a
+// value is a finding or a token, never the whole report. Only if that
+// decodes is the error the state machine's.
 func (r *reader) located(start int64, sep byte, v any, err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return r.at(r.size, errTruncated)
