@@ -2,8 +2,6 @@ package admission
 
 import (
 	"bytes"
-
-	"github.com/slotwise/slotcheck/internal/jsonstr"
 )
 
 // span is a byte range [start, end) of a body; the zero span is none.
@@ -269,7 +267,7 @@ func (s *envelopeScan) str() ([]byte, bool) {
 	s.i++
 	start := s.i
 	for {
-		s.i = jsonstr.SkipPlain(s.b, s.i)
+		s.i = skipString(s.b, s.i)
 		if s.i >= len(s.b) {
 			return nil, false
 		}

@@ -21,15 +21,15 @@ const maxBody = 7 << 20
 // cheaper for large objects. controller-runtime decodes the AdmissionReview
 // with four passes of encoding/json's scanner over the whole body (finding
 // its kind, then decoding it), and copies the object twice; on a 3 MiB
-// object that is 50 ms of CPU or more. Serve reads the body once into a buffer of
-// its length, checks in one fast pass that it is valid JSON
+// object that is 50 ms of CPU or more. Serve reads the body once into a
+// pooled buffer (bodyPool), checks in one fast pass that it is valid JSON
 // (scanEnvelope), and hands controller-runtime the review with its objects
 // cut out; h then gets the objects' bytes from the body as they were.
 // Bodies the pass does not vouch for reach controller-runtime unchanged, so
 // garbage gets the answer it always got.
 func Serve(h admission.Handler) http.Handler {
 	hook := &admission.Webhook{Handler: restore{h}, LogConstructor: requestLogger}
-	return front{hook: hook.WithRecoverPanic(true)}
+	return front{hook: hook.WithRecoverPanic(true), bodies: &bodyPool{}}
 }
 
 // requestLogger is the logger controller-runtime's webhook builds for each
@@ -48,14 +48,26 @@ func requestLogger(base logr.Logger, req *admission.Request) logr.Logger {
 }
 
 // front is Serve's handler.
-type front struct{ hook *admission.Webhook }
+type front struct {
+	hook   *admission.Webhook
+	bodies *bodyPool
+}
 
 func (f front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Body == nil || r.Body == http.NoBody {
 		f.hook.ServeHTTP(w, r)
 		return
 	}
-	body, err := readBody(r)
+	body, err := f.readBody(r)
+	// The webhook is done with the body when it has answered: controller-
+	// runtime copies what it decodes, and the handler reads the objects
+	// into values of their own (source.JSONReader copies every string).
+	defer f.bodies.put(body)
+	f.serve(w, r, body, err)
+}
+
+// serve answers the request whose body was read as body, up to err.
+func (f front) serve(w http.ResponseWriter, r *http.Request, body []byte, err error) {
 	if err != nil || len(body) > maxBody {
 		// Let controller-runtime meet the same error or limit and answer it.
 		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
@@ -64,9 +76,14 @@ func (f front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if env, ok := scanEnvelope(body); ok {
-		var cut objects
-		if body, cut = env.cut(body); cut.object != nil || cut.oldObject != nil {
+		cut := new(objects)
+		if body, *cut = env.cut(body); cut.object != nil || cut.oldObject != nil {
 			ctx = context.WithValue(ctx, objectsKey{}, cut)
+			// The request's context outlives the request: the runtime lets
+			// go of a stopped timer, and of the context it would have
+			// cancelled, only now and then. It must not hold the body,
+			// which the next request borrows.
+			defer func() { *cut = objects{} }()
 		}
 	}
 	r = r.WithContext(ctx)
@@ -74,13 +91,13 @@ func (f front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.hook.ServeHTTP(w, r)
 }
 
-// readBody reads at most maxBody+1 bytes of the body, into one buffer of
-// the announced length when there is one, rather than doubling a buffer
-// from 512 bytes as io.ReadAll does.
-func readBody(r *http.Request) ([]byte, error) {
+// readBody reads at most maxBody+1 bytes of the body, into a pooled
+// buffer of the announced length when there is one, rather than doubling a
+// buffer from 512 bytes as io.ReadAll does.
+func (f front) readBody(r *http.Request) ([]byte, error) {
 	limited := io.LimitReader(r.Body, maxBody+1)
 	if n := r.ContentLength; n > 0 && n <= maxBody {
-		buf := make([]byte, n)
+		buf := f.bodies.get(int(n))
 		read, err := io.ReadFull(limited, buf)
 		if err != nil {
 			return buf[:read], err
@@ -148,7 +165,7 @@ func (s span) of(body []byte) []byte {
 type restore struct{ h admission.Handler }
 
 func (r restore) Handle(ctx context.Context, req admission.Request) admission.Response {
-	if cut, ok := ctx.Value(objectsKey{}).(objects); ok {
+	if cut, ok := ctx.Value(objectsKey{}).(*objects); ok {
 		if cut.object != nil {
 			req.Object.Raw = cut.object
 		}

@@ -71,6 +71,7 @@ type evaluator struct {
 	iter    func(*ast.Term) error
 	scratch []*ast.Term
 	argbuf  []*ast.Term
+	pairs   [][2]*ast.Term
 	scans   []scanState
 	// objectStep is e.objectStep, bound once.
 	objStep func(k, v *ast.Term) bool
@@ -256,12 +257,6 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 			locals[in.target] = t
 		case opAssignVar:
 			locals[in.target] = read(in.a, locals)
-		case opAssignVarOnce:
-			v := read(in.a, locals)
-			if cur := locals[in.target]; cur != nil && v != nil && ast.Compare(cur.Value, v.Value) != 0 {
-				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "complete rules must not produce multiple outputs", Location: in.loc})
-			}
-			locals[in.target] = v
 		case opAssignInt, opConst:
 			locals[in.target] = in.term
 		case opScan:
@@ -318,34 +313,6 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 			if ast.Compare(a.Value, b.Value) == 0 {
 				return 0
 			}
-		case opBuildArray:
-			terms := make([]*ast.Term, len(in.args))
-			for k, a := range in.args {
-				if terms[k] = read(a, locals); terms[k] == nil {
-					return 0
-				}
-			}
-			locals[in.target] = ast.ArrayTerm(terms...)
-		case opBuildObject:
-			obj := ast.NewObjectWithCapacity(len(in.args) / 2)
-			for k := 0; k+1 < len(in.args); k += 2 {
-				key, v := read(in.args[k], locals), read(in.args[k+1], locals)
-				if key == nil || v == nil {
-					return 0
-				}
-				obj.Insert(key, v)
-			}
-			locals[in.target] = ast.NewTerm(obj)
-		case opBuildSet:
-			set := ast.NewSetWithCapacity(len(in.args))
-			for _, a := range in.args {
-				v := read(a, locals)
-				if v == nil {
-					return 0
-				}
-				set.Add(v)
-			}
-			locals[in.target] = ast.NewTerm(set)
 		case opMakeArray:
 			locals[in.target] = ast.NewTerm(ast.NewArrayWithCapacity(in.capacity))
 		case opMakeObject:
@@ -371,53 +338,126 @@ func (e *evaluator) exec(b *block, locals []*ast.Term) int {
 			}
 		case opResetLocal:
 			locals[in.target] = nil
-		case opArrayAppend:
-			arr, ok := valueOf(locals[in.target]).(*ast.Array)
-			v := read(in.a, locals)
-			if !ok || v == nil {
-				return e.abort(fmt.Errorf("irvm: append to %v", locals[in.target]))
-			}
-			// In place: the array is the plan's own, made by MakeArray.
-			*arr = *arr.Append(v)
-		case opObjectInsert, opObjectInsertOnce:
-			obj, ok := valueOf(locals[in.target]).(ast.Object)
-			k, v := read(in.a, locals), read(in.b, locals)
-			if !ok || k == nil || v == nil {
-				return e.abort(fmt.Errorf("irvm: insert into %v", locals[in.target]))
-			}
-			if in.op == opObjectInsertOnce {
-				if cur := obj.Get(k); cur != nil && ast.Compare(cur.Value, v.Value) != 0 {
-					return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object keys must be unique", Location: in.loc})
-				}
-			}
-			obj.Insert(k, v)
-		case opObjectMerge:
-			a, aok := valueOf(locals[in.a.local]).(ast.Object)
-			b, bok := valueOf(locals[in.b.local]).(ast.Object)
-			if !aok || !bok {
-				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object merge of non-objects", Location: in.loc})
-			}
-			merged, ok := a.Merge(b)
-			if !ok {
-				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object keys must be unique", Location: in.loc})
-			}
-			locals[in.target] = ast.NewTerm(merged)
-		case opSetAdd:
-			t := locals[in.target]
-			s, ok := valueOf(t).(ast.Set)
-			v := read(in.a, locals)
-			if !ok || v == nil {
-				return e.abort(fmt.Errorf("irvm: add to %v", t))
-			}
-			if s == e.empty {
-				s = ast.NewSet()
-				t.Value = s
-			}
-			s.Add(v)
 		default:
-			return e.abort(fmt.Errorf("irvm: unknown instruction %d", in.op))
+			if k := e.execCold(in, locals); k != fellThrough {
+				return k
+			}
 		}
 	}
+	return fellThrough
+}
+
+// execCold runs the instructions exec leaves out: those that build, merge or
+// compare whole values. Kept apart, their temporaries stay out of exec's
+// frame, which every nested block, scan and call pushes again: a smaller
+// frame makes the evaluator's deep recursion grow a goroutine's stack less
+// often. It says how the instruction ended as exec does, fellThrough to go
+// on.
+func (e *evaluator) execCold(in *instr, locals []*ast.Term) int {
+	switch in.op {
+	case opAssignVarOnce:
+		v := read(in.a, locals)
+		if cur := locals[in.target]; cur != nil && v != nil && ast.Compare(cur.Value, v.Value) != 0 {
+			return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "complete rules must not produce multiple outputs", Location: in.loc})
+		}
+		locals[in.target] = v
+	case opBuildArray:
+		terms := make([]*ast.Term, len(in.args))
+		for k, a := range in.args {
+			if terms[k] = read(a, locals); terms[k] == nil {
+				return 0
+			}
+		}
+		locals[in.target] = ast.ArrayTerm(terms...)
+	case opBuildObject:
+		if in.distinct {
+			return e.buildObject(in, locals)
+		}
+		obj := ast.NewObjectWithCapacity(len(in.args) / 2)
+		for k := 0; k+1 < len(in.args); k += 2 {
+			key, v := read(in.args[k], locals), read(in.args[k+1], locals)
+			if key == nil || v == nil {
+				return 0
+			}
+			obj.Insert(key, v)
+		}
+		locals[in.target] = ast.NewTerm(obj)
+	case opBuildSet:
+		set := ast.NewSetWithCapacity(len(in.args))
+		for _, a := range in.args {
+			v := read(a, locals)
+			if v == nil {
+				return 0
+			}
+			set.Add(v)
+		}
+		locals[in.target] = ast.NewTerm(set)
+	case opArrayAppend:
+		arr, ok := valueOf(locals[in.target]).(*ast.Array)
+		v := read(in.a, locals)
+		if !ok || v == nil {
+			return e.abort(fmt.Errorf("irvm: append to %v", locals[in.target]))
+		}
+		// In place: the array is the plan's own, made by MakeArray.
+		*arr = *arr.Append(v)
+	case opObjectInsert, opObjectInsertOnce:
+		obj, ok := valueOf(locals[in.target]).(ast.Object)
+		k, v := read(in.a, locals), read(in.b, locals)
+		if !ok || k == nil || v == nil {
+			return e.abort(fmt.Errorf("irvm: insert into %v", locals[in.target]))
+		}
+		if in.op == opObjectInsertOnce {
+			if cur := obj.Get(k); cur != nil && ast.Compare(cur.Value, v.Value) != 0 {
+				return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object keys must be unique", Location: in.loc})
+			}
+		}
+		obj.Insert(k, v)
+	case opObjectMerge:
+		a, aok := valueOf(locals[in.a.local]).(ast.Object)
+		b, bok := valueOf(locals[in.b.local]).(ast.Object)
+		if !aok || !bok {
+			return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object merge of non-objects", Location: in.loc})
+		}
+		merged, ok := a.Merge(b)
+		if !ok {
+			return e.abort(&topdown.Error{Code: topdown.ConflictErr, Message: "object keys must be unique", Location: in.loc})
+		}
+		locals[in.target] = ast.NewTerm(merged)
+	case opSetAdd:
+		t := locals[in.target]
+		s, ok := valueOf(t).(ast.Set)
+		v := read(in.a, locals)
+		if !ok || v == nil {
+			return e.abort(fmt.Errorf("irvm: add to %v", t))
+		}
+		if s == e.empty {
+			s = ast.NewSet()
+			t.Value = s
+		}
+		s.Add(v)
+	default:
+		return e.abort(fmt.Errorf("irvm: unknown instruction %d", in.op))
+	}
+	return fellThrough
+}
+
+// buildObject runs a BuildObject whose keys are distinct constants, making
+// the object from all its pairs at once: OPA's object then holds its
+// entries in one block, where inserting them one by one allocates each.
+func (e *evaluator) buildObject(in *instr, locals []*ast.Term) int {
+	pairs := e.pairs[:0]
+	for k := 0; k+1 < len(in.args); k += 2 {
+		key, v := read(in.args[k], locals), read(in.args[k+1], locals)
+		if key == nil || v == nil {
+			clear(pairs)
+			return 0
+		}
+		pairs = append(pairs, [2]*ast.Term{key, v})
+	}
+	// NewObject copies the pairs: the buffer serves the next object.
+	locals[in.target] = ast.NewTerm(ast.NewObject(pairs...))
+	clear(pairs)
+	e.pairs = pairs[:0]
 	return fellThrough
 }
 
@@ -638,18 +678,24 @@ func (e *evaluator) builtin(in *instr, locals []*ast.Term) (*ast.Term, int) {
 	}
 	e.out = nil
 	e.bctx.Location = in.loc
-	err := in.bi.f(e.bctx, args, e.iter)
-	if err != nil {
-		var halt topdown.Halt
-		if errors.As(err, &halt) {
-			return nil, e.abort(halt.Err)
-		}
-		var te *topdown.Error
-		if !errors.As(err, &te) {
-			te = &topdown.Error{Code: topdown.BuiltinErr, Message: in.bi.name + ": " + err.Error(), Location: in.loc}
-		}
-		e.errs = append(e.errs, te)
-		return nil, fellThrough
+	if err := in.bi.f(e.bctx, args, e.iter); err != nil {
+		return nil, e.builtinError(in, err)
 	}
 	return e.out, fellThrough
+}
+
+// builtinError collects a built-in's error, or aborts on a halt; apart
+// from builtin, whose frame every call pushes, for the same reason as
+// execCold.
+func (e *evaluator) builtinError(in *instr, err error) int {
+	var halt topdown.Halt
+	if errors.As(err, &halt) {
+		return e.abort(halt.Err)
+	}
+	var te *topdown.Error
+	if !errors.As(err, &te) {
+		te = &topdown.Error{Code: topdown.BuiltinErr, Message: in.bi.name + ": " + err.Error(), Location: in.loc}
+	}
+	e.errs = append(e.errs, te)
+	return fellThrough
 }

@@ -40,6 +40,17 @@ p contains x if some x in {1, 2, input.n}`,
 		inputs: []string{`{"list": [1, "a", null], "obj": {"b": 2, "a": 1}, "n": 3}`, `{"list": "scalar", "obj": 7}`, `{}`},
 	},
 	{
+		// A literal whose keys are distinct constants is made in one go; one
+		// with a key read from input, which may equal another, is not.
+		name: "object literals, constant and input keys",
+		module: `package t
+p contains {"msg": sprintf("%s", [x]), "path": ["a", x], "n": 1} if some x in input.xs
+p contains {input.k: 1, "b": 2} if input.k
+p contains {"a": input.v, "b": {"c": input.v}} if input.v`,
+		rule:   "p",
+		inputs: []string{`{"xs": ["x", "y"], "k": "b", "v": 1}`, `{"k": "z", "v": [1]}`, `{"xs": [], "k": 3}`, `{}`},
+	},
+	{
 		name: "negation and functions",
 		module: `package t
 _even(n) if n % 2 == 0

@@ -106,9 +106,13 @@ type operand struct {
 }
 
 type instr struct {
-	op     opcode
-	a, b   operand
-	target int
+	op opcode
+	// distinct marks a BuildObject whose keys are constants that differ:
+	// its object is made in one go (ast.NewObject), with one block of
+	// entries instead of an entry per key.
+	distinct bool
+	a, b     operand
+	target   int
 	// source, key and value are the locals of a scan.
 	source, key, value int
 	args               []operand
@@ -689,7 +693,7 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 				// grown one element at a time.
 				build := map[opcode]opcode{opMakeArray: opBuildArray, opMakeObject: opBuildObject, opMakeSet: opBuildSet}[in.op]
 				out = append(out, pre...)
-				out = append(out, instr{op: build, target: t, args: ops})
+				out = append(out, instr{op: build, target: t, args: ops, distinct: in.op == opMakeObject && distinctKeys(ops)})
 				i = j - 1
 				continue
 			}
@@ -726,4 +730,21 @@ func foldBlock(params []int, top *block, shared bool, liveIn map[int]bool) {
 	// finds the outer one's elements constant.
 	rewrite(top)
 	rewrite(top)
+}
+
+// distinctKeys reports whether an object literal's keys (the even operands
+// of key, value, key, value, ...) are constant operands no two of which
+// are equal.
+func distinctKeys(ops []operand) bool {
+	for i := 0; i < len(ops); i += 2 {
+		if ops[i].local >= 0 {
+			return false
+		}
+		for j := 0; j < i; j += 2 {
+			if ops[i].term.Equal(ops[j].term) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -44,6 +44,12 @@ func (objs Objects) add(o *source.Object) {
 // share so that both give the same verdict. With an *rules.EvalError it
 // still returns the findings of the rules that could be evaluated.
 func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Context) ([]Finding, error) {
+	return judgeInto(ctx, engine, o, c, nil)
+}
+
+// judgeInto is Judge with the findings in dst's memory when it is not nil,
+// for a scan that reuses one buffer object after object.
+func judgeInto(ctx context.Context, engine *rules.Engine, o *source.Object, c Context, dst []Finding) ([]Finding, error) {
 	vs, err := engine.Evaluate(ctx, rules.Input{
 		Domain:      o.Domain,
 		Object:      o.Value,
@@ -58,14 +64,20 @@ func Judge(ctx context.Context, engine *rules.Engine, o *source.Object, c Contex
 	if err != nil && !errors.As(err, &ee) {
 		return nil, err
 	}
-	return findings(o, c, vs), err
+	return findings(dst, o, c, vs), err
 }
 
 // findings places each violation in the file and at the line of the object
-// its path lies in; the finding stays the target's.
-func findings(o *source.Object, c Context, vs []rules.Violation) []Finding {
+// its path lies in; the finding stays the target's. They are put in dst's
+// memory when it is not nil.
+func findings(dst []Finding, o *source.Object, c Context, vs []rules.Violation) []Finding {
 	env := c.Environment
-	out := make([]Finding, 0, len(vs))
+	var out []Finding
+	if dst == nil {
+		out = make([]Finding, 0, len(vs))
+	} else {
+		out = slices.Grow(dst[:0], len(vs))
+	}
 	for _, v := range vs {
 		at, path := o, v.Path
 		if v.Object != nil {

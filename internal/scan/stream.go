@@ -20,6 +20,26 @@ type judgeEnv struct {
 	opts      Options
 	// keep holds the findings until the report is assembled.
 	keep *retainer
+	// buffers holds the memory of the findings of the objects judged,
+	// *[]Finding, for the next: kept in compact form (keep), an object's
+	// findings are garbage, some 2 KB of it for each object of a scan.
+	buffers *sync.Pool
+}
+
+// buffer is a findings buffer from env's pool, or a new one.
+func (env judgeEnv) buffer() *[]Finding {
+	if b, ok := env.buffers.Get().(*[]Finding); ok {
+		return b
+	}
+	return new([]Finding)
+}
+
+// release hands buf back to env's pool holding nothing, so that what it
+// held can be collected: used is the most of it the last object filled.
+func (env judgeEnv) release(buf *[]Finding, used []Finding) {
+	clear(used)
+	*buf = used[:0]
+	env.buffers.Put(buf)
 }
 
 // loadAndJudge is a scan's second read: it loads every path and judges
@@ -32,6 +52,7 @@ func loadAndJudge(ctx context.Context, rep *Report, engine *rules.Engine, paths 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	day := env.today.String()
+	env.buffers = &sync.Pool{}
 	var mu sync.Mutex
 	judged := map[*source.Object]verdict{}
 	var targets []target
@@ -85,8 +106,10 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, env judgeE
 	if err != nil {
 		return verdict{}, err
 	}
-	fs, err := Judge(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: env.inventory.Value(o.Namespace),
-		Objects: env.objects, Config: t.config.RuleData(), Today: day})
+	buf := env.buffer()
+	fs, err := judgeInto(ctx, engine, o, Context{Environment: v.env, Profile: profile, Inventory: env.inventory.Value(o.Namespace),
+		Objects: env.objects, Config: t.config.RuleData(), Today: day}, *buf)
+	defer env.release(buf, fs)
 	var ee *rules.EvalError
 	switch {
 	case errors.As(err, &ee):
@@ -101,7 +124,39 @@ func judgeTarget(ctx context.Context, engine *rules.Engine, t target, env judgeE
 	}
 	// Sorted here, in parallel: objects come in file order and do not
 	// share lines, so the final sort mostly only checks.
-	slices.SortStableFunc(fs, compareFindings)
-	v.kept = env.keep.keep(fs)
+	v.kept = sortKept(fs, env.keep.keep(fs))
 	return v, nil
+}
+
+// sortKept puts kept, the compact form of fs finding for finding, in the
+// order a stable sort of fs gives. It sorts the findings' numbers, not the
+// findings: a Finding is some 240 bytes, which a sort would move again and
+// again, each move a copy of its pointers that the collector watches.
+func sortKept(fs []Finding, kept []keptFinding) []keptFinding {
+	if len(fs) < 2 {
+		return kept
+	}
+	order := make([]int32, len(fs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return compareFindings(fs[a], fs[b]) })
+	// kept[i] becomes kept[order[i]], in place, one cycle of the
+	// permutation at a time; a place filled is marked -1.
+	for i := range order {
+		if order[i] < 0 {
+			continue
+		}
+		first, j := kept[i], int32(i)
+		for {
+			k := order[j]
+			order[j] = -1
+			if k == int32(i) {
+				kept[j] = first
+				break
+			}
+			kept[j], j = kept[k], k
+		}
+	}
+	return kept
 }

@@ -138,3 +138,51 @@ func FuzzSelectedParse(f *testing.F) {
 		checkSelected(t, src)
 	})
 }
+
+// TestRefusesSplit holds the search for what makes a file unsplittable to
+// its definition, the runes of ContainsAny, on text with and without each,
+// next to other text beyond ASCII and to bytes that are not UTF-8.
+func TestRefusesSplit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  string
+		want bool
+	}{
+		{name: "plain manifests", src: "---\n" + splitPolicy + "---\n" + splitDeployment, want: false},
+		{name: "text beyond ASCII", src: "metadata: {name: café, labels: {a: \"日本語 — ✓\"}}\n", want: false},
+		{name: "bytes not UTF-8", src: "a: \xff\xfe\xc2\n", want: false},
+		{name: "anchor", src: "a: &x 1\nb: *x\n", want: true},
+		{name: "CR", src: "a: 1\r\nb: 2\r\n", want: true},
+		{name: "NEL", src: "a: 1\u0085b: 2\n", want: true},
+		{name: "LS", src: "a: 1\u2028b: 2\n", want: true},
+		{name: "PS", src: "a: \"x\u2029y\"\n", want: true},
+		{name: "NEL after a broken sequence", src: "a: \xe2\u0085\n", want: true},
+		{name: "directive first", src: "%YAML 1.2\n---\na: 1\n", want: true},
+		{name: "directive later", src: "a: 1\n...\n%TAG ! tag:x,2000:\n---\nb: 2\n", want: true},
+		{name: "percent in text", src: "a: 25%\nb: \"%d%%\"\nc: 100%\n", want: false},
+		{name: "percent in text, then a directive", src: "a: 25%\n...\n%YAML 1.2\n---\nb: 1\n", want: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte(tc.src)
+			if got := refusesSplit(src); got != tc.want {
+				t.Errorf("refusesSplit = %v, want %v", got, tc.want)
+			}
+			byRunes := bytes.ContainsAny(src, "&\r\u0085\u2028\u2029") || bytes.HasPrefix(src, []byte("%")) || bytes.Contains(src, []byte("\n%"))
+			if byRunes != tc.want {
+				t.Errorf("the definition by runes says %v, want %v", byRunes, tc.want)
+			}
+		})
+	}
+}
+
+// BenchmarkRefusesSplit is the check every file of a scan's first read
+// passes, on a file of a hundred manifests.
+func BenchmarkRefusesSplit(b *testing.B) {
+	src := []byte(strings.Repeat("---\n"+splitDeployment+"---\n"+splitPolicy, 50))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if refusesSplit(src) {
+			b.Fatal("refused")
+		}
+	}
+}

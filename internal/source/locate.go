@@ -233,8 +233,11 @@ func clonePath(p []any) []any { return append(make([]any, 0, len(p)+1), p...) }
 // FieldPath writes a path the way kubectl explain and JSONPath users read it:
 // spec.template.spec.containers[0].securityContext.
 func FieldPath(path []any) string {
-	// Every finding has one: appended by hand, without fmt.
-	b := make([]byte, 0, 64)
+	// Every finding has one: appended by hand, without fmt, in a buffer
+	// of the stack that most paths fit, so that the string is the one
+	// allocation.
+	var buf [128]byte
+	b := buf[:0]
 	for _, seg := range path {
 		switch s := seg.(type) {
 		case int:
