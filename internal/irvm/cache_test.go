@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -76,6 +77,32 @@ func TestPureCacheKeepsWhatIsAskedFor(t *testing.T) {
 	if c.size > 3 || len(c.older) > 3 {
 		t.Errorf("sizes %d and %d, want at most the limit of 3 each", c.size, len(c.older))
 	}
+}
+
+// Workers share one cache and compare arguments outside its lock: under
+// -race, values put, found and moved back between generations by several
+// goroutines at once are each found under their own arguments only.
+func TestPureCacheSharedByWorkers(t *testing.T) {
+	c := &pureCache{limit: 8}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				key := (i*7 + w) % 24
+				hash := key % 5 // several arguments under one hash
+				args := []*ast.Term{ast.StringTerm(fmt.Sprint("arg", key))}
+				if en, ok := c.get(0, hash, args); ok {
+					if want := ast.IntNumberTerm(key); !en.result.Equal(want) {
+						t.Errorf("value under %d: got %v, want %v", key, en.result, want)
+						return
+					}
+					continue
+				}
+				c.put(hash, pureEntry{fn: 0, args: args, result: ast.IntNumberTerm(key)})
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // A rule that reads no input is kept under no arguments, and a function that

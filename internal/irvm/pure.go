@@ -162,18 +162,26 @@ func (en *pureEntry) holds(fn int, args []*ast.Term) bool {
 	return en.fn == fn && slices.EqualFunc(en.args, args, (*ast.Term).Equal)
 }
 
+// get is fn's value under args, if kept. The arguments are compared outside
+// the lock: a hit deep-compares them (containers the rules built, say), and
+// every worker of a scan asks the one cache, so comparing under the lock
+// kept the other workers waiting. What is read outside it does not change:
+// an entry is never written once added, and appending to a hash's entries
+// never writes within the length a reader took.
 func (c *pureCache) get(fn, hash int, args []*ast.Term) (pureEntry, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if en, ok := find(c.entries[hash], fn, args); ok {
+	newer, older := c.entries[hash], c.older[hash]
+	c.mu.Unlock()
+	if en, ok := find(newer, fn, args); ok {
 		return en, true
 	}
-	en, ok := find(c.older[hash], fn, args)
-	if !ok {
-		return pureEntry{}, false
+	en, ok := find(older, fn, args)
+	if ok {
+		// Two evaluations may both move it back; the second copy only
+		// takes a slot until the generation turns.
+		c.put(hash, en)
 	}
-	c.add(hash, en)
-	return en, true
+	return en, ok
 }
 
 // find is the entry of fn under args among those of one hash.
