@@ -29,7 +29,11 @@ func TestBadConfigRefusesToStart(t *testing.T) {
 	if err := os.WriteFile(path, []byte("version: 1\nrules:\n  NOPE001: {disabled: true}\nexemptions:\n- rules: [SEC001]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = configuration(&serveOptions{config: path}, admission.ExemptionsBoth, engine, nil, prometheus.NewRegistry(), nil, logr.Discard())
+	content, confPolicies, err := readConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = configuration(&serveOptions{config: path}, content, admission.ExemptionsBoth, engine, confPolicies, prometheus.NewRegistry(), nil, logr.Discard())
 	var stderr bytes.Buffer
 	if code := cli.ExitCode(&stderr, "slotcheck-webhook", err); code != cli.ExitUsage {
 		t.Fatalf("exit status %d, want %d: %v", code, cli.ExitUsage, err)

@@ -80,7 +80,7 @@ func TestConfigPolicies(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			confDirs, err := cli.ConfigPolicies(path)
+			_, confDirs, err := readConfig(path)
 			if tt.wantErr != "" {
 				var usage cli.UsageError
 				if !errors.As(err, &usage) || !strings.Contains(err.Error(), path+tt.wantErr) {

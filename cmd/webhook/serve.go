@@ -113,7 +113,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 
 	// Policies compile before anything listens: a webhook that cannot judge
 	// must never report ready.
-	confPolicies, err := cli.ConfigPolicies(opts.config)
+	confContent, confPolicies, err := readConfig(opts.config)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 			return fmt.Errorf("informer for %T: %w", obj, err)
 		}
 	}
-	conf, err := configuration(opts, exemptions, engine, confPolicies, ctrlmetrics.Registry, mgr, log.WithName("config"))
+	conf, err := configuration(opts, confContent, exemptions, engine, confPolicies, ctrlmetrics.Registry, mgr, log.WithName("config"))
 	if err != nil {
 		return err
 	}

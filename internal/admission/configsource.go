@@ -43,6 +43,11 @@ type ConfigSourceOptions struct {
 	// starts, so a reload that names other folders is refused rather than
 	// put in force with rules it does not have.
 	Policies []string
+	// Content, when not nil, is the file as the caller read it at start:
+	// the first load parses it instead of reading the file again, so that
+	// the rules the engine compiled (from Policies) and the configuration
+	// first in force come from one version of the file.
+	Content []byte
 	// Poll is how often the file is read again besides the change
 	// notifications, which a mount may not deliver; 0 means a minute.
 	Poll time.Duration
@@ -112,10 +117,20 @@ func NewConfigSource(opts ConfigSourceOptions, reg prometheus.Registerer, log lo
 			return nil, err
 		}
 	}
-	if _, err := s.Reload(); err != nil {
+	if _, err := s.firstLoad(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// firstLoad loads opts.Content when given, and the file otherwise.
+func (s *ConfigSource) firstLoad() (bool, error) {
+	if s.opts.Content == nil {
+		return s.Reload()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.load(s.opts.Content, nil)
 }
 
 // snapshot is the configuration in force; nil on a nil source.
@@ -144,6 +159,12 @@ func (s *ConfigSource) Reload() (changed bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	src, err := os.ReadFile(s.opts.Path)
+	return s.load(src, err)
+}
+
+// load puts src, the file's content or err reading it, in force unless it
+// is what was read last; s.mu is held.
+func (s *ConfigSource) load(src []byte, err error) (changed bool, _ error) {
 	if err == nil && s.read && bytes.Equal(src, s.last) {
 		return false, nil
 	}

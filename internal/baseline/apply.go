@@ -1,6 +1,8 @@
 package baseline
 
 import (
+	"slices"
+
 	"github.com/slotwise/slotcheck/internal/report"
 	"github.com/slotwise/slotcheck/internal/scan"
 )
@@ -13,26 +15,37 @@ import (
 // ones in report order (file, line, column, id) are baselined and the
 // rest are new.
 func (b *Baseline) Apply(rep *scan.Report) {
-	left := make(map[string]int, len(b.counts))
-	for fp, n := range b.counts {
-		left[fp] = n
-	}
 	reason := "baselined in " + b.File
 	if rep.Summary.BySeverity == nil {
 		scan.Tally(rep)
 	}
+	// used marks the entries matched so far, a bit each.
+	used := make([]uint64, (len(b.keys)+63)/64)
 	for i := range rep.Len() {
 		if rep.Suppressed(i) {
 			continue
 		}
 		f := rep.At(i)
-		fp := report.Fingerprint(f)
-		if left[fp] == 0 {
+		k, _ := parseKey(report.Fingerprint(f))
+		e, ok := b.entry(k, used)
+		if !ok {
 			continue
 		}
-		left[fp]--
+		used[e/64] |= 1 << (e % 64)
 		rep.Baseline(i, reason)
 		rep.Summary.BySeverity[f.Severity]--
 		rep.Summary.Baselined++
 	}
+}
+
+// entry is the first entry of k that used does not mark; ok is false when
+// there is none.
+func (b *Baseline) entry(k key, used []uint64) (e int, ok bool) {
+	e, _ = slices.BinarySearchFunc(b.keys, k, compareKeys)
+	for ; e < len(b.keys) && b.keys[e] == k; e++ {
+		if used[e/64]&(1<<(e%64)) == 0 {
+			return e, true
+		}
+	}
+	return 0, false
 }

@@ -29,9 +29,17 @@ func TestDecode(t *testing.T) {
 		{name: "truncated", data: "{\n  \"findings\": [\n", wantErr: "line 2, column 16: unexpected end of JSON input"},
 		{name: "wrong type at its line", data: "{\n  \"findings\": {}\n}", wantErr: "line 2, column"},
 		{name: "another JSON document", data: `{"runs": []}`, wantErr: "not a slotcheck JSON report (slotcheck --format json)"},
-		{name: "SARIF log", data: `{"version": "2.1.0", "runs": [{"results": []}]}`, wantErr: "no findings and summary"},
+		{name: "SARIF log", data: `{"version": "2.1.0", "runs": [{"results": []}]}`, wantErr: "base.json: not a slotcheck JSON report (slotcheck --format json): no findings and summary"},
 		{name: "report without fingerprints", data: `{"findings": [{"id": "A"}], "summary": {}}`, wantErr: "finding 1: no rule id or fingerprint"},
 		{name: "malformed fingerprint", data: `{"findings": [{"id": "A", "fingerprint": "xyz"}], "summary": {}}`, wantErr: "finding 1"},
+		{name: "a bad finding at its closing brace", data: "{\"findings\": [\n{\"id\": \"A\", \"fingerprint\": \"" + fpA + "\"},\n{\"id\": \"B\",\n \"fingerprint\": \"\"}\n], \"summary\": {}}", wantErr: "line 4, column 19: finding 2: no rule id or fingerprint"},
+		{name: "wrong type inside a later finding", data: "{\"findings\": [\n{\"id\": \"A\", \"fingerprint\": \"" + fpA + "\"},\n{\"id\": \"B\", \"suppressed\": \"no\"}\n], \"summary\": {}}", wantErr: "line 3, column 30: json: cannot unmarshal string"},
+		{name: "syntax error inside a later finding", data: "{\"findings\": [\n{\"id\": \"A\", \"fingerprint\": \"" + fpA + "\"},\n{\"id\": \"B\", \"suppressed\": tru}\n], \"summary\": {}}", wantErr: "line 3, column 30: invalid character '}' in literal true"},
+		{name: "missing comma between findings", data: "{\"findings\": [\n{\"id\": \"A\", \"fingerprint\": \"" + fpA + "\"}\n{\"id\": \"B\"}\n], \"summary\": {}}", wantErr: "line 3, column 1: "},
+		{name: "findings given twice", data: `{"findings": [], "findings": [], "summary": {}}`, wantErr: "line 1, column 27: findings given twice"},
+		{name: "data after the report", data: "{\"findings\": [], \"summary\": {}}\n{}", wantErr: "line 2, column 1: invalid data after the report"},
+		{name: "a string where the summary is", data: `{"findings": [], "summary": "none"}`, wantErr: "line 1, column 34: json: cannot unmarshal string"},
+		{name: "unknown keys' values are still JSON", data: `{"findings": [], "summary": {}, "new": [1, tru]}`, wantErr: "line 1, column 47: invalid character ']' in literal true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

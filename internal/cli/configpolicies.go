@@ -14,14 +14,14 @@ import (
 // engine of a command that reads one file (the audit, the webhook)
 // compiles them beside the --policy folders (PolicyDirs), so that one file
 // gives CI and the cluster the same rules. A folder that is not there is
-// an input error at the file's policies line. path reads the file; a file
-// that does not decode names no folder here, and the command's own load of
-// it reports why.
-func ConfigPolicies(path string) ([]string, error) {
-	if path == "" {
+// an input error at the file's policies line. src is the content of the
+// file at path, nil for none; a file that does not decode names no folder
+// here, and the command's own load of it reports why.
+func ConfigPolicies(path string, src []byte) ([]string, error) {
+	if path == "" || src == nil {
 		return nil, nil
 	}
-	f, errs := config.Load(path, path)
+	f, errs := config.ParseAt(path, path, src)
 	if len(errs) > 0 {
 		return nil, nil
 	}

@@ -23,6 +23,12 @@ func Load(path, display string) (*File, []source.Error) {
 	if err != nil {
 		return nil, []source.Error{{File: display, Message: fmt.Sprintf("configuration: %v", unwrapPathError(err))}}
 	}
+	return ParseAt(path, display, src)
+}
+
+// ParseAt is Load of src, the content of the file at path already read:
+// a caller that hands the content on reads the file once.
+func ParseAt(path, display string, src []byte) (*File, []source.Error) {
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
 		return nil, []source.Error{{File: display, Message: fmt.Sprintf("configuration: %v", err)}}
