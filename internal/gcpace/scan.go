@@ -29,14 +29,12 @@ const ScanCeiling = 128 << 20
 // GOGC or GOMEMLIMIT in the environment take precedence: then it does
 // nothing. It returns a function that hands pacing back.
 func StartScan(env Env) (stop func()) {
-	if env.Getenv("GOGC") != "" || env.Getenv("GOMEMLIMIT") != "" {
+	limit, ok := Ceiling(env, ScanCeiling)
+	if !ok {
 		return func() {}
 	}
-	floor, ceiling := uint64(ScanFloor), uint64(ScanCeiling)
-	if c, ok := ContainerMemory(env.ReadFile); ok {
-		ceiling = min(ceiling, uint64(c/2))
-		floor = min(floor, ceiling/2)
-	}
+	ceiling := uint64(limit)
+	floor := min(uint64(ScanFloor), ceiling/2)
 	return StartWith(Pacing{Floor: floor, Limit: func(live uint64) int64 { return ScanLimit(live, ceiling) }})
 }
 
