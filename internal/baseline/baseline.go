@@ -4,8 +4,7 @@
 package baseline
 
 import (
-	"cmp"
-	"encoding/binary"
+	"bytes"
 	"encoding/hex"
 	"slices"
 )
@@ -39,12 +38,9 @@ func parseKey(fp string) (k key, ok bool) {
 	return k, err == nil
 }
 
-// compareKeys orders keys as their two halves, read as numbers, order.
+// compareKeys orders keys byte by byte.
 func compareKeys(a, b key) int {
-	if c := cmp.Compare(binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])); c != 0 {
-		return c
-	}
-	return cmp.Compare(binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:]))
+	return bytes.Compare(a[:], b[:])
 }
 
 // sortKeys sorts b's keys, so that Apply finds a fingerprint's entries
